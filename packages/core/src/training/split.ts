@@ -1,0 +1,36 @@
+import { Rng } from '../model/rng.js';
+import { Dataset, selectRows } from './dataset.js';
+
+/** Splits `data` at random (seeded): the first `trainRows` of a permutation train, the rest test. */
+export function trainTestSplit(data: Dataset, trainRows: number, seed: number, targetWidth = 1): [Dataset, Dataset] {
+  const order = new Rng(seed).permutation(data.rows);
+  return [selectRows(data, order.subarray(0, trainRows), targetWidth), selectRows(data, order.subarray(trainRows), targetWidth)];
+}
+
+/**
+ * Splits a classification dataset (seeded) so each class keeps its share in both parts: class c
+ * gets its proportional quota of the `trainRows`, rounded by largest remainder so the total is exact.
+ */
+export function stratifiedSplit(data: Dataset, trainRows: number, seed: number): [Dataset, Dataset] {
+  const rng = new Rng(seed);
+  const byClass = new Map<number, number[]>();
+  for (let r = 0; r < data.rows; r++) {
+    const c = data.targets[r]!;
+    if (!byClass.has(c)) byClass.set(c, []);
+    byClass.get(c)!.push(r);
+  }
+  const classes = [...byClass.keys()].sort((a, b) => a - b);
+  const exact = classes.map((c) => (byClass.get(c)!.length * trainRows) / data.rows);
+  const quota = exact.map(Math.floor);
+  const byRemainder = classes.map((_, i) => i).sort((a, b) => (exact[b]! - quota[b]!) - (exact[a]! - quota[a]!) || a - b);
+  const shortfall = trainRows - quota.reduce((a, b) => a + b, 0);
+  for (let k = 0; k < shortfall; k++) quota[byRemainder[k]!]!++;
+  const train: number[] = [];
+  const test: number[] = [];
+  classes.forEach((c, i) => {
+    const rows = byClass.get(c)!;
+    const order = rng.permutation(rows.length);
+    order.forEach((j, k) => (k < quota[i]! ? train : test).push(rows[j]!));
+  });
+  return [selectRows(data, train, 1), selectRows(data, test, 1)];
+}

@@ -38,3 +38,4 @@ export { Trainer, TrainingDivergedError, initialState } from './training/trainer
 export type { TrainingState, FitOptions, BatchEvent } from './training/trainer.js';
 export * from './metrics/classification.js';
 export { trainTestSplit, stratifiedSplit } from './training/split.js';
+export { printGraph } from './ir/print.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DataType, GraphBuilder, Value, attr, registeredOps } from '../src/index.js';
+import { DataType, GraphBuilder, Value, addGradients, attr, registeredOps } from '../src/index.js';
+import { runGraph, tensor } from './helpers/ort.js';
 import { oneHot } from '../src/ops/gather.js';
 import { CheckOptions, checkGradients } from './helpers/gradcheck.js';
 
@@ -111,4 +112,23 @@ it('every registered op has a gradient test, or is marked as passing no gradient
   const tested = new Set([...Object.values(cases).flatMap((c) => c.ops), 'Erf', 'Dropout']);
   const missing = registeredOps().filter((op) => op.gradient !== null && !tested.has(op.opType)).map((op) => op.opType);
   expect(missing).toEqual([]);
+});
+
+// A training-mode Dropout draws a new mask every run, so finite differences cannot see it; instead
+// one run returns the mask with the gradient, which must be w * mask / (1 - ratio) exactly.
+it('Dropout in training mode reuses its forward mask in the backward pass', async () => {
+  const b = new GraphBuilder('dropout');
+  const x = b.input('x', DataType.FLOAT, [64, 32]);
+  const w = b.input('w', DataType.FLOAT, [64, 32]);
+  const [y, mask] = b.ops('Dropout', [x, b.constant(0.25, DataType.FLOAT), b.constant(1, DataType.BOOL)], { seed: attr.int(3) }, 2);
+  const loss = b.op('ReduceSum', [b.op('Mul', [y!, w])], { keepdims: attr.int(0) });
+  b.output(mask!, 'mask');
+  b.output(addGradients(b, loss, [x]).get('x')!, 'dx');
+  const xs = Array.from({ length: 64 * 32 }, (_, i) => Math.sin(i) + 2);
+  const ws = Array.from({ length: 64 * 32 }, (_, i) => Math.cos(i));
+  const out = await runGraph(b, { x: tensor(xs, [64, 32], DataType.FLOAT), w: tensor(ws, [64, 32], DataType.FLOAT) });
+  const kept = out.mask!.filter(Boolean).length / out.mask!.length;
+  expect(kept).toBeGreaterThan(0.65);
+  expect(kept).toBeLessThan(0.85);
+  out.dx!.forEach((g, i) => expect(g).toBeCloseTo((out.mask![i] ? Math.fround(ws[i]!) : 0) / 0.75, 5));
 });

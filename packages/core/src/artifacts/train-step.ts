@@ -6,7 +6,9 @@ import { addGradients } from '../autodiff/gradient.js';
 import { emitTaskLoss, lossName, targetType } from '../losses/task-loss.js';
 import { emitLogits } from '../model/forward.js';
 import { parameterShapes } from '../model/parameters.js';
-import type { MlpSpec } from '../model/spec.js';
+import { MlpSpec, layerName } from '../model/spec.js';
+import { InvalidArgumentError } from '../errors.js';
+import { clipByGlobalNorm } from '../optimizers/clip.js';
 import { OptimizerConfig, optimizerRule } from '../optimizers/index.js';
 import { META } from './metadata.js';
 
@@ -18,6 +20,8 @@ export const IO = {
   step: 'step',
   loss: 'loss',
   logits: 'logits',
+  /** Dropout noise input of hidden layer `layer`. */
+  dropoutNoise: (layer: string) => `dropout_noise.${layer}`,
   /** Output carrying the new value of parameter or state `name`. */
   updated: (name: string) => `${name}.updated`,
 } as const;
@@ -34,6 +38,16 @@ export interface TrainingArtifacts {
   readonly parameterNames: readonly string[];
   /** Optimizer state names in graph order (`dense1.weight.m`, ...). */
   readonly stateNames: readonly string[];
+  /** Dropout noise inputs the host must feed each step (uniform [0, 1), [batch, width]); empty without dropout. */
+  readonly noiseInputs: readonly { readonly name: string; readonly width: number }[];
+}
+
+/** Options of the train step beyond the spec and optimizer (Keras' compile/fit extras). */
+export interface TrainStepOptions {
+  /** Rescale all gradients together when their global L2 norm exceeds this. @defaultValue off */
+  readonly clipNorm?: number;
+  /** Per-class loss weights (multiclass: one per class; binary: [negative, positive]). @defaultValue off */
+  readonly classWeights?: readonly number[];
 }
 
 function declareParameters(b: GraphBuilder, spec: MlpSpec): Map<string, Value> {
@@ -53,7 +67,8 @@ function declareData(b: GraphBuilder, spec: MlpSpec): { x: Value; target: Value 
  * outputs (loss, logits, every parameter and state as `<name>.updated`). Gradients come from
  * `addGradients`, the update from the optimizer's rule; only default-domain opset-17 ops.
  */
-export function buildTrainStep(spec: MlpSpec, optimizer: OptimizerConfig, options: { dropoutSeed?: number } = {}): TrainingArtifacts {
+export function buildTrainStep(spec: MlpSpec, optimizer: OptimizerConfig, options: TrainStepOptions = {}): TrainingArtifacts {
+  validateTrainStepOptions(spec, options);
   const rule = optimizerRule(optimizer);
   const b = new GraphBuilder('train_step');
   const { x, target } = declareData(b, spec);
@@ -63,11 +78,18 @@ export function buildTrainStep(spec: MlpSpec, optimizer: OptimizerConfig, option
   const stateNames = rule.slots.flatMap((slot) => [...params.keys()].map((p) => `${p}.${slot}`));
   const state = new Map(stateNames.map((n) => [n, b.input(n, DataType.FLOAT, params.get(n.slice(0, n.lastIndexOf('.')))!.shape)]));
 
-  const logits = emitLogits(b, spec, x, params, { training: true, dropoutSeed: options.dropoutSeed ?? 0 });
-  const loss = emitTaskLoss(b, spec, logits, target);
+  const noiseInputs = spec.dropout > 0
+    ? spec.hidden.map((width, i) => ({ layer: layerName(i, spec.hidden.length + 1), width }))
+    : [];
+  const dropoutNoise = new Map(noiseInputs.map(({ layer, width }) =>
+    [layer, b.input(IO.dropoutNoise(layer), DataType.FLOAT, ['batch', width])]));
+
+  const logits = emitLogits(b, spec, x, params, { training: true, dropoutNoise });
+  const loss = emitTaskLoss(b, spec, logits, target, options.classWeights);
   b.output(loss, IO.loss);
   b.output(logits, IO.logits);
-  const grads = addGradients(b, loss, [...params.values()]);
+  let grads = addGradients(b, loss, [...params.values()]);
+  if (options.clipNorm !== undefined) grads = clipByGlobalNorm(b, grads, options.clipNorm);
 
   const updatedState = new Map<string, Value>();
   for (const [name, param] of params) {
@@ -98,6 +120,7 @@ export function buildTrainStep(spec: MlpSpec, optimizer: OptimizerConfig, option
     evalModel: buildEvalStep(spec),
     parameterNames: [...params.keys()],
     stateNames,
+    noiseInputs: noiseInputs.map(({ layer, width }) => ({ name: IO.dropoutNoise(layer), width })),
   };
 }
 
@@ -113,4 +136,16 @@ export function buildEvalStep(spec: MlpSpec): Model {
     metadata: { [META.kind]: 'eval', [META.spec]: JSON.stringify(spec), [META.parameters]: JSON.stringify([...params.keys()]) },
     docString: 'onnx-mlp eval model',
   });
+}
+
+function validateTrainStepOptions(spec: MlpSpec, o: TrainStepOptions): void {
+  if (o.clipNorm !== undefined && !(Number.isFinite(o.clipNorm) && o.clipNorm > 0)) {
+    throw new InvalidArgumentError('clipNorm', o.clipNorm, 'must be a positive number');
+  }
+  if (o.classWeights === undefined) return;
+  const expected = spec.task === 'multiclass' ? spec.outputs : spec.task === 'binary' ? 2 : 0;
+  if (expected === 0) throw new InvalidArgumentError('classWeights', o.classWeights, 'apply to classification tasks only');
+  if (o.classWeights.length !== expected || o.classWeights.some((w) => !(Number.isFinite(w) && w >= 0))) {
+    throw new InvalidArgumentError('classWeights', o.classWeights, `must be ${expected} finite non-negative numbers, one per class`);
+  }
 }

@@ -21,11 +21,11 @@ export function lossName(spec: MlpSpec): string {
 }
 
 /** Emits the task's loss: softmax cross-entropy, binary cross-entropy with logits, or MSE. */
-export function emitTaskLoss(b: GraphBuilder, spec: MlpSpec, logits: Value, target: Value): Value {
+export function emitTaskLoss(b: GraphBuilder, spec: MlpSpec, logits: Value, target: Value, classWeights?: readonly number[]): Value {
   return b.scoped('loss', () => {
     switch (spec.task) {
-      case 'multiclass': return softmaxCrossEntropy(b, logits, target);
-      case 'binary': return binaryCrossEntropyWithLogits(b, logits, target);
+      case 'multiclass': return softmaxCrossEntropy(b, logits, target, classWeights);
+      case 'binary': return binaryCrossEntropyWithLogits(b, logits, target, classWeights);
       case 'regression': return meanSquaredError(b, logits, target);
     }
   });

@@ -8,13 +8,17 @@ import { MlpSpec, layerName, layerShapes } from './spec.js';
 export interface ForwardOptions {
   /** Training graphs apply dropout; eval and inference graphs do not. */
   readonly training: boolean;
-  /** Seed of the Dropout ops' generators in a training graph. @defaultValue 0 */
-  readonly dropoutSeed?: number;
+  /**
+   * Uniform [0, 1) noise per hidden layer (by layer name, [batch, width]) from which a training
+   * graph draws its dropout masks. The host feeds it so a resumed run replays the same masks:
+   * ORT's Dropout keeps its generator inside the session, out of reach of a checkpoint.
+   */
+  readonly dropoutNoise?: ReadonlyMap<string, Value>;
 }
 
 /**
  * Emits the MLP from input `x` to its logits: Gemm (x W + b) per layer, the activation and, when
- * training with dropout, a Dropout whose mask the backward pass reuses.
+ * training with dropout, inverted dropout: h * (noise >= ratio) / (1 - ratio).
  */
 export function emitLogits(
   b: GraphBuilder, spec: MlpSpec, x: Value, params: ReadonlyMap<string, Value>, options: ForwardOptions,
@@ -30,10 +34,11 @@ export function emitLogits(
       let y = b.op('Gemm', [h, weight, bias], {}, last ? { names: ['logits'] } : {});
       if (last) return y;
       y = emitActivation(b, spec, y);
+      const noise = options.dropoutNoise?.get(name);
       if (options.training && spec.dropout > 0) {
-        const ratio = b.constant(spec.dropout, DataType.FLOAT);
-        const on = b.constant(1, DataType.BOOL);
-        y = b.ops('Dropout', [y, ratio, on], { seed: attr.int((options.dropoutSeed ?? 0) + i) }, 2)[0]!;
+        if (!noise) throw new Error(`emitLogits: training with dropout needs dropout noise for layer ${name}`);
+        const keep = b.op('Cast', [b.op('Less', [noise, b.constant(1 - spec.dropout, DataType.FLOAT)])], { to: attr.int(DataType.FLOAT) });
+        y = b.op('Mul', [y, b.op('Mul', [keep, b.constant(1 / (1 - spec.dropout), DataType.FLOAT)])]);
       }
       return y;
     });

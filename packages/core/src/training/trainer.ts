@@ -7,10 +7,11 @@ import type { EpochRecord } from '../artifacts/checkpoint.js';
 import { countCorrectBinary, countCorrectMulticlass } from '../metrics/classification.js';
 import { TensorMap, initParameters, zeroSlots } from '../model/parameters.js';
 import { Rng, RngState } from '../model/rng.js';
-import { Dataset, checkDataset, targetWidth } from './dataset.js';
+import { Dataset, checkDataset, selectRows, targetWidth } from './dataset.js';
 import type { OrtRuntime } from './runtime.js';
 import { LearningRateSchedule, constantRate } from './schedule.js';
 import { InvalidArgumentError } from '../errors.js';
+import { EarlyStopping, stoppingStatus } from './early-stopping.js';
 
 /** Where a run stands: enough to continue it (and what a checkpoint stores). */
 export interface TrainingState {
@@ -45,6 +46,9 @@ export interface FitOptions {
   readonly learningRate?: LearningRateSchedule;
   /** Scored after every epoch with the eval model. */
   readonly validationData?: Dataset;
+  /** Hold out this fraction of the training rows, the last ones before shuffling (as Keras does). */
+  readonly validationSplit?: number;
+  readonly earlyStopping?: EarlyStopping;
   readonly onBatchEnd?: (event: BatchEvent) => void;
   /** Called after each epoch with its record and the state to checkpoint. */
   readonly onEpochEnd?: (record: EpochRecord, state: TrainingState) => void | Promise<void>;
@@ -76,6 +80,8 @@ export class Trainer {
   private step: number;
   private rng: Rng;
   private history: EpochRecord[];
+  /** True when the last `fit` ended on its early-stopping rule. */
+  stoppedEarly = false;
 
   private constructor(
     private readonly ort: OrtRuntime,
@@ -101,13 +107,17 @@ export class Trainer {
   }
 
   /** Trains until `options.epochs` epochs are complete and returns the whole history. */
-  async fit(train: Dataset, options: FitOptions): Promise<readonly EpochRecord[]> {
+  async fit(data: Dataset, options: FitOptions): Promise<readonly EpochRecord[]> {
     const { spec, optimizer } = this.artifacts;
+    const [train, validation] = holdOut(data, options, targetWidth(spec));
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new InvalidArgumentError('batchSize', batchSize, 'must be a positive integer');
     if (!Number.isInteger(options.epochs) || options.epochs <= 0) throw new InvalidArgumentError('epochs', options.epochs, 'must be a positive integer');
     checkDataset(spec, train, 'training data');
-    if (options.validationData) checkDataset(spec, options.validationData, 'validation data');
+    if (validation) checkDataset(spec, validation, 'validation data');
+    const monitor = options.earlyStopping?.monitor ?? (validation ? 'val_loss' : 'loss');
+    let best = new Map(this.tensors);
+    this.stoppedEarly = false;
     const schedule = options.learningRate ?? constantRate(optimizer.learningRate);
     const width = targetWidth(spec);
     const batches = Math.ceil(train.rows / batchSize);
@@ -123,7 +133,7 @@ export class Trainer {
         const rows = order.subarray(k * batchSize, Math.min(train.rows, (k + 1) * batchSize));
         rate = schedule(this.step + 1);
         const out = await this.trainSession.run({
-          ...this.batchFeeds(train, rows, width),
+          ...this.batchFeeds(train, rows, width, true),
           [IO.learningRate]: new this.ort.Tensor('float32', Float32Array.of(rate), []),
           [IO.step]: new this.ort.Tensor('float32', Float32Array.of(this.step + 1), []),
           ...Object.fromEntries(this.tensors),
@@ -141,12 +151,23 @@ export class Trainer {
         epoch,
         loss: lossSum / train.rows,
         ...(spec.task !== 'regression' ? { accuracy: correct / train.rows } : {}),
-        ...(options.validationData ? await this.validationRecord(options.validationData) : {}),
+        ...(validation ? await this.validationRecord(validation) : {}),
         learningRate: rate,
         seconds: (performance.now() - started) / 1000,
       };
       this.history.push(record);
+      const rule = options.earlyStopping;
+      const status = rule ? stoppingStatus(this.history, rule, monitor) : undefined;
+      // Runtime tensors are never mutated (each step returns new ones), so keeping references is a snapshot.
+      if (status?.improved) best = new Map(this.tensors);
       await options.onEpochEnd?.(record, this.state());
+      if (status?.stop) {
+        this.stoppedEarly = true;
+        break;
+      }
+    }
+    if (options.earlyStopping?.restoreBestWeights) {
+      for (const name of this.artifacts.parameterNames) this.tensors.set(name, best.get(name)!);
     }
     return [...this.history];
   }
@@ -194,7 +215,7 @@ export class Trainer {
     return { valLoss: r.loss, ...(r.accuracy !== undefined ? { valAccuracy: r.accuracy } : {}) };
   }
 
-  private batchFeeds(data: Dataset, rows: Int32Array, width: number): Record<string, Tensor> {
+  private batchFeeds(data: Dataset, rows: Int32Array, width: number, training = false): Record<string, Tensor> {
     const n = rows.length;
     const features = new Float32Array(n * data.cols);
     for (let i = 0; i < n; i++) {
@@ -211,7 +232,13 @@ export class Trainer {
       for (let i = 0; i < n; i++) values.set(data.targets.subarray(rows[i]! * width, (rows[i]! + 1) * width), i * width);
       target = new this.ort.Tensor('float32', values, [n, width]);
     }
-    return { [IO.input]: new this.ort.Tensor('float32', features, [n, data.cols]), [IO.target]: target };
+    const feeds: Record<string, Tensor> = { [IO.input]: new this.ort.Tensor('float32', features, [n, data.cols]), [IO.target]: target };
+    for (const { name, width } of training ? this.artifacts.noiseInputs : []) {
+      const noise = new Float32Array(n * width);
+      for (let i = 0; i < noise.length; i++) noise[i] = this.rng.uniform();
+      feeds[name] = new this.ort.Tensor('float32', noise, [n, width]);
+    }
+    return feeds;
   }
 
   private countCorrect(logits: Float32Array, data: Dataset, rows: Int32Array): number {
@@ -228,6 +255,17 @@ export class Trainer {
   private toTensorData(t: Tensor): TensorData {
     return { dtype: DataType.FLOAT, dims: [...t.dims], data: Float32Array.from(t.data as Float32Array) };
   }
+}
+
+/** Splits off Keras-style validation rows when `validationSplit` is set. */
+function holdOut(data: Dataset, options: FitOptions, width: number): [Dataset, Dataset | undefined] {
+  const fraction = options.validationSplit;
+  if (fraction === undefined) return [data, options.validationData];
+  if (!(fraction > 0 && fraction < 1)) throw new InvalidArgumentError('validationSplit', fraction, 'must be in (0, 1)');
+  if (options.validationData) throw new InvalidArgumentError('validationSplit', fraction, 'cannot be combined with validationData');
+  const cut = data.rows - Math.round(data.rows * fraction);
+  if (cut <= 0 || cut >= data.rows) throw new InvalidArgumentError('validationSplit', fraction, `leaves no rows on one side of ${data.rows}`);
+  return [selectRows(data, identity(cut), width), selectRows(data, identity(data.rows - cut, cut), width)];
 }
 
 function identity(n: number, start = 0): Int32Array {

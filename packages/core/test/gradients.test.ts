@@ -80,6 +80,16 @@ const cases: Record<string, Case> = {
     ops: ['Where', 'Less'], inputs: { a: { dims: [6], data: awayFromZero(6) }, b: { dims: [6] } },
     build: (b, x) => b.op('Where', [b.op('Less', [x.a, b.constant(0, DataType.DOUBLE)]), x.a, x.b]),
   },
+  'Split into three, one part unused': {
+    ops: ['Split'], inputs: { a: { dims: [9] } },
+    build: (b, x) => {
+      const [p, , r] = b.ops('Split', [x.a, b.constant([2, 3, 4], i64)], { axis: attr.int(0) }, 3);
+      return b.op('Mul', [b.op('ReduceSum', [p!], { keepdims: attr.int(0) }), b.op('ReduceSum', [r!], { keepdims: attr.int(0) })]);
+    },
+  },
+  'Concat along axis 1': {
+    ops: ['Concat'], inputs: { a: { dims: [2, 3] }, b: { dims: [2, 1] } }, build: (b, x) => b.op('Concat', [x.a, x.b], { axis: attr.int(1) }),
+  },
   'Cast float64 -> float64 (identity cast)': {
     ops: ['Cast'], inputs: { a: { dims: [4] } }, build: (b, x) => b.op('Cast', [x.a], { to: attr.int(DataType.DOUBLE) }),
   },

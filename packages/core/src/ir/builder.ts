@@ -26,11 +26,22 @@ export class GraphBuilder {
   private readonly graphInputs: Value[] = [];
   private readonly graphOutputs: Value[] = [];
   private readonly constants = new Map<string, Value>();
-  private readonly counters = new Map<string, number>();
+  private readonly counters: Map<string, number> = new Map();
   private readonly scopes: string[] = [];
 
-  constructor(readonly name: string, options: { opset?: number } = {}) {
-    this.opset = options.opset ?? DEFAULT_OPSET;
+  /** Names taken anywhere in this graph or its subgraphs: ONNX wants them unique across scopes. */
+  private readonly taken: Set<string>;
+  private readonly parent?: GraphBuilder;
+
+  /**
+   * A builder for a top-level graph, or with `parent`, for a subgraph (a Loop body) that may read
+   * the parent's values by name and shares its namespace and constants.
+   */
+  constructor(readonly name: string, options: { opset?: number; parent?: GraphBuilder } = {}) {
+    this.opset = options.opset ?? options.parent?.opset ?? DEFAULT_OPSET;
+    this.parent = options.parent;
+    this.taken = options.parent ? options.parent.taken : new Set();
+    if (options.parent) this.counters = options.parent.counters;
   }
 
   /** Declares a graph input. */
@@ -49,6 +60,7 @@ export class GraphBuilder {
 
   /** A constant tensor (deduplicated when scalar or small), stored as an initializer. */
   constant(values: number | readonly number[], dtype: DataType, dims?: readonly number[]): Value {
+    if (this.parent) return this.parent.constant(values, dtype, dims);
     const list = typeof values === 'number' ? [values] : values;
     const shape = dims ?? (typeof values === 'number' ? [] : [list.length]);
     const key = `${dtype}:${shape.join('x')}:${list.join(',')}`;
@@ -76,9 +88,9 @@ export class GraphBuilder {
     const def = getOp(opType);
     const present = inputs.filter((v): v is Value => v !== undefined);
     for (const v of present) {
-      if (!this.values.has(v.name)) throw new Error(`${opType}: input ${v.name} is not a value of graph ${this.name}`);
+      if (!this.lookup(v.name)) throw new Error(`${opType}: input ${v.name} is not a value of graph ${this.name}`);
     }
-    const types = def.infer(inputs.map((v) => v ?? EMPTY), attrs, (v) => this.inits.get(v.name));
+    const types = def.infer(inputs.map((v) => v ?? EMPTY), attrs, (v) => this.constantData(v));
     const hint = opType.toLowerCase();
     const outputs = types.slice(0, count).map((t, i) =>
       this.declare({
@@ -121,20 +133,24 @@ export class GraphBuilder {
       const n = this.counters.get(base) ?? 0;
       this.counters.set(base, n + 1);
       const name = `${base}_${n}`;
-      if (!this.values.has(name)) return name;
+      if (!this.taken.has(name)) return name;
     }
   }
 
   /** The value named `name`. */
   value(name: string): Value {
-    const v = this.values.get(name);
+    const v = this.lookup(name);
     if (!v) throw new Error(`graph ${this.name} has no value ${name}`);
     return v;
   }
 
   /** The data of `value` when it is an initializer or constant. */
   constantData(value: Value): TensorData | undefined {
-    return this.inits.get(value.name);
+    return this.inits.get(value.name) ?? this.parent?.constantData(value);
+  }
+
+  private lookup(name: string): Value | undefined {
+    return this.values.get(name) ?? this.parent?.lookup(name);
   }
 
   /** The nodes recorded so far (read-only view, for the differentiator). */
@@ -158,7 +174,8 @@ export class GraphBuilder {
   }
 
   private declare(value: Value): Value {
-    if (this.values.has(value.name)) throw new Error(`graph ${this.name} already has a value named ${value.name}`);
+    if (this.taken.has(value.name)) throw new Error(`graph ${this.name} already has a value named ${value.name}`);
+    this.taken.add(value.name);
     this.values.set(value.name, value);
     return value;
   }

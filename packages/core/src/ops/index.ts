@@ -9,5 +9,7 @@ import './reduce.js';
 import './structure.js';
 import './gather.js';
 import './dropout.js';
+import './split-concat.js';
+import './loop.js';
 export { registeredOps, getOp, defineOp } from './registry.js';
 export type { OpDef, GradientRule, GradientContext, OutputType } from './registry.js';

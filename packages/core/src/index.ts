@@ -44,7 +44,7 @@ export type { OrtRuntime } from './training/runtime.js';
 export * from './training/dataset.js';
 export * from './training/schedule.js';
 export { Trainer, TrainingDivergedError, initialState } from './training/trainer.js';
-export type { TrainingState, FitOptions, BatchEvent } from './training/trainer.js';
+export type { TrainingState, FitOptions, BatchEvent, TrainerOptions } from './training/trainer.js';
 export * from './metrics/classification.js';
 export { trainTestSplit, stratifiedSplit } from './training/split.js';
 export { printGraph } from './ir/print.js';

@@ -18,7 +18,7 @@ it('an epoch inside one ONNX Loop gives exactly the parameters of one run() per 
   for (const loop of [true, false]) {
     const t = await Trainer.create(ort, art, initialState(art, 9));
     const history = await t.fit(train, { epochs: 3, batchSize: 16, loop, learningRate: (s) => 0.01 / Math.sqrt(s) });
-    results.push({ history, state: t.state() });
+    results.push({ history, state: await t.state() });
   }
   const [looped, stepwise] = results;
   expect(looped!.state.step).toBe(3 * 13);

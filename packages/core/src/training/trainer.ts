@@ -1,5 +1,9 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { encodeModel } from '../ir/encode.js';
+import { GraphBuilder } from '../ir/builder.js';
+import { DataType } from '../ir/dtype.js';
+import type { Model } from '../ir/graph.js';
+import { makeModel } from '../ir/model.js';
 import { IO } from '../artifacts/io-names.js';
 import type { TrainingArtifacts } from '../artifacts/training-artifacts.js';
 import type { EpochRecord } from '../artifacts/checkpoint.js';
@@ -78,6 +82,17 @@ export function initialState(artifacts: TrainingArtifacts, seed: number): Traini
   return { parameters, optimizerState: zeroSlots(parameters, artifacts.slots), epoch: 0, step: 0, rng: rng.state(), history: [] };
 }
 
+/** How the trainer uses the runtime. */
+export interface TrainerOptions {
+  /** Passed to every session (execution providers, threads). @defaultValue {} */
+  readonly sessionOptions?: InferenceSession.SessionOptions;
+  /**
+   * Keep parameters and optimizer state in device memory between steps (`gpu-buffer` outputs of
+   * the WebGPU provider), reading them back only for checkpoints. @defaultValue false
+   */
+  readonly keepStateOnDevice?: boolean;
+}
+
 /** What one epoch's batches added up to. */
 interface EpochTotals {
   lossSum: number;
@@ -103,7 +118,7 @@ export class Trainer {
   private constructor(
     private readonly ort: OrtRuntime,
     readonly artifacts: TrainingArtifacts,
-    private readonly sessions: { step: InferenceSession; epoch: InferenceSession; eval: InferenceSession },
+    private readonly sessions: Sessions,
     state: TrainingState,
   ) {
     const { layout } = artifacts;
@@ -116,11 +131,20 @@ export class Trainer {
   }
 
   /** Creates the sessions on `ort` and loads `state` into them. */
-  static async create(
-    ort: OrtRuntime, artifacts: TrainingArtifacts, state: TrainingState, sessionOptions: InferenceSession.SessionOptions = {},
-  ): Promise<Trainer> {
-    const open = (m: TrainingArtifacts['evalModel']) => ort.InferenceSession.create(encodeModel(m), sessionOptions);
-    const sessions = { step: await open(artifacts.trainingModel), epoch: await open(artifacts.epochModel), eval: await open(artifacts.evalModel) };
+  static async create(ort: OrtRuntime, artifacts: TrainingArtifacts, state: TrainingState, options: TrainerOptions = {}): Promise<Trainer> {
+    const base = options.sessionOptions ?? {};
+    const open = (m: TrainingArtifacts['evalModel'], extra: InferenceSession.SessionOptions = {}) =>
+      ort.InferenceSession.create(encodeModel(m), { ...base, ...extra });
+    // On a device, the updated state stays there; loss and logits come back to the host.
+    const onDevice = options.keepStateOnDevice
+      ? { preferredOutputLocation: Object.fromEntries([IO.parameters, ...artifacts.slots.map(IO.state)].map((n) => [IO.updated(n), 'gpu-buffer' as const])) }
+      : {};
+    const sessions: Sessions = {
+      step: await open(artifacts.trainingModel, onDevice),
+      epoch: options.keepStateOnDevice ? undefined : await open(artifacts.epochModel),
+      eval: await open(artifacts.evalModel),
+      readback: options.keepStateOnDevice ? await open(readbackModel()) : undefined,
+    };
     return new Trainer(ort, artifacts, sessions, state);
   }
 
@@ -135,7 +159,7 @@ export class Trainer {
     if (validation) checkDataset(spec, validation, 'validation data');
     const schedule = options.learningRate ?? constantRate(this.artifacts.optimizer.learningRate);
     const monitor = options.earlyStopping?.monitor ?? (validation ? 'val_loss' : 'loss');
-    const whole = options.loop === false ? undefined : {
+    const whole = options.loop === false || !this.sessions.epoch ? undefined : {
       features: new this.ort.Tensor('float32', train.features, [train.rows, train.cols]),
       targets: targetTensor(this.ort, spec, train.targets),
     };
@@ -168,7 +192,7 @@ export class Trainer {
       const status = options.earlyStopping ? stoppingStatus(this.history, options.earlyStopping, monitor) : undefined;
       // Runtime tensors are never mutated (each run returns new ones), so a reference is a snapshot.
       if (status?.improved) best = this.params;
-      await options.onEpochEnd?.(record, this.state());
+      if (options.onEpochEnd) await options.onEpochEnd(record, await this.state());
       if (status?.stop) {
         this.stoppedEarly = true;
         break;
@@ -199,11 +223,12 @@ export class Trainer {
   }
 
   /** A copy of the current parameters, optimizer state, counters and history, by name. */
-  state(): TrainingState {
+  async state(): Promise<TrainingState> {
     const { layout } = this.artifacts;
-    const optimizerState = new Map([...this.slots].flatMap(([s, t]) => [...unpackTensors(layout, t.data as Float32Array, `.${s}`)]));
+    const slots = await Promise.all([...this.slots].map(async ([s, t]) => unpackTensors(layout, await this.read(t), `.${s}`)));
+    const optimizerState = new Map(slots.flatMap((m) => [...m]));
     return {
-      parameters: unpackTensors(layout, this.params.data as Float32Array),
+      parameters: unpackTensors(layout, await this.read(this.params)),
       optimizerState,
       epoch: this.epoch,
       step: this.step,
@@ -212,9 +237,24 @@ export class Trainer {
     };
   }
 
+  /** Where the parameters live between steps: 'cpu', or 'gpu-buffer' with keepStateOnDevice. */
+  get stateLocation(): string {
+    return this.params.location;
+  }
+
   /** Releases every session. */
   async release(): Promise<void> {
-    for (const s of Object.values(this.sessions)) await s.release();
+    for (const s of Object.values(this.sessions)) await s?.release();
+  }
+
+  /**
+   * A tensor's values on the host. A device tensor goes through an Identity session whose output
+   * is on the CPU: in Node, `getData()` on a gpu-buffer tensor has been seen to abort the process.
+   */
+  private async read(t: Tensor): Promise<Float32Array> {
+    if (t.location === 'cpu') return t.data as Float32Array;
+    const out = await this.sessions.readback!.run({ x: t });
+    return out.y!.data as Float32Array;
   }
 
   /** The full batches of an epoch in one run of the epoch model. */
@@ -225,7 +265,7 @@ export class Trainer {
     const steps = rows.length / batchSize;
     const rates = Float32Array.from({ length: steps }, (_, k) => schedule(this.step + 1 + k));
     const noise = drawNoise(this.rng, this.artifacts.noiseInputs, steps, batchSize);
-    const out = await this.sessions.epoch.run({
+    const out = await this.sessions.epoch!.run({
       [IO.features]: whole.features,
       [IO.targets]: whole.targets,
       [IO.batchOrder]: new this.ort.Tensor('int64', BigInt64Array.from(rows, (r) => BigInt(r)), [steps, batchSize]),
@@ -297,6 +337,21 @@ export class Trainer {
   private flat(data: Float32Array): Tensor {
     return new this.ort.Tensor('float32', data, [data.length]);
   }
+}
+
+interface Sessions {
+  readonly step: InferenceSession;
+  /** Absent when state stays on a device, where Loop would run on the CPU. */
+  readonly epoch?: InferenceSession;
+  readonly eval: InferenceSession;
+  readonly readback?: InferenceSession;
+}
+
+/** y = Identity(x) over a flat vector: copies a device tensor to the host. */
+function readbackModel(): Model {
+  const b = new GraphBuilder('readback');
+  b.output(b.op('Identity', [b.input('x', DataType.FLOAT, ['n'])], {}, { names: ['y'] }));
+  return makeModel(b.build());
 }
 
 /** Splits off Keras-style validation rows when `validationSplit` is set. */

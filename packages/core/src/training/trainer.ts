@@ -67,7 +67,7 @@ export interface FitOptions {
   readonly onEpochEnd?: (record: EpochRecord, state: TrainingState) => void | Promise<void>;
 }
 
-/** Thrown when the loss becomes NaN or infinite; the trainer keeps the last good parameters. */
+/** Thrown when the loss becomes NaN or infinite; the trainer goes back to the last completed epoch. */
 export class TrainingDivergedError extends Error {
   constructor(readonly epoch: number, readonly step: number, readonly loss: number) {
     super(`loss became ${loss} at epoch ${epoch}, step ${step}: lower the learning rate or check the data for extreme values`);
@@ -173,11 +173,25 @@ export class Trainer {
       const totals: EpochTotals = { lossSum: 0, correct: 0, rate: 0 };
       const batches = Math.ceil(train.rows / batchSize);
       const looped = whole ? Math.floor(train.rows / batchSize) : 0;
-      if (looped > 0) await this.runEpochLoop(train, whole!, order.subarray(0, looped * batchSize), batchSize, schedule, totals, epoch, batches, options);
-      for (let k = looped; k < batches; k++) {
-        const rows = order.subarray(k * batchSize, Math.min(train.rows, (k + 1) * batchSize));
-        const loss = await this.runStep(train, rows, schedule, totals, epoch);
-        options.onBatchEnd?.({ epoch, batch: k + 1, batches, loss });
+      const start = { params: this.params, slots: new Map(this.slots), step: this.step, rng: this.rng.state() };
+      try {
+        if (looped > 0) await this.runEpochLoop(train, whole!, order.subarray(0, looped * batchSize), batchSize, schedule, totals, epoch, batches, options);
+        for (let k = looped; k < batches; k++) {
+          const rows = order.subarray(k * batchSize, Math.min(train.rows, (k + 1) * batchSize));
+          const loss = await this.runStep(train, rows, schedule, totals, epoch);
+          options.onBatchEnd?.({ epoch, batch: k + 1, batches, loss });
+        }
+      } catch (e) {
+        // A diverged epoch is undone whole: the trainer holds the last completed epoch's state,
+        // which is also what the last checkpoint holds (an overflowing update can precede the
+        // first non-finite loss by a step, so the step before the bad loss is not safe either).
+        if (e instanceof TrainingDivergedError) {
+          this.params = start.params;
+          this.slots = start.slots;
+          this.step = start.step;
+          this.rng = new Rng(start.rng);
+        }
+        throw e;
       }
       this.epoch = epoch;
       const record: EpochRecord = {

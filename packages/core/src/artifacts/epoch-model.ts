@@ -48,6 +48,7 @@ export function buildTrainEpoch(spec: MlpSpec, optimizer: OptimizerConfig, optio
       parameters: carriedParams,
       state: new Map(slots.map((s, k) => [s, carriedState[k]!])),
       noise: new Map(noise.map(({ layer, all }) => [layer, body.op('Gather', [all, i], { axis: attr.int(0) })])),
+      outputNames: { parameters: 'parameters_out', state: (s) => `optimizer_state.${s}_out` },
     });
   });
   body.output(cond, 'condition_out');
@@ -57,12 +58,10 @@ export function buildTrainEpoch(spec: MlpSpec, optimizer: OptimizerConfig, optio
   body.output(out.logits, 'step_logits');
 
   const trips = b.op('Gather', [b.op('Shape', [order]), b.constant(0, DataType.INT64)], { axis: attr.int(0) });
+  const names = [IO.updated(IO.parameters), ...slots.map((s) => IO.updated(IO.state(s))), IO.losses, IO.batchLogits];
   const results = b.ops('Loop', [trips, b.constant(1, DataType.BOOL), parameters, ...state],
-    { body: attr.graph(body.build()) }, 1 + slots.length + 2);
-  b.output(results[0]!, IO.updated(IO.parameters));
-  slots.forEach((s, k) => b.output(results[1 + k]!, IO.updated(IO.state(s))));
-  b.output(results[1 + slots.length]!, IO.losses);
-  b.output(results[2 + slots.length]!, IO.batchLogits);
+    { body: attr.graph(body.build()) }, names.length, { names });
+  for (const r of results) b.output(r);
   return makeModel(b.build(
     `One epoch of ${optimizer.kind} training of ${lossName(spec)}: the train step in a Loop over batch_order's rows.`,
   ), { metadata: trainingMetadata('training_epoch', spec, optimizer, layout), docString: 'onnx-mlp training epoch model' });

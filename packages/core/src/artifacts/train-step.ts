@@ -31,6 +31,8 @@ export interface StepInputs {
   readonly parameters: Value;
   readonly state: ReadonlyMap<string, Value>;
   readonly noise: ReadonlyMap<string, Value>;
+  /** Names for the updated parameters and state (graph outputs), so no Identity copies them. */
+  readonly outputNames?: { readonly parameters: string; readonly state: (slot: string) => string };
 }
 
 /** The values one training step produces. */
@@ -72,8 +74,12 @@ export function emitTrainStep(
     layout.slots.map((s) => b.op('Reshape', [grads.get(s.name)!, b.constant([-1], DataType.INT64)])), { axis: attr.int(0) }));
   if (options.clipNorm !== undefined) flatGrad = clipByGlobalNorm(b, new Map([['all', flatGrad]]), options.clipNorm).get('all')!;
   const slots = Object.fromEntries(rule.slots.map((s) => [s, io.state.get(s)!]));
+  const names = io.outputNames && {
+    param: io.outputNames.parameters,
+    slots: Object.fromEntries(rule.slots.map((s) => [s, io.outputNames!.state(s)])),
+  };
   const next = b.scoped('update', () => rule.update({
-    b, param: io.parameters, grad: flatGrad, slots, learningRate: io.learningRate, step: io.step,
+    b, param: io.parameters, grad: flatGrad, slots, learningRate: io.learningRate, step: io.step, ...(names ? { names } : {}),
   }));
   return { loss, logits, parameters: next.param, state: new Map(Object.entries(next.slots)) };
 }
@@ -109,7 +115,10 @@ export function buildTrainStep(spec: MlpSpec, optimizer: OptimizerConfig, option
   const parameters = b.input(IO.parameters, DataType.FLOAT, [layout.total]);
   const state = new Map(slots.map((s) => [s, b.input(IO.state(s), DataType.FLOAT, [layout.total])]));
   const noise = new Map(noiseLayers(spec).map(({ layer, width }) => [layer, b.input(IO.dropoutNoise(layer), DataType.FLOAT, ['batch', width])]));
-  const out = emitTrainStep(b, spec, optimizer, options, { x, target, learningRate, step, parameters, state, noise });
+  const out = emitTrainStep(b, spec, optimizer, options, {
+    x, target, learningRate, step, parameters, state, noise,
+    outputNames: { parameters: IO.updated(IO.parameters), state: (s) => IO.updated(IO.state(s)) },
+  });
   b.output(out.loss, IO.loss);
   b.output(out.logits, IO.logits);
   b.output(out.parameters, IO.updated(IO.parameters));

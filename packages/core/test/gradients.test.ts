@@ -65,7 +65,7 @@ const cases: Record<string, Case> = {
   'OneHot times LogSoftmax (cross-entropy shape)': {
     ops: ['OneHot', 'LogSoftmax', 'ReduceSum'], inputs: { a: { dims: [3, 4] }, y: { dims: [3], data: [2, 0, 3], dtype: i64 } },
     build: (b, x) => {
-      const onehot = oneHot(b, x.y, 4, DataType.DOUBLE);
+      const onehot = oneHot(b, x.y!, 4, DataType.DOUBLE);
       return b.op('ReduceSum', [b.op('Mul', [onehot, b.op('LogSoftmax', [x.a], { axis: attr.int(-1) })]), b.constant([1], i64)], { keepdims: attr.int(0) });
     },
   },

@@ -1,8 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
-  Dataset, IO, Rng, Trainer, buildTrainStep, constantRate, cosineDecay, encodeModel, initialState, linearWarmup,
-  mlpSpec, optimizerConfig, parseSchedule, stepDecay, stoppingStatus, EpochRecord,
+  Dataset, IO, Rng, Trainer, buildTrainingArtifacts, constantRate, cosineDecay, encodeModel, initialState, linearWarmup,
+  mlpSpec, optimizerConfig, packTensors, parseSchedule, stepDecay, stoppingStatus, EpochRecord,
 } from '../src/index.js';
 
 describe('learning-rate schedules give the documented rates', () => {
@@ -35,9 +35,9 @@ function blobs(rows: number, seed: number, classes = 3): Dataset {
 }
 
 /** Runs one train step on fixed parameters and returns loss, logits and parameter deltas. */
-async function oneStep(options: Parameters<typeof buildTrainStep>[2], task: 'multiclass' | 'binary' = 'multiclass') {
+async function oneStep(options: Parameters<typeof buildTrainingArtifacts>[2], task: 'multiclass' | 'binary' = 'multiclass') {
   const spec = mlpSpec({ inputs: 2, hidden: [8], outputs: task === 'binary' ? 1 : 3, task });
-  const art = buildTrainStep(spec, optimizerConfig('sgd', { learningRate: 1 }), options);
+  const art = buildTrainingArtifacts(spec, optimizerConfig('sgd', { learningRate: 1 }), options);
   const state = initialState(art, 5);
   const session = await ort.InferenceSession.create(encodeModel(art.trainingModel));
   const data = blobs(16, 9);
@@ -50,13 +50,11 @@ async function oneStep(options: Parameters<typeof buildTrainStep>[2], task: 'mul
     [IO.learningRate]: new ort.Tensor('float32', Float32Array.of(1), []),
     [IO.step]: new ort.Tensor('float32', Float32Array.of(1), []),
   };
-  for (const [n, t] of state.parameters) feeds[n] = new ort.Tensor('float32', t.data as Float32Array, [...t.dims]);
+  const before = packTensors(art.layout, state.parameters);
+  feeds[IO.parameters] = new ort.Tensor('float32', before, [before.length]);
   const out = await session.run(feeds);
-  const deltas = art.parameterNames.flatMap((n) => {
-    const before = state.parameters.get(n)!.data as Float32Array;
-    const after = out[IO.updated(n)]!.data as Float32Array;
-    return Array.from(before, (v, i) => v - after[i]!);
-  });
+  const after = out[IO.updated(IO.parameters)]!.data as Float32Array;
+  const deltas = Array.from(before, (v, i) => v - after[i]!);
   return { loss: (out[IO.loss]!.data as Float32Array)[0]!, logits: Array.from(out[IO.logits]!.data as Float32Array), labels, deltas };
 }
 
@@ -101,7 +99,7 @@ describe('class weights change the loss as computed by hand', () => {
   });
   it('refuses weights of the wrong count, naming the option', () => {
     const spec = mlpSpec({ inputs: 2, hidden: [4], outputs: 3 });
-    expect(() => buildTrainStep(spec, optimizerConfig('adam'), { classWeights: [1, 2] })).toThrow(/classWeights/);
+    expect(() => buildTrainingArtifacts(spec, optimizerConfig('adam'), { classWeights: [1, 2] })).toThrow(/classWeights/);
   });
 });
 
@@ -122,7 +120,7 @@ describe('early stopping', () => {
     const shuffled = new Rng(3).permutation(300);
     const validation = { ...noisy, targets: Float32Array.from(shuffled, (i) => noisy.targets[i]!) };
     const spec = mlpSpec({ inputs: 2, hidden: [32], outputs: 3 });
-    const art = buildTrainStep(spec, optimizerConfig('adam', { learningRate: 0.05 }));
+    const art = buildTrainingArtifacts(spec, optimizerConfig('adam', { learningRate: 0.05 }));
     const trainer = await Trainer.create(ort, art, initialState(art, 1));
     const history = await trainer.fit(train, {
       epochs: 50, batchSize: 16, validationData: validation, earlyStopping: { patience: 2, restoreBestWeights: true },
@@ -139,7 +137,7 @@ describe('early stopping', () => {
 it('validationSplit holds out the last rows, as Keras does', async () => {
   const data = blobs(100, 4);
   const spec = mlpSpec({ inputs: 2, hidden: [4], outputs: 3 });
-  const art = buildTrainStep(spec, optimizerConfig('adam'));
+  const art = buildTrainingArtifacts(spec, optimizerConfig('adam'));
   const a = await Trainer.create(ort, art, initialState(art, 1));
   const [h] = await a.fit(data, { epochs: 1, batchSize: 10, validationSplit: 0.2, shuffle: false });
   const b = await Trainer.create(ort, art, initialState(art, 1));

@@ -1,46 +1,18 @@
 import { DataType } from '../ir/dtype.js';
 import { GraphBuilder } from '../ir/builder.js';
 import type { Model, Value } from '../ir/graph.js';
+import { attr } from '../ir/graph.js';
 import { makeModel } from '../ir/model.js';
 import { addGradients } from '../autodiff/gradient.js';
+import { InvalidArgumentError } from '../errors.js';
 import { emitTaskLoss, lossName, targetType } from '../losses/task-loss.js';
 import { emitLogits } from '../model/forward.js';
-import { parameterShapes } from '../model/parameters.js';
+import { ParameterLayout, parameterLayout } from '../model/layout.js';
 import { MlpSpec, layerName } from '../model/spec.js';
-import { InvalidArgumentError } from '../errors.js';
 import { clipByGlobalNorm } from '../optimizers/clip.js';
 import { OptimizerConfig, optimizerRule } from '../optimizers/index.js';
+import { IO } from './io-names.js';
 import { META } from './metadata.js';
-
-/** The graph inputs and outputs every training-side model shares. */
-export const IO = {
-  input: 'input',
-  target: 'target',
-  learningRate: 'learning_rate',
-  step: 'step',
-  loss: 'loss',
-  logits: 'logits',
-  /** Dropout noise input of hidden layer `layer`. */
-  dropoutNoise: (layer: string) => `dropout_noise.${layer}`,
-  /** Output carrying the new value of parameter or state `name`. */
-  updated: (name: string) => `${name}.updated`,
-} as const;
-
-/** The files a training run is made of, in memory. */
-export interface TrainingArtifacts {
-  readonly spec: MlpSpec;
-  readonly optimizer: OptimizerConfig;
-  /** `training_model.onnx`: forward, loss, backward and optimizer update in one graph. */
-  readonly trainingModel: Model;
-  /** `eval_model.onnx`: loss and logits, dropout off. */
-  readonly evalModel: Model;
-  /** Parameter names in graph order (`dense1.weight`, `dense1.bias`, ...). */
-  readonly parameterNames: readonly string[];
-  /** Optimizer state names in graph order (`dense1.weight.m`, ...). */
-  readonly stateNames: readonly string[];
-  /** Dropout noise inputs the host must feed each step (uniform [0, 1), [batch, width]); empty without dropout. */
-  readonly noiseInputs: readonly { readonly name: string; readonly width: number }[];
-}
 
 /** Options of the train step beyond the spec and optimizer (Keras' compile/fit extras). */
 export interface TrainStepOptions {
@@ -50,95 +22,130 @@ export interface TrainStepOptions {
   readonly classWeights?: readonly number[];
 }
 
-function declareParameters(b: GraphBuilder, spec: MlpSpec): Map<string, Value> {
-  return new Map(parameterShapes(spec).map(([name, dims]) => [name, b.input(name, DataType.FLOAT, dims)]));
+/** The values one training step reads. */
+export interface StepInputs {
+  readonly x: Value;
+  readonly target: Value;
+  readonly learningRate: Value;
+  readonly step: Value;
+  readonly parameters: Value;
+  readonly state: ReadonlyMap<string, Value>;
+  readonly noise: ReadonlyMap<string, Value>;
+  /** Names for the updated parameters and state (graph outputs), so no Identity copies them. */
+  readonly outputNames?: { readonly parameters: string; readonly state: (slot: string) => string };
+}
+
+/** The values one training step produces. */
+export interface StepOutputs {
+  readonly loss: Value;
+  readonly logits: Value;
+  readonly parameters: Value;
+  readonly state: ReadonlyMap<string, Value>;
+}
+
+/** Hidden layers that take dropout noise, with their widths; none without dropout. */
+export function noiseLayers(spec: MlpSpec): Array<{ layer: string; width: number }> {
+  if (spec.dropout === 0) return [];
+  return spec.hidden.map((width, i) => ({ layer: layerName(i, spec.hidden.length + 1), width }));
+}
+
+/** Views the flat parameter vector as the named, shaped parameters (Split, then Reshape). */
+export function emitUnflatten(b: GraphBuilder, layout: ParameterLayout, flat: Value): Map<string, Value> {
+  const parts = b.ops('Split', [flat, b.constant(layout.slots.map((s) => s.size), DataType.INT64)], { axis: attr.int(0) }, layout.slots.length);
+  // The views carry the parameters' own names, so a viewer shows `dense1.weight` where it is used.
+  return new Map(layout.slots.map((s, i) => [s.name, b.op('Reshape', [parts[i], b.constant(s.dims, DataType.INT64)], {}, { names: [s.name] })]));
+}
+
+/**
+ * Emits one training step into `b`: forward, loss, reverse-mode gradients of the named parameters,
+ * their concatenation into one flat gradient, optional clipping, and the optimizer's update of
+ * the flat parameters and state. Used by both the one-step model and the epoch Loop's body.
+ */
+export function emitTrainStep(
+  b: GraphBuilder, spec: MlpSpec, optimizer: OptimizerConfig, options: TrainStepOptions, io: StepInputs,
+): StepOutputs {
+  const layout = parameterLayout(spec);
+  const rule = optimizerRule(optimizer);
+  const params = b.scoped('unflatten', () => emitUnflatten(b, layout, io.parameters));
+  const logits = emitLogits(b, spec, io.x, params, { training: true, dropoutNoise: io.noise });
+  const loss = emitTaskLoss(b, spec, logits, io.target, options.classWeights);
+  const grads = addGradients(b, loss, [...params.values()]);
+  let flatGrad = b.scoped('grad', () => b.op('Concat',
+    layout.slots.map((s) => b.op('Reshape', [grads.get(s.name)!, b.constant([-1], DataType.INT64)])), { axis: attr.int(0) }));
+  if (options.clipNorm !== undefined) flatGrad = clipByGlobalNorm(b, new Map([['all', flatGrad]]), options.clipNorm).get('all')!;
+  const slots = Object.fromEntries(rule.slots.map((s) => [s, io.state.get(s)!]));
+  const names = io.outputNames && {
+    param: io.outputNames.parameters,
+    slots: Object.fromEntries(rule.slots.map((s) => [s, io.outputNames!.state(s)])),
+  };
+  const next = b.scoped('update', () => rule.update({
+    b, param: io.parameters, grad: flatGrad, slots, learningRate: io.learningRate, step: io.step, ...(names ? { names } : {}),
+  }));
+  return { loss, logits, parameters: next.param, state: new Map(Object.entries(next.slots)) };
+}
+
+/** Metadata that lets any reader of a training-side model map its flat vectors back to names. */
+export function trainingMetadata(kind: string, spec: MlpSpec, optimizer: OptimizerConfig | undefined, layout: ParameterLayout): Record<string, string> {
+  return {
+    [META.kind]: kind,
+    [META.spec]: JSON.stringify(spec),
+    ...(optimizer ? { [META.optimizer]: JSON.stringify(optimizer) } : {}),
+    [META.parameters]: JSON.stringify(layout.slots),
+  };
 }
 
 function declareData(b: GraphBuilder, spec: MlpSpec): { x: Value; target: Value } {
   const t = targetType(spec);
-  return {
-    x: b.input(IO.input, DataType.FLOAT, ['batch', spec.inputs]),
-    target: b.input(IO.target, t.dtype, t.shape),
-  };
+  return { x: b.input(IO.input, DataType.FLOAT, ['batch', spec.inputs]), target: b.input(IO.target, t.dtype, t.shape) };
 }
 
 /**
- * Builds the train step: inputs (input, target, learning_rate, step, parameters, optimizer state),
- * outputs (loss, logits, every parameter and state as `<name>.updated`). Gradients come from
- * `addGradients`, the update from the optimizer's rule; only default-domain opset-17 ops.
+ * Builds the one-step training model. Inputs: (input, target, learning_rate, step, parameters,
+ * optimizer_state.<slot>..., dropout_noise.<layer>...); outputs: (loss, logits,
+ * parameters.updated, optimizer_state.<slot>.updated...). Only default-domain opset-17 ops.
  */
-export function buildTrainStep(spec: MlpSpec, optimizer: OptimizerConfig, options: TrainStepOptions = {}): TrainingArtifacts {
+export function buildTrainStep(spec: MlpSpec, optimizer: OptimizerConfig, options: TrainStepOptions = {}): Model {
   validateTrainStepOptions(spec, options);
-  const rule = optimizerRule(optimizer);
+  const layout = parameterLayout(spec);
+  const slots = optimizerRule(optimizer).slots;
   const b = new GraphBuilder('train_step');
   const { x, target } = declareData(b, spec);
   const learningRate = b.input(IO.learningRate, DataType.FLOAT, []);
   const step = b.input(IO.step, DataType.FLOAT, []);
-  const params = declareParameters(b, spec);
-  const stateNames = rule.slots.flatMap((slot) => [...params.keys()].map((p) => `${p}.${slot}`));
-  const state = new Map(stateNames.map((n) => [n, b.input(n, DataType.FLOAT, params.get(n.slice(0, n.lastIndexOf('.')))!.shape)]));
-
-  const noiseInputs = spec.dropout > 0
-    ? spec.hidden.map((width, i) => ({ layer: layerName(i, spec.hidden.length + 1), width }))
-    : [];
-  const dropoutNoise = new Map(noiseInputs.map(({ layer, width }) =>
-    [layer, b.input(IO.dropoutNoise(layer), DataType.FLOAT, ['batch', width])]));
-
-  const logits = emitLogits(b, spec, x, params, { training: true, dropoutNoise });
-  const loss = emitTaskLoss(b, spec, logits, target, options.classWeights);
-  b.output(loss, IO.loss);
-  b.output(logits, IO.logits);
-  let grads = addGradients(b, loss, [...params.values()]);
-  if (options.clipNorm !== undefined) grads = clipByGlobalNorm(b, grads, options.clipNorm);
-
-  const updatedState = new Map<string, Value>();
-  for (const [name, param] of params) {
-    b.scoped(`update/${name}`, () => {
-      const slots = Object.fromEntries(rule.slots.map((s) => [s, state.get(`${name}.${s}`)!]));
-      const next = rule.update({ b, param, grad: grads.get(name)!, slots, learningRate, step });
-      b.output(next.param, IO.updated(name));
-      for (const [slot, v] of Object.entries(next.slots)) updatedState.set(`${name}.${slot}`, v);
-    });
-  }
-  for (const n of stateNames) b.output(updatedState.get(n)!, IO.updated(n));
-
-  const meta = {
-    [META.kind]: 'training',
-    [META.spec]: JSON.stringify(spec),
-    [META.optimizer]: JSON.stringify(optimizer),
-    [META.parameters]: JSON.stringify([...params.keys()]),
-    [META.optimizerState]: JSON.stringify(stateNames),
-  };
-  const trainingModel = makeModel(b.build(
-    `One ${optimizer.kind} step of ${lossName(spec)} on an MLP ${[spec.inputs, ...spec.hidden, spec.outputs].join('-')}: ` +
-    `feed the parameters and optimizer state, read them back as <name>.updated.`,
-  ), { metadata: meta, docString: 'onnx-mlp training model' });
-  return {
-    spec,
-    optimizer,
-    trainingModel,
-    evalModel: buildEvalStep(spec),
-    parameterNames: [...params.keys()],
-    stateNames,
-    noiseInputs: noiseInputs.map(({ layer, width }) => ({ name: IO.dropoutNoise(layer), width })),
-  };
+  const parameters = b.input(IO.parameters, DataType.FLOAT, [layout.total]);
+  const state = new Map(slots.map((s) => [s, b.input(IO.state(s), DataType.FLOAT, [layout.total])]));
+  const noise = new Map(noiseLayers(spec).map(({ layer, width }) => [layer, b.input(IO.dropoutNoise(layer), DataType.FLOAT, ['batch', width])]));
+  const out = emitTrainStep(b, spec, optimizer, options, {
+    x, target, learningRate, step, parameters, state, noise,
+    outputNames: { parameters: IO.updated(IO.parameters), state: (s) => IO.updated(IO.state(s)) },
+  });
+  b.output(out.loss, IO.loss);
+  b.output(out.logits, IO.logits);
+  b.output(out.parameters, IO.updated(IO.parameters));
+  for (const s of slots) b.output(out.state.get(s)!, IO.updated(IO.state(s)));
+  const arch = [spec.inputs, ...spec.hidden, spec.outputs].join('-');
+  return makeModel(b.build(
+    `One ${optimizer.kind} step of ${lossName(spec)} on an MLP ${arch}. Parameters and optimizer state are flat ` +
+    `vectors (layout in metadata ${META.parameters}); read them back from the *.updated outputs.`,
+  ), { metadata: trainingMetadata('training', spec, optimizer, layout), docString: 'onnx-mlp training model' });
 }
 
 /** Builds the eval step: (input, target, parameters) to (loss, logits), with dropout off. */
 export function buildEvalStep(spec: MlpSpec): Model {
+  const layout = parameterLayout(spec);
   const b = new GraphBuilder('eval_step');
   const { x, target } = declareData(b, spec);
-  const params = declareParameters(b, spec);
+  const params = b.scoped('unflatten', () => emitUnflatten(b, layout, b.input(IO.parameters, DataType.FLOAT, [layout.total])));
   const logits = emitLogits(b, spec, x, params, { training: false });
   b.output(emitTaskLoss(b, spec, logits, target), IO.loss);
   b.output(logits, IO.logits);
   return makeModel(b.build(`Loss (${lossName(spec)}) and logits of the MLP, dropout off.`), {
-    metadata: { [META.kind]: 'eval', [META.spec]: JSON.stringify(spec), [META.parameters]: JSON.stringify([...params.keys()]) },
-    docString: 'onnx-mlp eval model',
+    metadata: trainingMetadata('eval', spec, undefined, layout), docString: 'onnx-mlp eval model',
   });
 }
 
-function validateTrainStepOptions(spec: MlpSpec, o: TrainStepOptions): void {
+/** Throws InvalidArgumentError naming a bad clipNorm or classWeights. */
+export function validateTrainStepOptions(spec: MlpSpec, o: TrainStepOptions): void {
   if (o.clipNorm !== undefined && !(Number.isFinite(o.clipNorm) && o.clipNorm > 0)) {
     throw new InvalidArgumentError('clipNorm', o.clipNorm, 'must be a positive number');
   }

@@ -1,6 +1,6 @@
 import { onnx } from './proto.js';
 import type { onnx as P } from 'onnx-proto';
-import { DataType, TensorArray, allocate, fromBytes } from './dtype.js';
+import { BYTES_PER_ELEMENT, DataType, TensorArray, allocate, fromBytes } from './dtype.js';
 import { Attribute, Graph, Model, Node, TensorData, Value } from './graph.js';
 
 type LongLike = number | { toNumber(): number };
@@ -30,17 +30,25 @@ function decodeDtype(elemType: number | null | undefined, what: string): DataTyp
 export function decodeTensor(t: P.ITensorProto): TensorData {
   const dtype = decodeDtype(t.dataType, `tensor ${t.name ?? ''}`);
   const dims = (t.dims ?? []).map((d) => num(d as LongLike));
+  const what = `tensor ${t.name || '(unnamed)'}`;
+  if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw new ModelDecodeError(`${what} has invalid dims [${dims}]`);
+  const size = dims.reduce((a, b) => a * b, 1);
   let data: TensorArray;
   if (t.rawData && t.rawData.length > 0) {
+    if (t.rawData.length !== size * BYTES_PER_ELEMENT[dtype]) {
+      throw new ModelDecodeError(`${what}: ${t.rawData.length} bytes of data for dims [${dims}] (expected ${size * BYTES_PER_ELEMENT[dtype]})`);
+    }
     data = fromBytes(dtype, t.rawData);
   } else {
-    const size = dims.reduce((a, b) => a * b, 1);
     data = allocate(dtype, size);
     const source: readonly LongLike[] =
       dtype === DataType.FLOAT ? t.floatData ?? []
         : dtype === DataType.DOUBLE ? t.doubleData ?? []
           : dtype === DataType.INT64 ? (t.int64Data ?? []) as LongLike[]
             : t.int32Data ?? [];
+    if (source.length !== size && !(size === 0 && source.length === 0)) {
+      throw new ModelDecodeError(`${what}: ${source.length} values for dims [${dims}] (expected ${size})`);
+    }
     source.forEach((v, i) => {
       if (data instanceof BigInt64Array) data[i] = BigInt(num(v));
       else data[i] = num(v);

@@ -18,7 +18,7 @@ export interface ForwardOptions {
 
 /**
  * Emits the MLP from input `x` to its logits: Gemm (x W + b) per layer, the activation and, when
- * training with dropout, inverted dropout: h * (noise >= ratio) / (1 - ratio).
+ * training with dropout, inverted dropout: h * (noise < 1 - ratio) / (1 - ratio).
  */
 export function emitLogits(
   b: GraphBuilder, spec: MlpSpec, x: Value, params: ReadonlyMap<string, Value>, options: ForwardOptions,

@@ -1,4 +1,4 @@
-import type { AdamConfig, OptimizerRule } from './optimizer.js';
+import { AdamConfig, OptimizerRule, named } from './optimizer.js';
 
 /**
  * Adam with bias correction computed in-graph from the step input:
@@ -9,13 +9,13 @@ import type { AdamConfig, OptimizerRule } from './optimizer.js';
 export function adamRule(c: AdamConfig): OptimizerRule {
   return {
     slots: ['m', 'v'],
-    update: ({ b, param, grad, slots, learningRate, step }) => {
+    update: ({ b, param, grad, slots, learningRate, step, names }) => {
       const t = param.dtype;
       const k = (x: number) => b.constant(x, t);
       const decoupled = c.kind === 'adamw';
       const g = !decoupled && c.weightDecay > 0 ? b.op('Add', [grad, b.op('Mul', [param, k(c.weightDecay)])]) : grad;
-      const m = b.op('Add', [b.op('Mul', [slots.m, k(c.beta1)]), b.op('Mul', [g, k(1 - c.beta1)])]);
-      const v = b.op('Add', [b.op('Mul', [slots.v, k(c.beta2)]), b.op('Mul', [b.op('Mul', [g, g]), k(1 - c.beta2)])]);
+      const m = b.op('Add', [b.op('Mul', [slots.m, k(c.beta1)]), b.op('Mul', [g, k(1 - c.beta1)])], {}, named(names?.slots.m));
+      const v = b.op('Add', [b.op('Mul', [slots.v, k(c.beta2)]), b.op('Mul', [b.op('Mul', [g, g]), k(1 - c.beta2)])], {}, named(names?.slots.v));
       // PyTorch's arrangement: the bias corrections fold into two scalars, so each element costs
       // one Sqrt, Add, Div, Mul and Sub: p -= (lr sqrt(c2) / c1) m / (sqrt(v) + eps sqrt(c2)).
       const c1 = b.op('Sub', [k(1), b.op('Pow', [k(c.beta1), step])]);
@@ -26,7 +26,7 @@ export function adamRule(c: AdamConfig): OptimizerRule {
       const decayed = decoupled && c.weightDecay > 0
         ? b.op('Mul', [param, b.op('Sub', [k(1), b.op('Mul', [learningRate, k(c.weightDecay)])])])
         : param;
-      return { param: b.op('Sub', [decayed, b.op('Mul', [direction, stepSize])]), slots: { m, v } };
+      return { param: b.op('Sub', [decayed, b.op('Mul', [direction, stepSize])], {}, named(names?.param)), slots: { m, v } };
     },
   };
 }

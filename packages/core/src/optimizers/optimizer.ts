@@ -43,6 +43,13 @@ export interface UpdateInputs {
   /** Scalar float inputs: this step's learning rate, and the 1-based update count. */
   readonly learningRate: Value;
   readonly step: Value;
+  /** Names for the new parameter and slot values, so graph outputs need no copying Identity. */
+  readonly names?: { readonly param: string; readonly slots: Readonly<Record<string, string>> };
+}
+
+/** Node options that give an update's result the requested name, if any. */
+export function named(name: string | undefined): { names?: string[] } {
+  return name ? { names: [name] } : {};
 }
 
 /** An optimizer as graph: the state slots it keeps per parameter and the update it emits. */

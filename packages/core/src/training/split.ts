@@ -1,8 +1,10 @@
 import { Rng } from '../model/rng.js';
+import { InvalidArgumentError } from '../errors.js';
 import { Dataset, selectRows } from './dataset.js';
 
 /** Splits `data` at random (seeded): the first `trainRows` of a permutation train, the rest test. */
 export function trainTestSplit(data: Dataset, trainRows: number, seed: number, targetWidth = 1): [Dataset, Dataset] {
+  checkTrainRows(data, trainRows);
   const order = new Rng(seed).permutation(data.rows);
   return [selectRows(data, order.subarray(0, trainRows), targetWidth), selectRows(data, order.subarray(trainRows), targetWidth)];
 }
@@ -12,6 +14,7 @@ export function trainTestSplit(data: Dataset, trainRows: number, seed: number, t
  * gets its proportional quota of the `trainRows`, rounded by largest remainder so the total is exact.
  */
 export function stratifiedSplit(data: Dataset, trainRows: number, seed: number): [Dataset, Dataset] {
+  checkTrainRows(data, trainRows);
   const rng = new Rng(seed);
   const byClass = new Map<number, number[]>();
   for (let r = 0; r < data.rows; r++) {
@@ -33,4 +36,10 @@ export function stratifiedSplit(data: Dataset, trainRows: number, seed: number):
     order.forEach((j, k) => (k < quota[i]! ? train : test).push(rows[j]!));
   });
   return [selectRows(data, train, 1), selectRows(data, test, 1)];
+}
+
+function checkTrainRows(data: Dataset, trainRows: number): void {
+  if (!Number.isInteger(trainRows) || trainRows <= 0 || trainRows >= data.rows) {
+    throw new InvalidArgumentError('trainRows', trainRows, `must be an integer between 1 and ${data.rows - 1} (the data has ${data.rows} rows)`);
+  }
 }

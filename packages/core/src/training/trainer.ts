@@ -1,27 +1,34 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
-import { DataType, ORT_TYPE } from '../ir/dtype.js';
-import type { TensorData } from '../ir/graph.js';
 import { encodeModel } from '../ir/encode.js';
-import { IO, TrainingArtifacts } from '../artifacts/train-step.js';
+import { GraphBuilder } from '../ir/builder.js';
+import { DataType } from '../ir/dtype.js';
+import type { Model } from '../ir/graph.js';
+import { makeModel } from '../ir/model.js';
+import { IO } from '../artifacts/io-names.js';
+import type { TrainingArtifacts } from '../artifacts/training-artifacts.js';
 import type { EpochRecord } from '../artifacts/checkpoint.js';
+import { InvalidArgumentError } from '../errors.js';
 import { countCorrectBinary, countCorrectMulticlass } from '../metrics/classification.js';
+import { packTensors, unpackTensors } from '../model/layout.js';
 import { TensorMap, initParameters, zeroSlots } from '../model/parameters.js';
 import { Rng, RngState } from '../model/rng.js';
+import { drawNoise, gatherRows, gatherTargets, range, targetTensor } from './batches.js';
 import { Dataset, checkDataset, selectRows, targetWidth } from './dataset.js';
+import { EarlyStopping, stoppingStatus } from './early-stopping.js';
 import type { OrtRuntime } from './runtime.js';
 import { LearningRateSchedule, constantRate } from './schedule.js';
-import { InvalidArgumentError } from '../errors.js';
-import { EarlyStopping, stoppingStatus } from './early-stopping.js';
 
 /** Where a run stands: enough to continue it (and what a checkpoint stores). */
 export interface TrainingState {
+  /** Parameters by name (`dense1.weight`, ...). */
   readonly parameters: TensorMap;
+  /** Optimizer state by parameter and slot (`dense1.weight.m`, ...). */
   readonly optimizerState: TensorMap;
   /** Epochs completed. */
   readonly epoch: number;
   /** Optimizer updates applied. */
   readonly step: number;
-  /** The shuffling generator, positioned after `epoch` epochs. */
+  /** The generator of shuffles and dropout noise, positioned after `epoch` epochs. */
   readonly rng: RngState;
   readonly history: readonly EpochRecord[];
 }
@@ -49,12 +56,18 @@ export interface FitOptions {
   /** Hold out this fraction of the training rows, the last ones before shuffling (as Keras does). */
   readonly validationSplit?: number;
   readonly earlyStopping?: EarlyStopping;
+  /**
+   * Run each epoch's full batches inside one ONNX Loop (one `run()` an epoch) rather than one
+   * `run()` a batch. Same arithmetic, less overhead; turn off where Loop runs on a slow path.
+   * @defaultValue true
+   */
+  readonly loop?: boolean;
   readonly onBatchEnd?: (event: BatchEvent) => void;
   /** Called after each epoch with its record and the state to checkpoint. */
   readonly onEpochEnd?: (record: EpochRecord, state: TrainingState) => void | Promise<void>;
 }
 
-/** Thrown when the loss becomes NaN or infinite; the trainer keeps the last good parameters. */
+/** Thrown when the loss becomes NaN or infinite; the trainer goes back to the last completed epoch. */
 export class TrainingDivergedError extends Error {
   constructor(readonly epoch: number, readonly step: number, readonly loss: number) {
     super(`loss became ${loss} at epoch ${epoch}, step ${step}: lower the learning rate or check the data for extreme values`);
@@ -66,16 +79,35 @@ export class TrainingDivergedError extends Error {
 export function initialState(artifacts: TrainingArtifacts, seed: number): TrainingState {
   const rng = new Rng(seed);
   const parameters = initParameters(artifacts.spec, rng);
-  const slots = [...new Set(artifacts.stateNames.map((n) => n.slice(n.lastIndexOf('.') + 1)))];
-  return { parameters, optimizerState: zeroSlots(parameters, slots), epoch: 0, step: 0, rng: rng.state(), history: [] };
+  return { parameters, optimizerState: zeroSlots(parameters, artifacts.slots), epoch: 0, step: 0, rng: rng.state(), history: [] };
+}
+
+/** How the trainer uses the runtime. */
+export interface TrainerOptions {
+  /** Passed to every session (execution providers, threads). @defaultValue {} */
+  readonly sessionOptions?: InferenceSession.SessionOptions;
+  /**
+   * Keep parameters and optimizer state in device memory between steps (`gpu-buffer` outputs of
+   * the WebGPU provider), reading them back only for checkpoints. @defaultValue false
+   */
+  readonly keepStateOnDevice?: boolean;
+}
+
+/** What one epoch's batches added up to. */
+interface EpochTotals {
+  lossSum: number;
+  correct: number;
+  rate: number;
 }
 
 /**
- * Runs an MLP's training artifacts on any ONNX Runtime: one train-step `run()` per mini-batch,
- * parameters and optimizer state kept as runtime tensors between steps.
+ * Runs an MLP's training artifacts on any ONNX Runtime. Parameters and optimizer state stay as
+ * flat runtime tensors between runs; each epoch is one Loop `run()` plus one step for a partial
+ * last batch (or one `run()` a batch with `loop: false`).
  */
 export class Trainer {
-  private tensors = new Map<string, Tensor>();
+  private params: Tensor;
+  private slots: Map<string, Tensor>;
   private epoch: number;
   private step: number;
   private rng: Rng;
@@ -86,117 +118,132 @@ export class Trainer {
   private constructor(
     private readonly ort: OrtRuntime,
     readonly artifacts: TrainingArtifacts,
-    private readonly trainSession: InferenceSession,
-    private readonly evalSession: InferenceSession,
+    private readonly sessions: Sessions,
     state: TrainingState,
   ) {
-    for (const [name, t] of [...state.parameters, ...state.optimizerState]) this.tensors.set(name, this.toTensor(t));
+    const { layout } = artifacts;
+    this.params = this.flat(packTensors(layout, state.parameters));
+    this.slots = new Map(artifacts.slots.map((s) => [s, this.flat(packTensors(layout, state.optimizerState, `.${s}`))]));
     this.epoch = state.epoch;
     this.step = state.step;
     this.rng = new Rng(state.rng);
     this.history = [...state.history];
   }
 
-  /** Creates the train and eval sessions on `ort` and loads `state` into them. */
-  static async create(
-    ort: OrtRuntime, artifacts: TrainingArtifacts, state: TrainingState, sessionOptions: InferenceSession.SessionOptions = {},
-  ): Promise<Trainer> {
-    const train = await ort.InferenceSession.create(encodeModel(artifacts.trainingModel), sessionOptions);
-    const evaluate = await ort.InferenceSession.create(encodeModel(artifacts.evalModel), sessionOptions);
-    return new Trainer(ort, artifacts, train, evaluate, state);
+  /** Creates the sessions on `ort` and loads `state` into them. */
+  static async create(ort: OrtRuntime, artifacts: TrainingArtifacts, state: TrainingState, options: TrainerOptions = {}): Promise<Trainer> {
+    const base = options.sessionOptions ?? {};
+    const open = (m: TrainingArtifacts['evalModel'], extra: InferenceSession.SessionOptions = {}) =>
+      ort.InferenceSession.create(encodeModel(m), { ...base, ...extra });
+    // On a device, the updated state stays there; loss and logits come back to the host.
+    const onDevice = options.keepStateOnDevice
+      ? { preferredOutputLocation: Object.fromEntries([IO.parameters, ...artifacts.slots.map(IO.state)].map((n) => [IO.updated(n), 'gpu-buffer' as const])) }
+      : {};
+    const sessions: Sessions = {
+      step: await open(artifacts.trainingModel, onDevice),
+      epoch: options.keepStateOnDevice ? undefined : await open(artifacts.epochModel),
+      eval: await open(artifacts.evalModel),
+      readback: options.keepStateOnDevice ? await open(readbackModel()) : undefined,
+    };
+    return new Trainer(ort, artifacts, sessions, state);
   }
 
   /** Trains until `options.epochs` epochs are complete and returns the whole history. */
   async fit(data: Dataset, options: FitOptions): Promise<readonly EpochRecord[]> {
-    const { spec, optimizer } = this.artifacts;
-    const [train, validation] = holdOut(data, options, targetWidth(spec));
+    const { spec } = this.artifacts;
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new InvalidArgumentError('batchSize', batchSize, 'must be a positive integer');
     if (!Number.isInteger(options.epochs) || options.epochs <= 0) throw new InvalidArgumentError('epochs', options.epochs, 'must be a positive integer');
+    const [train, validation] = holdOut(data, options, targetWidth(spec));
     checkDataset(spec, train, 'training data');
     if (validation) checkDataset(spec, validation, 'validation data');
+    const schedule = options.learningRate ?? constantRate(this.artifacts.optimizer.learningRate);
     const monitor = options.earlyStopping?.monitor ?? (validation ? 'val_loss' : 'loss');
-    let best = new Map(this.tensors);
+    const whole = options.loop === false || !this.sessions.epoch ? undefined : {
+      features: new this.ort.Tensor('float32', train.features, [train.rows, train.cols]),
+      targets: targetTensor(this.ort, spec, train.targets),
+    };
+    let best = this.params;
     this.stoppedEarly = false;
-    const schedule = options.learningRate ?? constantRate(optimizer.learningRate);
-    const width = targetWidth(spec);
-    const batches = Math.ceil(train.rows / batchSize);
 
     while (this.epoch < options.epochs) {
       const started = performance.now();
       const epoch = this.epoch + 1;
-      const order = options.shuffle === false ? identity(train.rows) : this.rng.permutation(train.rows);
-      let lossSum = 0;
-      let correct = 0;
-      let rate = 0;
-      for (let k = 0; k < batches; k++) {
-        const rows = order.subarray(k * batchSize, Math.min(train.rows, (k + 1) * batchSize));
-        rate = schedule(this.step + 1);
-        const out = await this.trainSession.run({
-          ...this.batchFeeds(train, rows, width, true),
-          [IO.learningRate]: new this.ort.Tensor('float32', Float32Array.of(rate), []),
-          [IO.step]: new this.ort.Tensor('float32', Float32Array.of(this.step + 1), []),
-          ...Object.fromEntries(this.tensors),
-        });
-        const loss = (out[IO.loss]!.data as Float32Array)[0]!;
-        if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, this.step + 1, loss);
-        for (const name of this.tensors.keys()) this.tensors.set(name, out[IO.updated(name)]!);
-        this.step++;
-        lossSum += loss * rows.length;
-        correct += this.countCorrect(out[IO.logits]!.data as Float32Array, train, rows);
-        options.onBatchEnd?.({ epoch, batch: k + 1, batches, loss });
+      const order = options.shuffle === false ? range(train.rows) : this.rng.permutation(train.rows);
+      const totals: EpochTotals = { lossSum: 0, correct: 0, rate: 0 };
+      const batches = Math.ceil(train.rows / batchSize);
+      const looped = whole ? Math.floor(train.rows / batchSize) : 0;
+      const start = { params: this.params, slots: new Map(this.slots), step: this.step, rng: this.rng.state() };
+      try {
+        if (looped > 0) await this.runEpochLoop(train, whole!, order.subarray(0, looped * batchSize), batchSize, schedule, totals, epoch, batches, options);
+        for (let k = looped; k < batches; k++) {
+          const rows = order.subarray(k * batchSize, Math.min(train.rows, (k + 1) * batchSize));
+          const loss = await this.runStep(train, rows, schedule, totals, epoch);
+          options.onBatchEnd?.({ epoch, batch: k + 1, batches, loss });
+        }
+      } catch (e) {
+        // A diverged epoch is undone whole: the trainer holds the last completed epoch's state,
+        // which is also what the last checkpoint holds (an overflowing update can precede the
+        // first non-finite loss by a step, so the step before the bad loss is not safe either).
+        if (e instanceof TrainingDivergedError) {
+          this.params = start.params;
+          this.slots = start.slots;
+          this.step = start.step;
+          this.rng = new Rng(start.rng);
+        }
+        throw e;
       }
       this.epoch = epoch;
       const record: EpochRecord = {
         epoch,
-        loss: lossSum / train.rows,
-        ...(spec.task !== 'regression' ? { accuracy: correct / train.rows } : {}),
+        loss: totals.lossSum / train.rows,
+        ...(spec.task !== 'regression' ? { accuracy: totals.correct / train.rows } : {}),
         ...(validation ? await this.validationRecord(validation) : {}),
-        learningRate: rate,
+        learningRate: totals.rate,
         seconds: (performance.now() - started) / 1000,
       };
       this.history.push(record);
-      const rule = options.earlyStopping;
-      const status = rule ? stoppingStatus(this.history, rule, monitor) : undefined;
-      // Runtime tensors are never mutated (each step returns new ones), so keeping references is a snapshot.
-      if (status?.improved) best = new Map(this.tensors);
-      await options.onEpochEnd?.(record, this.state());
+      const status = options.earlyStopping ? stoppingStatus(this.history, options.earlyStopping, monitor) : undefined;
+      // Runtime tensors are never mutated (each run returns new ones), so a reference is a snapshot.
+      if (status?.improved) best = this.params;
+      if (options.onEpochEnd) await options.onEpochEnd(record, await this.state());
       if (status?.stop) {
         this.stoppedEarly = true;
         break;
       }
     }
-    if (options.earlyStopping?.restoreBestWeights) {
-      for (const name of this.artifacts.parameterNames) this.tensors.set(name, best.get(name)!);
-    }
+    if (options.earlyStopping?.restoreBestWeights) this.params = best;
     return [...this.history];
   }
 
   /** Mean loss (and accuracy for classifiers) of `data` under the current parameters, dropout off. */
   async evaluate(data: Dataset, batchSize = 1024): Promise<{ loss: number; accuracy?: number }> {
-    checkDataset(this.artifacts.spec, data, 'evaluation data');
-    const width = targetWidth(this.artifacts.spec);
-    const params = Object.fromEntries(this.artifacts.parameterNames.map((n) => [n, this.tensors.get(n)!]));
+    const { spec } = this.artifacts;
+    checkDataset(spec, data, 'evaluation data');
     let lossSum = 0;
     let correct = 0;
     for (let start = 0; start < data.rows; start += batchSize) {
-      const rows = identity(Math.min(batchSize, data.rows - start), start);
-      const out = await this.evalSession.run({ ...this.batchFeeds(data, rows, width), ...params });
+      const rows = range(Math.min(batchSize, data.rows - start), start);
+      const batch = gatherRows(data, rows, targetWidth(spec));
+      const out = await this.sessions.eval.run({
+        [IO.input]: new this.ort.Tensor('float32', batch.features, [rows.length, data.cols]),
+        [IO.target]: targetTensor(this.ort, spec, batch.targets),
+        [IO.parameters]: this.params,
+      });
       lossSum += (out[IO.loss]!.data as Float32Array)[0]! * rows.length;
-      correct += this.countCorrect(out[IO.logits]!.data as Float32Array, data, rows);
+      correct += this.countCorrect(out[IO.logits]!.data as Float32Array, batch.targets);
     }
-    return {
-      loss: lossSum / data.rows,
-      ...(this.artifacts.spec.task !== 'regression' ? { accuracy: correct / data.rows } : {}),
-    };
+    return { loss: lossSum / data.rows, ...(spec.task !== 'regression' ? { accuracy: correct / data.rows } : {}) };
   }
 
-  /** A copy of the current parameters, optimizer state, counters and history. */
-  state(): TrainingState {
-    const read = (names: readonly string[]) => new Map(names.map((n) => [n, this.toTensorData(this.tensors.get(n)!)]));
+  /** A copy of the current parameters, optimizer state, counters and history, by name. */
+  async state(): Promise<TrainingState> {
+    const { layout } = this.artifacts;
+    const slots = await Promise.all([...this.slots].map(async ([s, t]) => unpackTensors(layout, await this.read(t), `.${s}`)));
+    const optimizerState = new Map(slots.flatMap((m) => [...m]));
     return {
-      parameters: read(this.artifacts.parameterNames),
-      optimizerState: read(this.artifacts.stateNames),
+      parameters: unpackTensors(layout, await this.read(this.params)),
+      optimizerState,
       epoch: this.epoch,
       step: this.step,
       rng: this.rng.state(),
@@ -204,10 +251,90 @@ export class Trainer {
     };
   }
 
-  /** Releases both sessions. */
+  /** Where the parameters live between steps: 'cpu', or 'gpu-buffer' with keepStateOnDevice. */
+  get stateLocation(): string {
+    return this.params.location;
+  }
+
+  /** Releases every session. */
   async release(): Promise<void> {
-    await this.trainSession.release();
-    await this.evalSession.release();
+    for (const s of Object.values(this.sessions)) await s?.release();
+  }
+
+  /**
+   * A tensor's values on the host. A device tensor goes through an Identity session whose output
+   * is on the CPU: in Node, `getData()` on a gpu-buffer tensor has been seen to abort the process.
+   */
+  private async read(t: Tensor): Promise<Float32Array> {
+    if (t.location === 'cpu') return t.data as Float32Array;
+    const out = await this.sessions.readback!.run({ x: t });
+    return out.y!.data as Float32Array;
+  }
+
+  /** The full batches of an epoch in one run of the epoch model. */
+  private async runEpochLoop(
+    train: Dataset, whole: { features: Tensor; targets: Tensor }, rows: Int32Array, batchSize: number,
+    schedule: LearningRateSchedule, totals: EpochTotals, epoch: number, batches: number, options: FitOptions,
+  ): Promise<void> {
+    const steps = rows.length / batchSize;
+    const rates = Float32Array.from({ length: steps }, (_, k) => schedule(this.step + 1 + k));
+    const noise = drawNoise(this.rng, this.artifacts.noiseInputs, steps, batchSize);
+    const out = await this.sessions.epoch!.run({
+      [IO.features]: whole.features,
+      [IO.targets]: whole.targets,
+      [IO.batchOrder]: new this.ort.Tensor('int64', BigInt64Array.from(rows, (r) => BigInt(r)), [steps, batchSize]),
+      [IO.learningRates]: new this.ort.Tensor('float32', rates, [steps]),
+      [IO.firstStep]: new this.ort.Tensor('float32', Float32Array.of(this.step), []),
+      ...this.stateFeeds(),
+      ...Object.fromEntries(this.artifacts.noiseInputs.map(({ layer, width }, l) =>
+        [IO.dropoutNoise(layer), new this.ort.Tensor('float32', noise[l]!, [steps, batchSize, width])])),
+    });
+    const losses = out[IO.losses]!.data as Float32Array;
+    const bad = losses.findIndex((l) => !Number.isFinite(l));
+    if (bad >= 0) throw new TrainingDivergedError(epoch, this.step + bad + 1, losses[bad]!);
+    this.takeState(out);
+    this.step += steps;
+    const width = targetWidth(this.artifacts.spec);
+    totals.correct += this.countCorrect(out[IO.batchLogits]!.data as Float32Array, gatherTargets(train, rows, width));
+    losses.forEach((l, k) => {
+      totals.lossSum += l * batchSize;
+      options.onBatchEnd?.({ epoch, batch: k + 1, batches, loss: l });
+    });
+    totals.rate = rates[steps - 1]!;
+  }
+
+  /** One mini-batch through the one-step model; returns its loss. */
+  private async runStep(train: Dataset, rows: Int32Array, schedule: LearningRateSchedule, totals: EpochTotals, epoch: number): Promise<number> {
+    const { spec, noiseInputs } = this.artifacts;
+    const batch = gatherRows(train, rows, targetWidth(spec));
+    const rate = schedule(this.step + 1);
+    const noise = drawNoise(this.rng, noiseInputs, 1, rows.length);
+    const out = await this.sessions.step.run({
+      [IO.input]: new this.ort.Tensor('float32', batch.features, [rows.length, train.cols]),
+      [IO.target]: targetTensor(this.ort, spec, batch.targets),
+      [IO.learningRate]: new this.ort.Tensor('float32', Float32Array.of(rate), []),
+      [IO.step]: new this.ort.Tensor('float32', Float32Array.of(this.step + 1), []),
+      ...this.stateFeeds(),
+      ...Object.fromEntries(noiseInputs.map(({ layer, width }, l) =>
+        [IO.dropoutNoise(layer), new this.ort.Tensor('float32', noise[l]!, [rows.length, width])])),
+    });
+    const loss = (out[IO.loss]!.data as Float32Array)[0]!;
+    if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, this.step + 1, loss);
+    this.takeState(out);
+    this.step++;
+    totals.lossSum += loss * rows.length;
+    totals.correct += this.countCorrect(out[IO.logits]!.data as Float32Array, batch.targets);
+    totals.rate = rate;
+    return loss;
+  }
+
+  private stateFeeds(): Record<string, Tensor> {
+    return { [IO.parameters]: this.params, ...Object.fromEntries([...this.slots].map(([s, t]) => [IO.state(s), t])) };
+  }
+
+  private takeState(out: Record<string, Tensor>): void {
+    this.params = out[IO.updated(IO.parameters)]!;
+    for (const s of this.slots.keys()) this.slots.set(s, out[IO.updated(IO.state(s))]!);
   }
 
   private async validationRecord(data: Dataset): Promise<Partial<EpochRecord>> {
@@ -215,46 +342,30 @@ export class Trainer {
     return { valLoss: r.loss, ...(r.accuracy !== undefined ? { valAccuracy: r.accuracy } : {}) };
   }
 
-  private batchFeeds(data: Dataset, rows: Int32Array, width: number, training = false): Record<string, Tensor> {
-    const n = rows.length;
-    const features = new Float32Array(n * data.cols);
-    for (let i = 0; i < n; i++) {
-      const r = rows[i]!;
-      features.set(data.features.subarray(r * data.cols, (r + 1) * data.cols), i * data.cols);
-    }
-    let target: Tensor;
-    if (this.artifacts.spec.task === 'multiclass') {
-      const labels = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) labels[i] = BigInt(data.targets[rows[i]!]!);
-      target = new this.ort.Tensor('int64', labels, [n]);
-    } else {
-      const values = new Float32Array(n * width);
-      for (let i = 0; i < n; i++) values.set(data.targets.subarray(rows[i]! * width, (rows[i]! + 1) * width), i * width);
-      target = new this.ort.Tensor('float32', values, [n, width]);
-    }
-    const feeds: Record<string, Tensor> = { [IO.input]: new this.ort.Tensor('float32', features, [n, data.cols]), [IO.target]: target };
-    for (const { name, width } of training ? this.artifacts.noiseInputs : []) {
-      const noise = new Float32Array(n * width);
-      for (let i = 0; i < noise.length; i++) noise[i] = this.rng.uniform();
-      feeds[name] = new this.ort.Tensor('float32', noise, [n, width]);
-    }
-    return feeds;
-  }
-
-  private countCorrect(logits: Float32Array, data: Dataset, rows: Int32Array): number {
+  private countCorrect(logits: Float32Array, targets: Float32Array): number {
     const { spec } = this.artifacts;
     if (spec.task === 'regression') return 0;
-    const targets = Float32Array.from(rows, (r) => data.targets[r]!);
     return spec.task === 'multiclass' ? countCorrectMulticlass(logits, targets, spec.outputs) : countCorrectBinary(logits, targets);
   }
 
-  private toTensor(t: TensorData): Tensor {
-    return new this.ort.Tensor(ORT_TYPE[t.dtype] as 'float32', t.data as Float32Array, [...t.dims]);
+  private flat(data: Float32Array): Tensor {
+    return new this.ort.Tensor('float32', data, [data.length]);
   }
+}
 
-  private toTensorData(t: Tensor): TensorData {
-    return { dtype: DataType.FLOAT, dims: [...t.dims], data: Float32Array.from(t.data as Float32Array) };
-  }
+interface Sessions {
+  readonly step: InferenceSession;
+  /** Absent when state stays on a device, where Loop would run on the CPU. */
+  readonly epoch?: InferenceSession;
+  readonly eval: InferenceSession;
+  readonly readback?: InferenceSession;
+}
+
+/** y = Identity(x) over a flat vector: copies a device tensor to the host. */
+function readbackModel(): Model {
+  const b = new GraphBuilder('readback');
+  b.output(b.op('Identity', [b.input('x', DataType.FLOAT, ['n'])], {}, { names: ['y'] }));
+  return makeModel(b.build());
 }
 
 /** Splits off Keras-style validation rows when `validationSplit` is set. */
@@ -265,11 +376,5 @@ function holdOut(data: Dataset, options: FitOptions, width: number): [Dataset, D
   if (options.validationData) throw new InvalidArgumentError('validationSplit', fraction, 'cannot be combined with validationData');
   const cut = data.rows - Math.round(data.rows * fraction);
   if (cut <= 0 || cut >= data.rows) throw new InvalidArgumentError('validationSplit', fraction, `leaves no rows on one side of ${data.rows}`);
-  return [selectRows(data, identity(cut), width), selectRows(data, identity(data.rows - cut, cut), width)];
-}
-
-function identity(n: number, start = 0): Int32Array {
-  const a = new Int32Array(n);
-  for (let i = 0; i < n; i++) a[i] = start + i;
-  return a;
+  return [selectRows(data, range(cut), width), selectRows(data, range(data.rows - cut, cut), width)];
 }

@@ -9,7 +9,7 @@ import { mnistTestSplit } from './helpers/mnist-test-split.js';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
-const RUN_FILES = ['checkpoint.ckpt', 'config.json', 'eval_model.onnx', 'history.json', 'model.onnx', 'training_model.onnx'];
+const RUN_FILES = ['checkpoint.ckpt', 'config.json', 'eval_model.onnx', 'history.json', 'model.onnx', 'training_epoch_model.onnx', 'training_model.onnx'];
 const EPOCH_LINE = /^epoch 1\/1 {2}loss (\d+\.\d{4}) {2}acc (\d\.\d{4}) {2}val_loss (\d+\.\d{4}) {2}val_acc (\d\.\d{4}) {2}\d+\.\d{2}s$/;
 
 function lines(text: string): string[] {
@@ -69,7 +69,7 @@ describe('onnx-mlp train (built CLI, 1 epoch)', () => {
     expect(out[2]).toBe(`run folder: ${join('runs', '1')}`);
   });
 
-  it('writes exactly the six run files, and their contents describe this run', async () => {
+  it('writes exactly the seven run files, and their contents describe this run', async () => {
     expect([...firstFiles.keys()]).toEqual(RUN_FILES);
     const history = JSON.parse(firstFiles.get('history.json')!.toString());
     expect(history).toHaveLength(1);

@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 export const RUN_FILES = {
   model: 'model.onnx',
   trainingModel: 'training_model.onnx',
+  epochModel: 'training_epoch_model.onnx',
   evalModel: 'eval_model.onnx',
   checkpoint: 'checkpoint.ckpt',
   history: 'history.json',

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import {
-  Trainer, TrainingDivergedError, buildInferenceModel, buildTrainStep, encodeCheckpoint, encodeModel, initialState,
+  Trainer, TrainingDivergedError, buildInferenceModel, buildTrainingArtifacts, encodeCheckpoint, encodeModel, initialState,
   type EpochRecord, type TensorMap, type TrainingArtifacts, type TrainingState,
 } from '@onnx-mlp/core';
 import { MNIST_CLASS_NAMES, loadMnistSplit, type MnistSplit } from '../data/mnist-split.js';
@@ -35,16 +35,17 @@ export interface TrainResult {
 export async function runTraining(config: TrainConfig, output: TrainOutput): Promise<TrainResult> {
   if (config.out !== null) await checkOutputTarget(config.out, config.force);
   const data = await loadMnistSplit(config.seed);
-  const artifacts = buildTrainStep(config.spec, config.optimizer);
+  const artifacts = buildTrainingArtifacts(config.spec, config.optimizer);
   const sessionOptions = { intraOpNumThreads: config.threads, interOpNumThreads: 1 };
 
   const folder = await createRunFolder(config.runsDir);
   const files = new RunFiles(folder.path);
   await files.writeJson(RUN_FILES.config, { version: CLI_VERSION, ...config, data: data.description });
   await files.writeModel(RUN_FILES.trainingModel, artifacts.trainingModel);
+  await files.writeModel(RUN_FILES.epochModel, artifacts.epochModel);
   await files.writeModel(RUN_FILES.evalModel, artifacts.evalModel);
 
-  const trainer = await Trainer.create(ort, artifacts, initialState(artifacts, config.seed), sessionOptions);
+  const trainer = await Trainer.create(ort, artifacts, initialState(artifacts, config.seed), { sessionOptions });
   let history: readonly EpochRecord[];
   let parameters: TensorMap;
   try {
@@ -58,7 +59,7 @@ export async function runTraining(config: TrainConfig, output: TrainOutput): Pro
         await files.writeJson(RUN_FILES.history, state.history);
       },
     });
-    parameters = trainer.state().parameters;
+    parameters = (await trainer.state()).parameters;
   } catch (e) {
     // The folder keeps the config and the last good epoch's checkpoint; say where it is.
     if (e instanceof TrainingDivergedError) throw new UserError(`${e.message} (partial run in ${folder.path})`, { cause: e });

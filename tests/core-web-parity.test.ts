@@ -4,7 +4,8 @@ import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  DataType, IO, Rng, TensorData, Trainer, buildTrainStep, encodeModel, initParameters, initialState, mlpSpec, optimizerConfig,
+  DataType, IO, Rng, TensorData, Trainer, buildTrainingArtifacts, encodeModel, initParameters, initialState, mlpSpec, optimizerConfig,
+  packTensors, unpackTensors,
 } from '@onnx-mlp/core';
 import type { Dataset, TensorMap } from '@onnx-mlp/core';
 
@@ -38,39 +39,55 @@ async function oneStep(runtime: Runtime, model: Uint8Array, feeds: Record<string
 
 describe('onnxruntime-web (WASM, in Node) agrees with onnxruntime-node', () => {
   it('one Adam train step of 784-128-128-10 on a batch of 32: loss, logits, every updated parameter and state within 1e-5', async () => {
-    const artifacts = buildTrainStep(spec, adam);
+    const artifacts = buildTrainingArtifacts(spec, adam);
+    const { layout, slots } = artifacts;
+    expect(slots).toEqual(['m', 'v']);
+    const parameterNames = layout.slots.map((s) => s.name);
     const model = encodeModel(artifacts.trainingModel);
     const rng = new Rng(2024);
     const params = initParameters(spec, rng);
     // Non-zero Adam moments (v > 0) and step 3, so the state inputs and bias correction matter.
-    const state = new Map<string, TensorData>(artifacts.stateNames.map((name) => {
-      const p = params.get(name.slice(0, name.lastIndexOf('.')))!;
-      const data = Float32Array.from(p.data as Float32Array, () => (name.endsWith('.m') ? 1e-3 * rng.normal() : 1e-6 * (1 + rng.uniform())));
-      return [name, { ...p, data }];
-    }));
+    // Named `dense1.weight.m`, ..., then packed into one flat vector per slot, as the model takes them.
+    const state = new Map<string, TensorData>(slots.flatMap((slot) => parameterNames.map((name): [string, TensorData] => {
+      const p = params.get(name)!;
+      const data = Float32Array.from(p.data as Float32Array, () => (slot === 'm' ? 1e-3 * rng.normal() : 1e-6 * (1 + rng.uniform())));
+      return [`${name}.${slot}`, { ...p, data }];
+    })));
+    const flat = (data: Float32Array): TensorData => ({ dtype: DataType.FLOAT, dims: [layout.total], data });
     const batch = 32;
     const feeds: Record<string, TensorData> = {
       [IO.input]: { dtype: DataType.FLOAT, dims: [batch, 784], data: Float32Array.from({ length: batch * 784 }, () => rng.uniform()) },
       [IO.target]: { dtype: DataType.INT64, dims: [batch], data: BigInt64Array.from({ length: batch }, () => BigInt(rng.int(10))) },
       [IO.learningRate]: { dtype: DataType.FLOAT, dims: [], data: Float32Array.of(1e-3) },
       [IO.step]: { dtype: DataType.FLOAT, dims: [], data: Float32Array.of(3) },
-      ...Object.fromEntries(params),
-      ...Object.fromEntries(state),
+      [IO.parameters]: flat(packTensors(layout, params)),
+      ...Object.fromEntries(slots.map((slot) => [IO.state(slot), flat(packTensors(layout, state, `.${slot}`))])),
     };
 
     const native = await oneStep(ortNode, model, feeds);
     const wasm = await oneStep(ortWeb, model, feeds);
 
-    const expected = [IO.loss, IO.logits, ...[...artifacts.parameterNames, ...artifacts.stateNames].map(IO.updated)];
+    const expected = [IO.loss, IO.logits, IO.updated(IO.parameters), ...slots.map((slot) => IO.updated(IO.state(slot)))];
     expect(Object.keys(native).sort()).toEqual([...expected].sort());
     expect(Object.keys(wasm).sort()).toEqual([...expected].sort());
+    // Flat outputs viewed by name again: one diff per parameter and per state tensor.
+    const byName = (out: Record<string, Float32Array>) => new Map<string, Float32Array>([
+      [IO.loss, out[IO.loss]!],
+      [IO.logits, out[IO.logits]!],
+      ...[...unpackTensors(layout, out[IO.updated(IO.parameters)]!)].map(([n, t]): [string, Float32Array] => [IO.updated(n), t.data as Float32Array]),
+      ...slots.flatMap((slot) => [...unpackTensors(layout, out[IO.updated(IO.state(slot))]!, `.${slot}`)]
+        .map(([n, t]): [string, Float32Array] => [IO.updated(n), t.data as Float32Array])),
+    ]);
+    const nativeByName = byName(native);
+    const wasmByName = byName(wasm);
+    expect(nativeByName.size).toBe(2 + parameterNames.length * (1 + slots.length));
     const diffs: Record<string, number> = {};
-    for (const name of expected) diffs[name] = maxAbsDiff(native[name]!, wasm[name]!);
+    for (const [name, values] of nativeByName) diffs[name] = maxAbsDiff(values, wasmByName.get(name)!);
     console.log('node vs web, max |diff| per output:', diffs);
     for (const [name, d] of Object.entries(diffs)) expect(d, name).toBeLessThan(TOL);
     // The step did something: every parameter moved, by about lr per weight.
-    for (const name of artifacts.parameterNames) {
-      expect(maxAbsDiff(native[IO.updated(name)]!, params.get(name)!.data as Float32Array), name).toBeGreaterThan(1e-4);
+    for (const name of parameterNames) {
+      expect(maxAbsDiff(nativeByName.get(IO.updated(name))!, params.get(name)!.data as Float32Array), name).toBeGreaterThan(1e-4);
     }
     expect(native[IO.loss]![0]!).toBeGreaterThan(1); // ~ln 10 for an untrained net
   });
@@ -86,12 +103,12 @@ describe('onnxruntime-web (WASM, in Node) agrees with onnxruntime-node', () => {
       for (let j = 0; j < 784; j++) features[r * 784 + j] = prototypes[targets[r]!]![j]! + 0.3 * (rng.uniform() * 2 - 1);
     }
     const data: Dataset = { features, rows, cols: 784, targets };
-    const artifacts = buildTrainStep(spec, adam);
+    const artifacts = buildTrainingArtifacts(spec, adam);
     const run = async (runtime: Runtime) => {
       const batchLosses: number[] = [];
       const t = await Trainer.create(runtime as typeof ortNode, artifacts, initialState(artifacts, 5));
       const history = await t.fit(data, { epochs: 1, batchSize: 32, onBatchEnd: (e) => batchLosses.push(e.loss) });
-      const state = t.state();
+      const state = await t.state();
       await t.release();
       return { history, batchLosses, state };
     };

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTrainStep, decodeModel, encodeModel, mlpSpec, optimizerConfig } from '@onnx-mlp/core';
+import { buildTrainingArtifacts, decodeModel, encodeModel, mlpSpec, optimizerConfig } from '@onnx-mlp/core';
 import { checkWithOnnx, ensurePythonOnnx, type OnnxCheck } from './helpers/python-onnx.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
@@ -38,8 +38,8 @@ describe('ONNX files pass onnx.checker.check_model(full_check=True) (Debian pyth
     }
     dir = await makeTempDir();
     for (const c of CONFIGS) {
-      const a = buildTrainStep(mlpSpec({ inputs: 784, hidden: [128, 128], outputs: 10, ...c.spec }), c.optimizer);
-      for (const [kind, model] of [['training', a.trainingModel], ['eval', a.evalModel]] as const) {
+      const a = buildTrainingArtifacts(mlpSpec({ inputs: 784, hidden: [128, 128], outputs: 10, ...c.spec }), c.optimizer);
+      for (const [kind, model] of [['training', a.trainingModel], ['training_epoch', a.epochModel], ['eval', a.evalModel]] as const) {
         const path = join(dir, `${c.name}.${kind}_model.onnx`);
         await writeFile(path, encodeModel(model));
         files.push(path);
@@ -47,7 +47,7 @@ describe('ONNX files pass onnx.checker.check_model(full_check=True) (Debian pyth
     }
     // A negative control: the same eval graph with one op renamed must be rejected, so a pass
     // above means the checker looked at the graph.
-    const evalModel = buildTrainStep(mlpSpec({ inputs: 784, hidden: [8], outputs: 10 }), optimizerConfig('adam')).evalModel;
+    const evalModel = buildTrainingArtifacts(mlpSpec({ inputs: 784, hidden: [8], outputs: 10 }), optimizerConfig('adam')).evalModel;
     const nodes = evalModel.graph.nodes.map((n, i) => (i === 0 ? { ...n, opType: 'NoSuchOp' } : n));
     await writeFile(join(dir, BROKEN), encodeModel({ ...evalModel, graph: { ...evalModel.graph, nodes } }));
     checks = new Map((await checkWithOnnx([CHECKED_IN, ...files, join(dir, BROKEN)])).map((c) => [c.path, c]));
@@ -71,7 +71,7 @@ describe('ONNX files pass onnx.checker.check_model(full_check=True) (Debian pyth
     expect(model.graph.outputs.map((v) => v.name)).toEqual(['probabilities', 'label']);
   });
 
-  it.for(CONFIGS.flatMap((c) => [`${c.name}.training_model.onnx`, `${c.name}.eval_model.onnx`]))(
+  it.for(CONFIGS.flatMap((c) => [`${c.name}.training_model.onnx`, `${c.name}.training_epoch_model.onnx`, `${c.name}.eval_model.onnx`]))(
     'freshly built %s: valid, IR 8, opset 17, default-domain ops only',
     (name, ctx) => {
       if (skipReason) ctx.skip(skipReason);

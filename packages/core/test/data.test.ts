@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DataError, Dataset, Rng, checkDataset, datasetFromRows, mlpSpec, stratifiedSplit,
+  DataError, Dataset, InvalidArgumentError, Rng, checkDataset, datasetFromRows, mlpSpec, stratifiedSplit, trainTestSplit,
 } from '../src/index.js';
 
 function dataErrorOf(fn: () => unknown): DataError {
@@ -115,9 +115,26 @@ describe('stratifiedSplit', () => {
     expect(new Set(ids(c))).not.toEqual(new Set(ids(a)));
   });
 
-  it('edge sizes: trainRows 0 and trainRows = rows', () => {
-    expect(stratifiedSplit(data, 0, 1).map((d) => d.rows)).toEqual([0, 101]);
-    expect(stratifiedSplit(data, 101, 1).map((d) => d.rows)).toEqual([101, 0]);
+  it('edge sizes: trainRows 1 and rows - 1 split; 0, rows, beyond rows and fractions throw InvalidArgumentError naming trainRows', () => {
+    expect(stratifiedSplit(data, 1, 1).map((d) => d.rows)).toEqual([1, 100]);
+    expect(stratifiedSplit(data, 100, 1).map((d) => d.rows)).toEqual([100, 1]);
+    expect(trainTestSplit(data, 1, 1).map((d) => d.rows)).toEqual([1, 100]);
+    expect(trainTestSplit(data, 100, 1).map((d) => d.rows)).toEqual([100, 1]);
+    for (const split of [stratifiedSplit, trainTestSplit]) {
+      for (const trainRows of [0, 101, 102, -1, 50.5]) {
+        let err: unknown;
+        try {
+          split(data, trainRows, 1);
+        } catch (e) {
+          err = e;
+        }
+        expect(err, `${split.name}(data, ${trainRows})`).toBeInstanceOf(InvalidArgumentError);
+        const e = err as InvalidArgumentError;
+        expect(e.field).toBe('trainRows');
+        expect(e.value).toBe(trainRows);
+        expect(e.message).toContain('between 1 and 100');
+      }
+    }
   });
 });
 

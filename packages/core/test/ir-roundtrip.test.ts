@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DataType, Graph, GraphBuilder, Model, ModelDecodeError, Rng, TensorArray, TensorData, attr,
-  buildInferenceModel, buildTrainStep, decodeModel, encodeModel, initParameters, makeModel, mlpSpec, optimizerConfig,
+  buildInferenceModel, buildTrainStep, buildTrainingArtifacts, decodeModel, encodeModel, initParameters, makeModel, mlpSpec, optimizerConfig,
 } from '../src/index.js';
 
 const bytesOf = (a: TensorArray) => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
@@ -145,11 +145,11 @@ describe('encodeModel -> decodeModel round trip', () => {
     expect((a.body as { value: Graph }).value).toEqual(subgraph);
   });
 
-  it('re-encoding a decoded model gives the same bytes (hand-made graph, train step, inference model)', () => {
+  it('re-encoding a decoded model gives the same bytes (hand-made graph, train step, epoch Loop, eval, inference model)', () => {
     const spec = mlpSpec({ inputs: 6, hidden: [5, 4], outputs: 3, activation: 'gelu', dropout: 0.2 });
-    const artifacts = buildTrainStep(spec, optimizerConfig('adamw'));
+    const artifacts = buildTrainingArtifacts(spec, optimizerConfig('adamw'));
     const inference = buildInferenceModel(spec, initParameters(spec, new Rng(1)), { classNames: ['a', 'b', 'c'] });
-    for (const m of [model, artifacts.trainingModel, artifacts.evalModel, inference]) {
+    for (const m of [model, artifacts.trainingModel, artifacts.epochModel, artifacts.evalModel, inference]) {
       const bytes = encodeModel(m);
       expect(Buffer.from(encodeModel(decodeModel(bytes))).equals(Buffer.from(bytes))).toBe(true);
     }
@@ -224,8 +224,8 @@ describe('GraphBuilder naming', () => {
   it('building the same graph twice gives byte-identical encodings (hand-built, and a whole train step)', () => {
     expect(Buffer.from(smallGraph()).equals(Buffer.from(smallGraph()))).toBe(true);
     const spec = mlpSpec({ inputs: 5, hidden: [4], outputs: 3, dropout: 0.1 });
-    const a = encodeModel(buildTrainStep(spec, optimizerConfig('adam')).trainingModel);
-    const c = encodeModel(buildTrainStep(spec, optimizerConfig('adam')).trainingModel);
+    const a = encodeModel(buildTrainStep(spec, optimizerConfig('adam')));
+    const c = encodeModel(buildTrainStep(spec, optimizerConfig('adam')));
     expect(Buffer.from(a).equals(Buffer.from(c))).toBe(true);
   });
 

@@ -1,12 +1,24 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
-  ACTIVATIONS, Activation, DataType, GraphBuilder, IO, InvalidArgumentError, MlpSpec, Rng, TASKS, Task, TensorData, Value,
-  addGradients, buildTrainStep, emitLogits, emitTaskLoss, encodeModel, initParameters, mlpSpec, optimizerConfig,
-  parameterShapes, validateSpec,
+  ACTIVATIONS, Activation, DataType, GraphBuilder, IO, InvalidArgumentError, MlpSpec, ParameterLayout, Rng, TASKS, Task, TensorData,
+  TensorMap, Value, addGradients, buildTrainingArtifacts, emitLogits, emitTaskLoss, encodeModel, initParameters, mlpSpec, optimizerConfig,
+  packTensors, parameterShapes, unpackTensors, validateSpec,
 } from '../src/index.js';
 import { CheckInput, checkGradients } from './helpers/gradcheck.js';
 import { runSession, sessionOf, tensor } from './helpers/ort.js';
+
+/** The `parameters` feed of a training-side model: every named parameter packed into one flat vector. */
+function flatParameters(layout: ParameterLayout, params: TensorMap): TensorData {
+  return { dtype: DataType.FLOAT, dims: [layout.total], data: packTensors(layout, params) };
+}
+
+/** The named parameters in a `parameters.updated` output (read back as plain numbers). */
+function updatedParameters(layout: ParameterLayout, out: Record<string, number[]>): Map<string, number[]> {
+  const flat = out[IO.updated(IO.parameters)]!;
+  expect(flat.length).toBe(layout.total);
+  return new Map([...unpackTensors(layout, Float32Array.from(flat))].map(([n, t]) => [n, Array.from(t.data as Float32Array)]));
+}
 
 function invalid(fn: () => unknown): InvalidArgumentError {
   try {
@@ -155,11 +167,15 @@ describe('the train step applies the true gradient (float32, SGD lr 1: p - updat
         const x = rowsAwayFromKinks(spec, params, rng);
         const t = targetsFor(task, rng);
         const data = { [IO.input]: tensor(x, [ROWS, 5], DataType.FLOAT), [IO.target]: tensor(t.data, t.dims, t.dtype) };
-        const paramFeeds = (override?: [string, TensorData]) =>
+        const artifacts = buildTrainingArtifacts(spec, optimizerConfig('sgd', { learningRate: 1 }));
+        const { layout } = artifacts;
+        expect(artifacts.slots).toEqual([]);
+        expect(layout.slots.map((slot) => slot.name)).toEqual([...params.keys()]);
+        // Training-side models take the parameters flat; the direct-gradient graph below takes them by name.
+        const namedFeeds = (override?: [string, TensorData]) =>
           Object.fromEntries([...params].map(([n, p]) => [n, override && override[0] === n ? override[1] : p]));
-
-        const artifacts = buildTrainStep(spec, optimizerConfig('sgd', { learningRate: 1 }));
-        expect(artifacts.stateNames).toEqual([]);
+        const paramFeeds = (override?: [string, TensorData]) =>
+          ({ [IO.parameters]: flatParameters(layout, new Map(Object.entries(namedFeeds(override)))) });
         const train = await ort.InferenceSession.create(encodeModel(artifacts.trainingModel));
         const evaluate = await ort.InferenceSession.create(encodeModel(artifacts.evalModel));
         const stepOut = await runSession(train, {
@@ -178,11 +194,12 @@ describe('the train step applies the true gradient (float32, SGD lr 1: p - updat
         const pv = new Map(parameterShapes(spec).map(([n, dims]) => [n, b.input(n, DataType.FLOAT, dims)] as [string, Value]));
         const grads = addGradients(b, emitTaskLoss(b, spec, emitLogits(b, spec, xv, pv, { training: false }), tv), [...pv.values()]);
         for (const n of pv.keys()) b.output(grads.get(n)!, `grad_${n}`);
-        const direct = await runSession(await sessionOf(b), { ...data, ...paramFeeds() });
+        const direct = await runSession(await sessionOf(b), { ...data, ...namedFeeds() });
+        const updatedByName = updatedParameters(layout, stepOut);
 
         let specWorst = 0;
         for (const [name, p] of params) {
-          const updated = stepOut[IO.updated(name)]!;
+          const updated = updatedByName.get(name)!;
           const applied = updated.map((u, i) => (p.data[i] as number) - u);
           const g = direct[`grad_${name}`]!;
           // p - (p - g) in float32 is g up to the rounding of p - g.
@@ -229,10 +246,12 @@ describe('with dropout 0.3 and fixed noise, the train step applies the gradient 
       const rng = new Rng(21);
       const params = initParameters(spec, rng);
       const t = targetsFor(task, rng);
-      const artifacts = buildTrainStep(spec, optimizerConfig('sgd', { learningRate: 1 }));
-      expect(artifacts.noiseInputs).toEqual([{ name: 'dropout_noise.dense1', width: 4 }, { name: 'dropout_noise.dense2', width: 3 }]);
-      const noise = Object.fromEntries(artifacts.noiseInputs.map(({ name, width }) =>
-        [name, tensor(Array.from({ length: ROWS * width }, () => rng.uniform()), [ROWS, width], DataType.FLOAT)]));
+      const artifacts = buildTrainingArtifacts(spec, optimizerConfig('sgd', { learningRate: 1 }));
+      const { layout } = artifacts;
+      expect(artifacts.noiseInputs).toEqual([{ layer: 'dense1', width: 4 }, { layer: 'dense2', width: 3 }]);
+      expect(artifacts.noiseInputs.map(({ layer }) => IO.dropoutNoise(layer))).toEqual(['dropout_noise.dense1', 'dropout_noise.dense2']);
+      const noise = Object.fromEntries(artifacts.noiseInputs.map(({ layer, width }) =>
+        [IO.dropoutNoise(layer), tensor(Array.from({ length: ROWS * width }, () => rng.uniform()), [ROWS, width], DataType.FLOAT)]));
       const feeds = {
         [IO.input]: tensor(Array.from({ length: ROWS * 5 }, () => rng.normal()), [ROWS, 5], DataType.FLOAT),
         [IO.target]: tensor(t.data, t.dims, t.dtype),
@@ -241,15 +260,17 @@ describe('with dropout 0.3 and fixed noise, the train step applies the gradient 
         ...noise,
       };
       const train = await ort.InferenceSession.create(encodeModel(artifacts.trainingModel));
-      const out = await runSession(train, { ...feeds, ...Object.fromEntries(params) });
+      const out = await runSession(train, { ...feeds, [IO.parameters]: flatParameters(layout, params) });
+      const updatedByName = updatedParameters(layout, out);
       for (const [name, p] of params) {
-        const applied = out[IO.updated(name)]!.map((u, i) => (p.data[i] as number) - u);
+        const applied = updatedByName.get(name)!.map((u, i) => (p.data[i] as number) - u);
         const numeric: number[] = [];
         for (let i = 0; i < p.data.length; i++) {
           const at = async (delta: number) => {
             const d = Float32Array.from(p.data as Float32Array);
             d[i] = d[i]! + delta;
-            return (await runSession(train, { ...feeds, ...Object.fromEntries(params), [name]: { ...p, data: d } }))[IO.loss]![0]!;
+            const moved = new Map(params).set(name, { ...p, data: d });
+            return (await runSession(train, { ...feeds, [IO.parameters]: flatParameters(layout, moved) }))[IO.loss]![0]!;
           };
           numeric.push(((await at(1e-2)) - (await at(-1e-2))) / 2e-2);
         }
@@ -266,7 +287,7 @@ describe('with dropout 0.3 and fixed noise, the train step applies the gradient 
     const params = initParameters(spec, rng);
     const bias = Float32Array.of(0.5, -1, 2);
     params.set('output.bias', { ...params.get('output.bias')!, data: bias });
-    const artifacts = buildTrainStep(spec, optimizerConfig('sgd', { learningRate: 1 }));
+    const artifacts = buildTrainingArtifacts(spec, optimizerConfig('sgd', { learningRate: 1 }));
     const labels = [0, 1, 2, 2, 1, 0];
     const train = await ort.InferenceSession.create(encodeModel(artifacts.trainingModel));
     const out = await runSession(train, {
@@ -274,14 +295,15 @@ describe('with dropout 0.3 and fixed noise, the train step applies the gradient 
       [IO.target]: tensor(labels, [ROWS], DataType.INT64),
       [IO.learningRate]: tensor([1], [], DataType.FLOAT),
       [IO.step]: tensor([1], [], DataType.FLOAT),
-      ...Object.fromEntries(artifacts.noiseInputs.map(({ name, width }) => [name, tensor(new Array(ROWS * width).fill(0.99), [ROWS, width], DataType.FLOAT)])),
-      ...Object.fromEntries(params),
+      ...Object.fromEntries(artifacts.noiseInputs.map(({ layer, width }) =>
+        [IO.dropoutNoise(layer), tensor(new Array(ROWS * width).fill(0.99), [ROWS, width], DataType.FLOAT)])),
+      [IO.parameters]: flatParameters(artifacts.layout, params),
     });
     const z = Array.from(bias);
     const lse = Math.log(z.reduce((a, v) => a + Math.exp(v), 0));
     const expected = labels.reduce((a, y) => a + lse - z[y]!, 0) / ROWS;
     expect(Math.abs(out[IO.loss]![0]! - expected)).toBeLessThan(1e-6);
-    expect(out[IO.updated('dense1.weight')]).toEqual(Array.from(params.get('dense1.weight')!.data as Float32Array));
+    expect(updatedParameters(artifacts.layout, out).get('dense1.weight')).toEqual(Array.from(params.get('dense1.weight')!.data as Float32Array));
     await train.release();
   });
 });

@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
   CheckpointError, DataError, Dataset, EpochRecord, MlpSpec, OptimizerConfig, TensorMap, Trainer, TrainingDivergedError, TrainingState,
-  buildInferenceModel, buildTrainStep, decodeCheckpoint, encodeCheckpoint, encodeModel, initialState, mlpSpec, optimizerConfig,
+  buildInferenceModel, buildTrainingArtifacts, decodeCheckpoint, encodeCheckpoint, encodeModel, initialState, mlpSpec, optimizerConfig,
 } from '../src/index.js';
 import { blobs, linearRegression, scaled } from './helpers/datasets.js';
 
@@ -12,7 +12,7 @@ const test3 = blobs(THREE_BLOBS, 100, 0.8, 2); // fresh draws from the same blob
 const multiclass = mlpSpec({ inputs: 2, hidden: [16], outputs: 3 });
 
 async function trainer(spec: MlpSpec, optimizer: OptimizerConfig, seed: number, state?: TrainingState): Promise<Trainer> {
-  const artifacts = buildTrainStep(spec, optimizer);
+  const artifacts = buildTrainingArtifacts(spec, optimizer);
   return Trainer.create(ort, artifacts, state ?? initialState(artifacts, seed));
 }
 
@@ -73,15 +73,16 @@ describe('Trainer learns (onnxruntime-node CPU)', () => {
   });
 
   it('the learning-rate schedule is what the graph uses: a zero schedule leaves the parameters bit-identical', async () => {
-    const artifacts = buildTrainStep(multiclass, optimizerConfig('sgd', { learningRate: 0.5 }));
+    const artifacts = buildTrainingArtifacts(multiclass, optimizerConfig('sgd', { learningRate: 0.5 }));
     const start = initialState(artifacts, 2);
     const t = await Trainer.create(ort, artifacts, start);
     const seen: number[] = [];
     const history = await t.fit(train3, { epochs: 1, batchSize: 100, learningRate: (step) => { seen.push(step); return 0; } });
     expect(seen).toEqual([1, 2, 3]);
     expect(history[0]!.learningRate).toBe(0);
-    expect(bits(t.state().parameters)).toEqual(bits(start.parameters));
-    expect(t.state().step).toBe(3);
+    const after = await t.state();
+    expect(bits(after.parameters)).toEqual(bits(start.parameters));
+    expect(after.step).toBe(3);
     await t.release();
   });
 });
@@ -97,7 +98,7 @@ describe.each([
   async function run(seed: number, epochs: number) {
     const t = await trainer(spec, adam, seed);
     const history = await t.fit(train3, { epochs, batchSize: 32 });
-    const state = t.state();
+    const state = await t.state();
     await t.release();
     return { history, state };
   }
@@ -121,7 +122,7 @@ describe.each([
 
     const first = await trainer(spec, adam, 11);
     await first.fit(train3, { epochs: 2, batchSize: 32 });
-    const bytes = encodeCheckpoint({ spec, optimizer: adam, ...first.state(), extra: { note: 'resume test' } });
+    const bytes = encodeCheckpoint({ spec, optimizer: adam, ...(await first.state()), extra: { note: 'resume test' } });
     await first.release();
 
     const ckpt = decodeCheckpoint(bytes);
@@ -134,7 +135,7 @@ describe.each([
     expect(ckpt.parameters.size).toBe(2 * (spec.hidden.length + 1));
     const second = await trainer(ckpt.spec, ckpt.optimizer, 0, ckpt);
     const history = await second.fit(train3, { epochs: 4, batchSize: 32 });
-    const resumed = second.state();
+    const resumed = await second.state();
     await second.release();
 
     expect(resumed.epoch).toBe(4);
@@ -148,7 +149,7 @@ describe.each([
 
 describe('Trainer failures', () => {
   it('decodeCheckpoint refuses a model that is not a checkpoint, with CheckpointError', () => {
-    const bytes = encodeModel(buildInferenceModel(multiclass, initialState(buildTrainStep(multiclass, optimizerConfig('sgd')), 1).parameters));
+    const bytes = encodeModel(buildInferenceModel(multiclass, initialState(buildTrainingArtifacts(multiclass, optimizerConfig('sgd')), 1).parameters));
     expect(() => decodeCheckpoint(bytes)).toThrow(CheckpointError);
     expect(() => decodeCheckpoint(bytes)).toThrow(/not an onnx-mlp checkpoint/);
   });
@@ -157,7 +158,7 @@ describe('Trainer failures', () => {
     const labels = Float32Array.from(train3.targets);
     labels[299] = 3; // the very last row, so a lazy check would have trained first
     const bad: Dataset = { ...train3, targets: labels };
-    const artifacts = buildTrainStep(multiclass, optimizerConfig('sgd', { learningRate: 0.1 }));
+    const artifacts = buildTrainingArtifacts(multiclass, optimizerConfig('sgd', { learningRate: 0.1 }));
     const start = initialState(artifacts, 3);
     const t = await Trainer.create(ort, artifacts, start);
     let batches = 0;
@@ -165,36 +166,83 @@ describe('Trainer failures', () => {
     expect(err).toBeInstanceOf(DataError);
     expect((err as Error).message).toMatch(/row 300 has label 3, outside the class range 0\.\.2/);
     expect(batches).toBe(0);
-    expect(t.state().step).toBe(0);
-    expect(t.state().epoch).toBe(0);
-    expect(bits(t.state().parameters)).toEqual(bits(start.parameters));
+    const after = await t.state();
+    expect(after.step).toBe(0);
+    expect(after.epoch).toBe(0);
+    expect(bits(after.parameters)).toEqual(bits(start.parameters));
     await t.release();
   });
 
-  it('SGD lr 1e6 on features x 1e6 throws TrainingDivergedError; state() keeps finite parameters', async () => {
-    const t = await trainer(multiclass, optimizerConfig('sgd', { learningRate: 1e6 }), 1);
+  it('SGD lr 1e6 on features x 1e6 throws TrainingDivergedError; state() is back at the start of the diverged epoch, finite', async () => {
+    const artifacts = buildTrainingArtifacts(multiclass, optimizerConfig('sgd', { learningRate: 1e6 }));
+    const start = initialState(artifacts, 1);
+    const t = await Trainer.create(ort, artifacts, start);
     const err = await t.fit(scaled(train3, 1e6), { epochs: 3, batchSize: 16 }).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(TrainingDivergedError);
     const e = err as TrainingDivergedError;
     expect(Number.isFinite(e.loss)).toBe(false);
     expect(e.epoch).toBe(1);
     expect(e.message).toContain(`step ${e.step}`);
-    const state = t.state();
+    const state = await t.state();
     expect(state.step).toBeLessThan(e.step);
+    // The whole diverged epoch is undone: epoch 1's starting state is the initial one.
+    expect(state.step).toBe(0);
     expect(state.epoch).toBe(0);
     expect(state.history).toEqual([]);
     expect(allFinite(state.parameters)).toBe(true);
+    expect(bits(state.parameters)).toEqual(bits(start.parameters));
     await t.release();
   });
 
-  // The loss is checked before each update, but the update itself is kept unchecked: an update that
-  // overflows float32 while its own loss was finite leaves Infinity in the parameters, and the next
-  // step's NaN loss then throws with those parameters still held ("keeps the last good parameters").
-  it('an update that overflows float32 (SGD lr 1e38, features x 1e3): TrainingDivergedError, state() still finite', async () => {
-    const t = await trainer(multiclass, optimizerConfig('sgd', { learningRate: 1e38 }), 1);
+  // The loss is checked before each update, but the update itself is unchecked: an update that
+  // overflows float32 while its own loss was finite leaves Infinity in the parameters, and only the
+  // next step's loss is non-finite. So the trainer does not keep "the parameters before the bad
+  // loss" but undoes the diverged epoch whole: parameters, optimizer state, step and generator go
+  // back to where that epoch (here epoch 1, so the initial state) started.
+  it('an update that overflows float32 (SGD lr 1e38, features x 1e3): TrainingDivergedError, state() back at the epoch start, finite', async () => {
+    const artifacts = buildTrainingArtifacts(multiclass, optimizerConfig('sgd', { learningRate: 1e38 }));
+    const start = initialState(artifacts, 1);
+    const t = await Trainer.create(ort, artifacts, start);
     const err = await t.fit(scaled(train3, 1e3), { epochs: 1, batchSize: 16 }).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(TrainingDivergedError);
-    expect(allFinite(t.state().parameters)).toBe(true);
+    const e = err as TrainingDivergedError;
+    expect(e.epoch).toBe(1);
+    expect(Number.isFinite(e.loss)).toBe(false);
+    // The first step's loss was finite: what diverged is a later step, after an overflowing update.
+    expect(e.step).toBeGreaterThan(1);
+    const state = await t.state();
+    expect(allFinite(state.parameters)).toBe(true);
+    expect(bits(state.parameters)).toEqual(bits(start.parameters));
+    expect(state.step).toBe(0);
+    expect(state.epoch).toBe(0);
+    await t.release();
+  });
+
+  // "Back to the last completed epoch" in full, past epoch 1: what state() holds after the throw is
+  // what onEpochEnd handed out (the last checkpoint) — parameters, momentum, counters and generator,
+  // so continuing this trainer and resuming from that checkpoint shuffle the same way.
+  // (The generator must be saved before the epoch draws its shuffle, not after it.)
+  it('divergence in epoch 2 (lr 1e38 from its first step): state() equals the checkpoint of epoch 1, generator included', async () => {
+    const artifacts = buildTrainingArtifacts(multiclass, optimizerConfig('sgd', { learningRate: 0.05, momentum: 0.9 }));
+    const t = await Trainer.create(ort, artifacts, initialState(artifacts, 1));
+    const checkpoints: TrainingState[] = [];
+    const perEpoch = Math.ceil(train3.rows / 16); // 19 steps an epoch
+    const err = await t.fit(train3, {
+      epochs: 3, batchSize: 16, learningRate: (step) => (step <= perEpoch ? 0.05 : 1e38), onEpochEnd: (_, state) => { checkpoints.push(state); },
+    }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(TrainingDivergedError);
+    expect((err as TrainingDivergedError).epoch).toBe(2);
+    expect(checkpoints.length).toBe(1);
+    const last = checkpoints[0]!;
+    expect(last.step).toBe(perEpoch);
+    const state = await t.state();
+    expect(allFinite(state.parameters)).toBe(true);
+    expect(bits(state.parameters)).toEqual(bits(last.parameters));
+    expect(bits(state.optimizerState)).toEqual(bits(last.optimizerState));
+    expect(state.step).toBe(perEpoch);
+    expect(state.epoch).toBe(1);
+    expect(state.history).toEqual(last.history);
+    expect(state.rng).toEqual(last.rng);
     await t.release();
   });
 });

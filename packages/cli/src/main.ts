@@ -2,7 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import {
-  CheckpointError, DataError, InvalidArgumentError, ModelDecodeError, TrainingDivergedError,
+  CheckpointError, DataError, DeviceUnavailableError, InvalidArgumentError, ModelDecodeError, TrainingDivergedError,
 } from '@onnx-mlp/core';
 import { trainCommand } from './commands/train.js';
 import { UsageError, UserError } from './errors.js';
@@ -20,7 +20,7 @@ function exitCodeOf(error: unknown): number {
 function isExpected(error: unknown): boolean {
   return error instanceof UsageError || error instanceof UserError || error instanceof InvalidArgumentError
     || error instanceof DataError || error instanceof TrainingDivergedError || error instanceof ModelDecodeError
-    || error instanceof CheckpointError || typeof (error as NodeJS.ErrnoException)?.code === 'string';
+    || error instanceof CheckpointError || error instanceof DeviceUnavailableError || typeof (error as NodeJS.ErrnoException)?.code === 'string';
 }
 
 /** Prints `error` on stderr: one line `onnx-mlp: <message>`, plus the stack with --verbose. */

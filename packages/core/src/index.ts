@@ -48,3 +48,5 @@ export type { TrainingState, FitOptions, BatchEvent, TrainerOptions } from './tr
 export * from './metrics/classification.js';
 export { trainTestSplit, stratifiedSplit } from './training/split.js';
 export { printGraph } from './ir/print.js';
+export { chooseDevice, DeviceUnavailableError, DEVICES, INSTALL_CUDA_COMMAND } from './training/devices.js';
+export type { Device, DeviceChoice } from './training/devices.js';

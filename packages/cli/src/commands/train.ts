@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { ACTIVATIONS, INITIALIZERS, OPTIMIZERS } from '@onnx-mlp/core';
+import { ACTIVATIONS, DEVICES, INITIALIZERS, OPTIMIZERS } from '@onnx-mlp/core';
 import { UsageError } from '../errors.js';
 import { resolveTrainConfig, type TrainArgs } from '../train/config.js';
 import { runTraining } from '../train/run-training.js';
@@ -28,6 +28,10 @@ function options(yargs: Argv) {
       force: { type: 'boolean', default: false, describe: 'Let --out replace an existing file' },
       quiet: { type: 'boolean', default: false, describe: 'No per-epoch lines; only the test accuracy and run folder' },
       threads: { type: 'number', requiresArg: true, default: 2, describe: 'ONNX Runtime intra-op threads' },
+      device: {
+        type: 'string', requiresArg: true, default: 'cpu',
+        describe: `Where to train: ${DEVICES.join(' | ')} (auto: CUDA when installed, else the CPU)`,
+      },
     })
     .check((argv) => {
       // yargs turns `--epochs ten` into NaN; that is a malformed command line (exit 2), unlike an
@@ -38,7 +42,7 @@ function options(yargs: Argv) {
           throw new UsageError(`--${name} expects a number`);
         }
       }
-      for (const name of ['optimizer', 'hidden', 'activation', 'init', 'runs-dir', 'out'] as const) {
+      for (const name of ['optimizer', 'hidden', 'activation', 'init', 'runs-dir', 'out', 'device'] as const) {
         if (argv[name] !== undefined && typeof argv[name] !== 'string') throw new UsageError(`--${name} expects a value`);
       }
       return true;
@@ -46,7 +50,8 @@ function options(yargs: Argv) {
     .example('$0 train', 'the default: 784-128-128-10 relu, Adam lr 0.001, batch 128, 10 epochs, seed 42')
     .example('$0 train --hidden 256,128 --dropout 0.2', 'a wider net with dropout')
     .example('$0 train --optimizer sgd --lr 0.05 --momentum 0.9', 'SGD with momentum')
-    .example('$0 train --out models/mnist-mlp.onnx --force', 'also copy the model to a file, replacing it');
+    .example('$0 train --out models/mnist-mlp.onnx --force', 'also copy the model to a file, replacing it')
+    .example('$0 train --device webgpu', 'train on a GPU through WebGPU (state stays on the device)');
 }
 
 /** `onnx-mlp train`: trains an MLP on MNIST digits and writes a numbered run folder. */

@@ -1,4 +1,4 @@
-import { MlpSpec, OptimizerConfig, mlpSpec, optimizerConfig } from '@onnx-mlp/core';
+import { DEVICES, Device, MlpSpec, OptimizerConfig, mlpSpec, optimizerConfig } from '@onnx-mlp/core';
 import { OptionError } from '../errors.js';
 import { asOptions } from '../options/core-field.js';
 import { integerOption, parseWidths } from '../options/numbers.js';
@@ -21,6 +21,8 @@ export interface TrainArgs {
   readonly force: boolean;
   readonly quiet: boolean;
   readonly threads: number;
+  readonly device: string;
+  readonly verbose?: boolean;
 }
 
 /** A training run fully resolved and checked: what config.json records. */
@@ -35,6 +37,8 @@ export interface TrainConfig {
   readonly out: string | null;
   readonly force: boolean;
   readonly quiet: boolean;
+  readonly device: Device;
+  readonly verbose: boolean;
 }
 
 /** Checks every option and builds the spec and optimizer; throws OptionError on the first bad one. */
@@ -70,5 +74,9 @@ export function resolveTrainConfig(args: TrainArgs): TrainConfig {
   if (args.runsDir.trim() === '') throw new OptionError('runs-dir', args.runsDir, 'must name a folder');
   const out = args.out === undefined ? null : args.out;
   if (out !== null && out.trim() === '') throw new OptionError('out', out, 'must name a file');
-  return { epochs, batchSize, seed, threads, spec, optimizer, runsDir: args.runsDir, out, force: args.force, quiet: args.quiet };
+  if (!(DEVICES as readonly string[]).includes(args.device)) throw new OptionError('device', args.device, `must be one of ${DEVICES.join(', ')}`);
+  return {
+    epochs, batchSize, seed, threads, spec, optimizer, runsDir: args.runsDir, out, force: args.force, quiet: args.quiet,
+    device: args.device as Device, verbose: args.verbose ?? false,
+  };
 }

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import {
-  Trainer, TrainingDivergedError, buildInferenceModel, buildTrainingArtifacts, encodeCheckpoint, encodeModel, initialState,
+  Trainer, TrainingDivergedError, buildInferenceModel, chooseDevice, buildTrainingArtifacts, encodeCheckpoint, encodeModel, initialState,
   type EpochRecord, type TensorMap, type TrainingArtifacts, type TrainingState,
 } from '@onnx-mlp/core';
 import { MNIST_CLASS_NAMES, loadMnistSplit, type MnistSplit } from '../data/mnist-split.js';
@@ -37,6 +37,10 @@ export async function runTraining(config: TrainConfig, output: TrainOutput): Pro
   const data = await loadMnistSplit(config.seed);
   const artifacts = buildTrainingArtifacts(config.spec, config.optimizer);
   const sessionOptions = { intraOpNumThreads: config.threads, interOpNumThreads: 1 };
+  // A provider that fails to load is an answer (handled below), not something for ORT's own log.
+  if (!config.verbose) ort.env.logLevel = 'fatal';
+  const device = await chooseDevice(ort, config.device, sessionOptions);
+  if (device.notice) output.summary(`notice: ${device.notice}`);
 
   const folder = await createRunFolder(config.runsDir);
   const files = new RunFiles(folder.path);
@@ -45,7 +49,7 @@ export async function runTraining(config: TrainConfig, output: TrainOutput): Pro
   await files.writeModel(RUN_FILES.epochModel, artifacts.epochModel);
   await files.writeModel(RUN_FILES.evalModel, artifacts.evalModel);
 
-  const trainer = await Trainer.create(ort, artifacts, initialState(artifacts, config.seed), { sessionOptions });
+  const trainer = await Trainer.create(ort, artifacts, initialState(artifacts, config.seed), device.trainerOptions);
   let history: readonly EpochRecord[];
   let parameters: TensorMap;
   try {
@@ -53,6 +57,7 @@ export async function runTraining(config: TrainConfig, output: TrainOutput): Pro
       epochs: config.epochs,
       batchSize: config.batchSize,
       validationData: data.test,
+      loop: device.loop,
       onEpochEnd: async (record, state) => {
         output.progress(epochLine(record, config.epochs));
         await files.writeBytes(RUN_FILES.checkpoint, checkpointBytes(artifacts, state, config, data));

@@ -169,11 +169,12 @@ export class Trainer {
     while (this.epoch < options.epochs) {
       const started = performance.now();
       const epoch = this.epoch + 1;
+      // Taken before the shuffle draws from the generator: a diverged epoch is undone to here.
+      const start = { params: this.params, slots: new Map(this.slots), step: this.step, rng: this.rng.state() };
       const order = options.shuffle === false ? range(train.rows) : this.rng.permutation(train.rows);
       const totals: EpochTotals = { lossSum: 0, correct: 0, rate: 0 };
       const batches = Math.ceil(train.rows / batchSize);
       const looped = whole ? Math.floor(train.rows / batchSize) : 0;
-      const start = { params: this.params, slots: new Map(this.slots), step: this.step, rng: this.rng.state() };
       try {
         if (looped > 0) await this.runEpochLoop(train, whole!, order.subarray(0, looped * batchSize), batchSize, schedule, totals, epoch, batches, options);
         for (let k = looped; k < batches; k++) {

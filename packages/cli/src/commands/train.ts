@@ -1,7 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ACTIVATIONS, DEVICES, INITIALIZERS, OPTIMIZERS } from '@onnx-mlp/core';
-import { UsageError } from '../errors.js';
+import { OptionError, UsageError } from '../errors.js';
 import { resolveTrainConfig, type TrainArgs } from '../train/config.js';
+import { RESUMABLE_OPTIONS } from '../train/resume.js';
 import { runTraining } from '../train/run-training.js';
 
 const NUMBER_OPTIONS = ['epochs', 'batch-size', 'lr', 'momentum', 'dropout', 'seed', 'threads'] as const;
@@ -28,6 +29,10 @@ function options(yargs: Argv) {
       force: { type: 'boolean', default: false, describe: 'Let --out replace an existing file' },
       quiet: { type: 'boolean', default: false, describe: 'No per-epoch lines; only the test accuracy and run folder' },
       threads: { type: 'number', requiresArg: true, default: 2, describe: 'ONNX Runtime intra-op threads' },
+      resume: {
+        type: 'string', requiresArg: true,
+        describe: 'Continue the run in this folder from its last checkpoint (only --epochs, --threads, --device, --quiet, --out, --force may be given with it)',
+      },
       device: {
         type: 'string', requiresArg: true, default: 'cpu',
         describe: `Where to train: ${DEVICES.join(' | ')} (auto: CUDA when installed, else the CPU)`,
@@ -42,7 +47,7 @@ function options(yargs: Argv) {
           throw new UsageError(`--${name} expects a number`);
         }
       }
-      for (const name of ['optimizer', 'hidden', 'activation', 'init', 'runs-dir', 'out', 'device'] as const) {
+      for (const name of ['optimizer', 'hidden', 'activation', 'init', 'runs-dir', 'out', 'device', 'resume'] as const) {
         if (argv[name] !== undefined && typeof argv[name] !== 'string') throw new UsageError(`--${name} expects a value`);
       }
       return true;
@@ -51,6 +56,7 @@ function options(yargs: Argv) {
     .example('$0 train --hidden 256,128 --dropout 0.2', 'a wider net with dropout')
     .example('$0 train --optimizer sgd --lr 0.05 --momentum 0.9', 'SGD with momentum')
     .example('$0 train --out models/mnist-mlp.onnx --force', 'also copy the model to a file, replacing it')
+    .example('$0 train --resume runs/3 --epochs 20', 'continue run 3 from its last checkpoint up to 20 epochs')
     .example('$0 train --device webgpu', 'train on a GPU through WebGPU (state stays on the device)');
 }
 
@@ -60,8 +66,19 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   describe: 'Train an MLP on MNIST digits; writes <runs-dir>/<n>/ with model.onnx, checkpoints and history',
   builder: (yargs) => options(yargs) as unknown as Argv<TrainArgs>,
   handler: async (argv) => {
+    const given = givenOptions(process.argv.slice(2));
+    if (argv.resume !== undefined) {
+      const clash = [...given].find((name) => !(RESUMABLE_OPTIONS as readonly string[]).includes(name));
+      // The run's own settings come from its checkpoint; a different value would silently lose.
+      if (clash) throw new OptionError(clash, argv[clash as keyof TrainArgs], 'cannot change when resuming: the run keeps the settings it was started with');
+    }
     const config = resolveTrainConfig(argv);
     const print = (line: string) => process.stdout.write(`${line}\n`);
-    await runTraining(config, { progress: config.quiet ? () => undefined : print, summary: print });
+    await runTraining(config, { progress: config.quiet ? () => undefined : print, summary: print }, { epochsGiven: given.has('epochs') });
   },
 };
+
+/** Long option names written on the command line (`--name`, `--name=value`, `--no-name`). */
+function givenOptions(tokens: readonly string[]): Set<string> {
+  return new Set(tokens.filter((t) => t.startsWith('--')).map((t) => t.slice(2).split('=')[0]!.replace(/^no-/, '')));
+}

@@ -23,6 +23,7 @@ export interface TrainArgs {
   readonly threads: number;
   readonly device: string;
   readonly verbose?: boolean;
+  readonly resume?: string | undefined;
 }
 
 /** A training run fully resolved and checked: what config.json records. */
@@ -39,6 +40,8 @@ export interface TrainConfig {
   readonly quiet: boolean;
   readonly device: Device;
   readonly verbose: boolean;
+  /** The run folder to continue, or null for a new run. */
+  readonly resume: string | null;
 }
 
 /** Checks every option and builds the spec and optimizer; throws OptionError on the first bad one. */
@@ -77,6 +80,6 @@ export function resolveTrainConfig(args: TrainArgs): TrainConfig {
   if (!(DEVICES as readonly string[]).includes(args.device)) throw new OptionError('device', args.device, `must be one of ${DEVICES.join(', ')}`);
   return {
     epochs, batchSize, seed, threads, spec, optimizer, runsDir: args.runsDir, out, force: args.force, quiet: args.quiet,
-    device: args.device as Device, verbose: args.verbose ?? false,
+    device: args.device as Device, verbose: args.verbose ?? false, resume: args.resume ?? null,
   };
 }

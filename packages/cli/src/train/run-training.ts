@@ -13,6 +13,7 @@ import { CLI_VERSION } from '../version.js';
 import type { TrainConfig } from './config.js';
 import { epochLine } from './epoch-line.js';
 import { RUN_FILES, RunFiles } from './run-files.js';
+import { readResumePoint } from './resume.js';
 
 /** Where output lines go: per-epoch progress (dropped by --quiet) and the final summary. */
 export interface TrainOutput {
@@ -32,8 +33,10 @@ export interface TrainResult {
  * checkpoint after every epoch, and writes the inference model (and --out). Nothing is written
  * unless the data loaded and the output target is usable.
  */
-export async function runTraining(config: TrainConfig, output: TrainOutput): Promise<TrainResult> {
-  if (config.out !== null) await checkOutputTarget(config.out, config.force);
+export async function runTraining(requested: TrainConfig, output: TrainOutput, given: { epochsGiven: boolean } = { epochsGiven: true }): Promise<TrainResult> {
+  if (requested.out !== null) await checkOutputTarget(requested.out, requested.force);
+  const resumed = requested.resume === null ? undefined : await readResumePoint(requested.resume, requested, given.epochsGiven);
+  const config = resumed?.config ?? requested;
   const data = await loadMnistSplit(config.seed);
   const artifacts = buildTrainingArtifacts(config.spec, config.optimizer);
   const sessionOptions = { intraOpNumThreads: config.threads, interOpNumThreads: 1 };
@@ -42,14 +45,19 @@ export async function runTraining(config: TrainConfig, output: TrainOutput): Pro
   const device = await chooseDevice(ort, config.device, sessionOptions);
   if (device.notice) output.summary(`notice: ${device.notice}`);
 
-  const folder = await createRunFolder(config.runsDir);
+  const folder = resumed ? { path: requested.resume! } : await createRunFolder(config.runsDir);
   const files = new RunFiles(folder.path);
-  await files.writeJson(RUN_FILES.config, { version: CLI_VERSION, ...config, data: data.description });
-  await files.writeModel(RUN_FILES.trainingModel, artifacts.trainingModel);
-  await files.writeModel(RUN_FILES.epochModel, artifacts.epochModel);
-  await files.writeModel(RUN_FILES.evalModel, artifacts.evalModel);
+  if (resumed) {
+    output.summary(`resuming ${folder.path} after epoch ${resumed.checkpoint.epoch} of ${config.epochs}`);
+  } else {
+    await files.writeJson(RUN_FILES.config, { version: CLI_VERSION, ...config, data: data.description });
+    await files.writeModel(RUN_FILES.trainingModel, artifacts.trainingModel);
+    await files.writeModel(RUN_FILES.epochModel, artifacts.epochModel);
+    await files.writeModel(RUN_FILES.evalModel, artifacts.evalModel);
+  }
 
-  const trainer = await Trainer.create(ort, artifacts, initialState(artifacts, config.seed), device.trainerOptions);
+  const start = resumed ? resumed.checkpoint : initialState(artifacts, config.seed);
+  const trainer = await Trainer.create(ort, artifacts, start, device.trainerOptions);
   let history: readonly EpochRecord[];
   let parameters: TensorMap;
   try {

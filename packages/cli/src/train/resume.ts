@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CheckpointError, decodeCheckpoint, type Checkpoint } from '@onnx-mlp/core';
+import { UserError } from '../errors.js';
+import type { TrainConfig } from './config.js';
+import { RUN_FILES } from './run-files.js';
+
+/** The options `--resume` may still set; everything else comes from the run being resumed. */
+export const RESUMABLE_OPTIONS = ['resume', 'epochs', 'quiet', 'threads', 'device', 'out', 'force', 'verbose'] as const;
+
+/** A run folder's last checkpoint and the configuration it was started with. */
+export interface ResumePoint {
+  readonly checkpoint: Checkpoint;
+  /** The run's config, with --epochs (when given) and the session-only options of this invocation. */
+  readonly config: TrainConfig;
+}
+
+async function readRunFile(folder: string, file: string): Promise<Buffer> {
+  try {
+    return await readFile(join(folder, file));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new UserError(`--resume ${folder}: no ${file} there (is it a run folder written by onnx-mlp train?)`);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Reads `<folder>/checkpoint.ckpt` and `<folder>/config.json`. The checkpoint holds the weights,
+ * optimizer state, step, generator state and history of the last completed epoch, so training
+ * continues exactly as if it had never stopped.
+ */
+export async function readResumePoint(folder: string, current: TrainConfig, epochsGiven: boolean): Promise<ResumePoint> {
+  let checkpoint: Checkpoint;
+  try {
+    checkpoint = decodeCheckpoint(await readRunFile(folder, RUN_FILES.checkpoint));
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new CheckpointError(`--resume ${folder}: ${RUN_FILES.checkpoint} is unreadable: ${(e as Error).message}`);
+  }
+  const saved = JSON.parse((await readRunFile(folder, RUN_FILES.config)).toString('utf8')) as TrainConfig;
+  const epochs = epochsGiven ? current.epochs : saved.epochs;
+  if (checkpoint.epoch >= epochs) {
+    throw new UserError(`--resume ${folder}: the run already completed ${checkpoint.epoch} of ${epochs} epochs; pass a larger --epochs to train on`);
+  }
+  return {
+    checkpoint,
+    config: {
+      ...saved,
+      spec: checkpoint.spec,
+      optimizer: checkpoint.optimizer,
+      epochs,
+      threads: current.threads,
+      device: current.device,
+      quiet: current.quiet,
+      verbose: current.verbose,
+      out: current.out,
+      force: current.force,
+      resume: folder,
+    },
+  };
+}

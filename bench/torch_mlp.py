@@ -27,4 +27,11 @@ for epoch in range(setup["epochs"]):
         opt.step()
     seconds.append(time.perf_counter() - t0)
 rest = sorted(seconds[1:])
-print(json.dumps({"seconds": rest[len(rest) // 2], "maxRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# PyTorch's own float32 GEMM rate here, to tell a slow BLAS from a slow training loop.
+a = torch.rand(1024, 1024)
+a @ a
+t0 = time.perf_counter()
+for _ in range(5):
+    a @ a
+gemm = 2 * 1024 ** 3 * 5 / (time.perf_counter() - t0) / 1e9
+print(json.dumps({"seconds": rest[len(rest) // 2], "maxRssMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "gemmGflops": gemm}))

@@ -2,8 +2,7 @@ import { GraphBuilder } from '../ir/builder.js';
 import { decodeModel } from '../ir/decode.js';
 import { encodeModel } from '../ir/encode.js';
 import { makeModel } from '../ir/model.js';
-import type { RngState } from '../model/rng.js';
-import type { TensorMap } from '../model/parameters.js';
+import type { TrainingState } from '../training/trainer.js';
 import type { MlpSpec } from '../model/spec.js';
 import type { OptimizerConfig } from '../optimizers/index.js';
 import { META } from './metadata.js';
@@ -20,18 +19,9 @@ export interface EpochRecord {
 }
 
 /** Everything needed to continue a run exactly where it stopped. */
-export interface Checkpoint {
+export interface Checkpoint extends TrainingState {
   readonly spec: MlpSpec;
   readonly optimizer: OptimizerConfig;
-  readonly parameters: TensorMap;
-  readonly optimizerState: TensorMap;
-  /** Epochs completed. */
-  readonly epoch: number;
-  /** Optimizer updates applied. */
-  readonly step: number;
-  /** The shuffling generator's state after `epoch` epochs. */
-  readonly rng: RngState;
-  readonly history: readonly EpochRecord[];
   /** Caller's extra facts (data source, class names). */
   readonly extra?: Record<string, unknown>;
 }

@@ -4,18 +4,6 @@ import type { Rng } from '../model/rng.js';
 import { Dataset, targetWidth } from './dataset.js';
 import type { OrtRuntime } from './runtime.js';
 
-/** The rows of `data` listed in `rows`, copied into fresh feature and target arrays. */
-export function gatherRows(data: Dataset, rows: Int32Array, width: number): { features: Float32Array; targets: Float32Array } {
-  const features = new Float32Array(rows.length * data.cols);
-  const targets = new Float32Array(rows.length * width);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    features.set(data.features.subarray(r * data.cols, (r + 1) * data.cols), i * data.cols);
-    targets.set(data.targets.subarray(r * width, (r + 1) * width), i * width);
-  }
-  return { features, targets };
-}
-
 /** Only the targets of the rows listed in `rows` (what accuracy needs). */
 export function gatherTargets(data: Dataset, rows: Int32Array, width: number): Float32Array {
   const targets = new Float32Array(rows.length * width);

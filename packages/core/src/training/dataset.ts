@@ -59,7 +59,7 @@ export function checkDataset(spec: MlpSpec, data: Dataset, what: string): void {
   }
 }
 
-/** Splits rows into two datasets by a list of row indices for each. */
+/** The rows listed in `rows`, in that order, copied into a new Dataset (`width` targets per row). */
 export function selectRows(data: Dataset, rows: ArrayLike<number>, width: number): Dataset {
   const features = new Float32Array(rows.length * data.cols);
   const targets = new Float32Array(rows.length * width);

@@ -12,7 +12,7 @@ import { countCorrectBinary, countCorrectMulticlass } from '../metrics/classific
 import { packTensors, unpackTensors } from '../model/layout.js';
 import { TensorMap, initParameters, zeroSlots } from '../model/parameters.js';
 import { Rng, RngState } from '../model/rng.js';
-import { drawNoise, gatherRows, gatherTargets, range, targetTensor } from './batches.js';
+import { drawNoise, gatherTargets, range, targetTensor } from './batches.js';
 import { Dataset, checkDataset, selectRows, targetWidth } from './dataset.js';
 import { EarlyStopping, stoppingStatus } from './early-stopping.js';
 import type { OrtRuntime } from './runtime.js';
@@ -225,7 +225,7 @@ export class Trainer {
     let correct = 0;
     for (let start = 0; start < data.rows; start += batchSize) {
       const rows = range(Math.min(batchSize, data.rows - start), start);
-      const batch = gatherRows(data, rows, targetWidth(spec));
+      const batch = selectRows(data, rows, targetWidth(spec));
       const out = await this.sessions.eval.run({
         [IO.input]: new this.ort.Tensor('float32', batch.features, [rows.length, data.cols]),
         [IO.target]: targetTensor(this.ort, spec, batch.targets),
@@ -307,7 +307,7 @@ export class Trainer {
   /** One mini-batch through the one-step model; returns its loss. */
   private async runStep(train: Dataset, rows: Int32Array, schedule: LearningRateSchedule, totals: EpochTotals, epoch: number): Promise<number> {
     const { spec, noiseInputs } = this.artifacts;
-    const batch = gatherRows(train, rows, targetWidth(spec));
+    const batch = selectRows(train, rows, targetWidth(spec));
     const rate = schedule(this.step + 1);
     const noise = drawNoise(this.rng, noiseInputs, 1, rows.length);
     const out = await this.sessions.step.run({

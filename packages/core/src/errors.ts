@@ -1,6 +1,6 @@
 /** A user-facing error about one named field (an option, a spec field, a data column). */
 export class InvalidArgumentError extends Error {
-  constructor(readonly field: string, readonly value: unknown, reason: string) {
+  constructor(readonly field: string, readonly value: unknown, readonly reason: string) {
     super(`${field} = ${JSON.stringify(value)}: ${reason}`);
     this.name = 'InvalidArgumentError';
   }

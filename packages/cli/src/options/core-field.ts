@@ -17,10 +17,9 @@ export function asOptions<T>(options: Readonly<Record<string, { option: string; 
   }
 }
 
-/** The reason part of core's `<field> = <value>: <reason>` message (the whole message if it differs). */
+/** Core's reason, with the element named when the field is one element of a list. */
 function reasonOf(e: InvalidArgumentError): string {
-  const prefix = `${e.field} = ${JSON.stringify(e.value)}: `;
-  const reason = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+  const { reason } = e;
   // For one layer of a list, say which: `hidden[0]` must be a positive integer.
   return /\[\d+\]$/.test(e.field) ? `${e.field} = ${JSON.stringify(e.value)} ${reason}` : reason;
 }

@@ -6,6 +6,7 @@ import { emitLogits, emitPredictions } from '../model/forward.js';
 import { TensorMap, parameterShapes } from '../model/parameters.js';
 import type { MlpSpec } from '../model/spec.js';
 import { META } from './metadata.js';
+import { InvalidArgumentError } from '../errors.js';
 
 /** What an inference model records about itself besides its weights. */
 export interface InferenceInfo {
@@ -25,7 +26,7 @@ export function buildInferenceModel(spec: MlpSpec, parameters: TensorMap, info: 
   const params = new Map(parameterShapes(spec).map(([name, dims]) => {
     const t = parameters.get(name);
     if (!t || t.dims.join() !== dims.join()) {
-      throw new Error(`parameter ${name} must have shape [${dims}], got ${t ? `[${t.dims}]` : 'nothing'}`);
+      throw new InvalidArgumentError(`parameters.${name}`, t ? t.dims : null, `must be a tensor of shape [${dims}] for this spec`);
     }
     return [name, b.initializer(name, t)];
   }));

@@ -40,7 +40,8 @@ export function mlpSpec(partial: Partial<MlpSpec> & Pick<MlpSpec, 'inputs' | 'ou
     leakyReluAlpha: 0.01,
     dropout: 0,
     init: 'glorot_uniform',
-    ...partial,
+    // An explicit `undefined` means "not given": it must not replace the default.
+    ...(Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as typeof partial),
   };
   validateSpec(spec);
   return spec;

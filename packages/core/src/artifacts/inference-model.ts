@@ -6,6 +6,8 @@ import { emitLogits, emitPredictions } from '../model/forward.js';
 import { TensorMap, parameterShapes } from '../model/parameters.js';
 import type { MlpSpec } from '../model/spec.js';
 import { META } from './metadata.js';
+import { emitPreprocess } from '../preprocess/emit.js';
+import { Preprocessing, featureWidth, validatePreprocessing } from '../preprocess/schema.js';
 import { InvalidArgumentError } from '../errors.js';
 
 /** What an inference model records about itself besides its weights. */
@@ -14,6 +16,11 @@ export interface InferenceInfo {
   readonly classNames?: readonly string[];
   /** Free-form training facts (data, epochs, accuracy) stored as JSON. */
   readonly training?: Record<string, unknown>;
+  /**
+   * Preprocessing to bake in front of the MLP: the model's input becomes the raw feature vector
+   * (one value per column) and `spec.inputs` must equal its feature width.
+   */
+  readonly preprocessing?: Preprocessing;
 }
 
 /**
@@ -22,7 +29,15 @@ export interface InferenceInfo {
  */
 export function buildInferenceModel(spec: MlpSpec, parameters: TensorMap, info: InferenceInfo = {}): Model {
   const b = new GraphBuilder('mlp');
-  const x = b.input('input', DataType.FLOAT, ['batch', spec.inputs]);
+  const pre = info.preprocessing;
+  if (pre) {
+    validatePreprocessing(pre);
+    if (featureWidth(pre) !== spec.inputs) {
+      throw new InvalidArgumentError('preprocessing', featureWidth(pre), `gives ${featureWidth(pre)} features but spec.inputs is ${spec.inputs}`);
+    }
+  }
+  const raw = b.input('input', DataType.FLOAT, ['batch', pre ? pre.columns.length : spec.inputs]);
+  const x = pre ? emitPreprocess(b, pre, raw) : raw;
   const params = new Map(parameterShapes(spec).map(([name, dims]) => {
     const t = parameters.get(name);
     if (!t || t.dims.join() !== dims.join()) {
@@ -34,9 +49,25 @@ export function buildInferenceModel(spec: MlpSpec, parameters: TensorMap, info: 
   const meta: Record<string, string> = { [META.kind]: 'inference', [META.spec]: JSON.stringify(spec) };
   if (info.classNames) meta[META.classNames] = JSON.stringify(info.classNames);
   if (info.training) meta[META.training] = JSON.stringify(info.training);
+  if (pre) meta[META.preprocessing] = JSON.stringify(pre);
   const arch = [spec.inputs, ...spec.hidden, spec.outputs].join('-');
   return makeModel(b.build(`MLP ${arch} (${spec.activation}) for ${spec.task}, made by onnx-mlp.`), {
     metadata: meta,
     docString: `onnx-mlp ${spec.task} MLP ${arch}`,
+  });
+}
+
+/**
+ * The preprocessing alone, raw [batch, columns] to `features` [batch, featureWidth]: training runs
+ * its data through this graph, so training and serving share one arithmetic, node for node.
+ */
+export function buildPreprocessModel(p: Preprocessing): Model {
+  validatePreprocessing(p);
+  const b = new GraphBuilder('preprocess');
+  const raw = b.input('input', DataType.FLOAT, ['batch', p.columns.length]);
+  b.output(emitPreprocess(b, p, raw), 'features');
+  return makeModel(b.build('Raw feature vector to the MLP\'s features: imputation, scaling, one-hot.'), {
+    metadata: { [META.kind]: 'preprocess', [META.preprocessing]: JSON.stringify(p) },
+    docString: 'onnx-mlp preprocessing',
   });
 }

@@ -8,7 +8,8 @@ export const META = {
   classNames: 'onnx_mlp.class_names',
   training: 'onnx_mlp.training',
   checkpoint: 'onnx_mlp.checkpoint',
+  preprocessing: 'onnx_mlp.preprocessing',
 } as const;
 
 /** The role of an onnx-mlp file, stored under META.kind. */
-export type ArtifactKind = 'inference' | 'training' | 'eval' | 'checkpoint';
+export type ArtifactKind = 'inference' | 'training' | 'training_epoch' | 'eval' | 'checkpoint' | 'preprocess';

@@ -25,3 +25,6 @@ defineOp({
     ];
   },
 });
+
+// IsNaN finds the missing values that imputation replaces; booleans carry no gradient.
+defineOp({ opType: 'IsNaN', infer: ([x]) => [{ dtype: DataType.BOOL, shape: x!.shape }], gradient: null });

@@ -56,3 +56,5 @@ export type { ColumnValues, PreprocessOptions } from './preprocess/fit.js';
 export { emitPreprocess } from './preprocess/emit.js';
 export { encodeRecord, encodeCsvRow, MISSING_TOKENS } from './preprocess/record.js';
 export type { RawRecord } from './preprocess/record.js';
+export * from './metrics/classification-report.js';
+export * from './metrics/regression.js';

@@ -58,3 +58,5 @@ export { encodeRecord, encodeCsvRow, MISSING_TOKENS } from './preprocess/record.
 export type { RawRecord } from './preprocess/record.js';
 export * from './metrics/classification-report.js';
 export * from './metrics/regression.js';
+export { inferKind, columnValues, encodeLabels } from './preprocess/infer.js';
+export type { TextColumn, ColumnKind, Labels } from './preprocess/infer.js';

@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import {
   CheckpointError, DataError, DeviceUnavailableError, InvalidArgumentError, ModelDecodeError, TrainingDivergedError,
 } from '@onnx-mlp/core';
+import { inspectCommand } from './commands/inspect.js';
 import { trainCommand } from './commands/train.js';
 import { UsageError, UserError } from './errors.js';
 import { CLI_VERSION } from './version.js';
@@ -38,12 +39,14 @@ async function main(args: string[]): Promise<number> {
       .scriptName('onnx-mlp')
       .usage('$0 <command> [options]\n\nTrain multi-layer perceptrons as standard ONNX graphs with ONNX Runtime.')
       .command(trainCommand)
+      .command(inspectCommand)
       .demandCommand(1, 'give a command, e.g. `onnx-mlp train`')
       .strict()
       .option('verbose', { type: 'boolean', default: false, global: true, describe: 'Print stack traces of errors' })
       .example('$0 train', 'train the default 784-128-128-10 MNIST model (a few seconds)')
       .example('$0 train --epochs 20 --lr 0.0005', 'train longer with a smaller learning rate')
       .example('$0 train --help', 'all training options and their defaults')
+      .example('$0 inspect models/mnist-mlp.onnx', 'layers, parameter count, inputs/outputs and training facts of a model')
       .parserConfiguration({ 'duplicate-arguments-array': false })
       // Every failure becomes an exception so that exit codes are decided in one place, below:
       // yargs' own validation (a message, or a YError) is a usage error; handler errors pass through.

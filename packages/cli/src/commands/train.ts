@@ -3,6 +3,8 @@ import { ACTIVATIONS, DEVICES, INITIALIZERS, OPTIMIZERS } from '@onnx-mlp/core';
 import { OptionError, UsageError } from '../errors.js';
 import { resolveTrainConfig, type TrainArgs } from '../train/config.js';
 import { RESUMABLE_OPTIONS } from '../train/resume.js';
+import { JsonProgress, PlainProgress, type TrainProgress } from '../train/progress.js';
+import { BarProgress } from '../train/progress-bar.js';
 import { runTraining } from '../train/run-training.js';
 
 const NUMBER_OPTIONS = ['epochs', 'batch-size', 'lr', 'momentum', 'dropout', 'seed', 'threads'] as const;
@@ -28,10 +30,11 @@ function options(yargs: Argv) {
       out: { type: 'string', requiresArg: true, describe: 'Also write the inference model (.onnx) to this file' },
       force: { type: 'boolean', default: false, describe: 'Let --out replace an existing file' },
       quiet: { type: 'boolean', default: false, describe: 'No per-epoch lines; only the test accuracy and run folder' },
+      json: { type: 'boolean', default: false, describe: 'Print JSON events instead of text, one object a line: start, epoch (per epoch), end' },
       threads: { type: 'number', requiresArg: true, default: 2, describe: 'ONNX Runtime intra-op threads' },
       resume: {
         type: 'string', requiresArg: true,
-        describe: 'Continue the run in this folder from its last checkpoint (only --epochs, --threads, --device, --quiet, --out, --force may be given with it)',
+        describe: 'Continue the run in this folder from its last checkpoint (only --epochs, --threads, --device, --quiet, --json, --out, --force may be given with it)',
       },
       device: {
         type: 'string', requiresArg: true, default: 'cpu',
@@ -57,26 +60,40 @@ function options(yargs: Argv) {
     .example('$0 train --optimizer sgd --lr 0.05 --momentum 0.9', 'SGD with momentum')
     .example('$0 train --out models/mnist-mlp.onnx --force', 'also copy the model to a file, replacing it')
     .example('$0 train --resume runs/3 --epochs 20', 'continue run 3 from its last checkpoint up to 20 epochs')
+    .example('$0 train --json', 'machine-readable progress: one JSON event a line on stdout')
     .example('$0 train --device webgpu', 'train on a GPU through WebGPU (state stays on the device)');
 }
 
+/** train's arguments: the run's options, plus how to report (not part of the run's config). */
+type TrainCommandArgs = TrainArgs & { readonly json: boolean };
+
 /** `onnx-mlp train`: trains an MLP on MNIST digits and writes a numbered run folder. */
-export const trainCommand: CommandModule<object, TrainArgs> = {
+export const trainCommand: CommandModule<object, TrainCommandArgs> = {
   command: 'train',
   describe: 'Train an MLP on MNIST digits; writes <runs-dir>/<n>/ with model.onnx, checkpoints and history',
-  builder: (yargs) => options(yargs) as unknown as Argv<TrainArgs>,
+  builder: (yargs) => options(yargs) as unknown as Argv<TrainCommandArgs>,
   handler: async (argv) => {
     const given = givenOptions(process.argv.slice(2));
     if (argv.resume !== undefined) {
-      const clash = [...given].find((name) => !(RESUMABLE_OPTIONS as readonly string[]).includes(name));
+      const clash = [...given].find((name) => !([...RESUMABLE_OPTIONS, 'json'] as readonly string[]).includes(name));
       // The run's own settings come from its checkpoint; a different value would silently lose.
-      if (clash) throw new OptionError(clash, argv[clash as keyof TrainArgs], 'cannot change when resuming: the run keeps the settings it was started with');
+      if (clash) throw new OptionError(clash, argv[clash as keyof TrainCommandArgs], 'cannot change when resuming: the run keeps the settings it was started with');
     }
     const config = resolveTrainConfig(argv);
-    const print = (line: string) => process.stdout.write(`${line}\n`);
-    await runTraining(config, { progress: config.quiet ? () => undefined : print, summary: print }, { epochsGiven: given.has('epochs') });
+    await runTraining(config, chooseProgress(argv.json, config.quiet), { epochsGiven: given.has('epochs') });
   },
 };
+
+/**
+ * How train reports: JSON events with --json; a live progress bar when stdout is a terminal (and
+ * not --quiet); otherwise the plain lines, exactly as scripts and tests parse them.
+ */
+function chooseProgress(json: boolean, quiet: boolean): TrainProgress {
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  if (json) return new JsonProgress(print, quiet, (line) => process.stderr.write(`${line}\n`));
+  if (!quiet && process.stdout.isTTY) return new BarProgress(process.stdout);
+  return new PlainProgress(print, quiet);
+}
 
 /** Long option names written on the command line (`--name`, `--name=value`, `--no-name`). */
 function givenOptions(tokens: readonly string[]): Set<string> {

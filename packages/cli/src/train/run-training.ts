@@ -11,15 +11,9 @@ import { checkOutputTarget } from '../io/output-target.js';
 import { createRunFolder } from '../io/run-folder.js';
 import { CLI_VERSION } from '../version.js';
 import type { TrainConfig } from './config.js';
-import { epochLine } from './epoch-line.js';
+import type { TrainProgress } from './progress.js';
 import { RUN_FILES, RunFiles } from './run-files.js';
 import { readResumePoint } from './resume.js';
-
-/** Where output lines go: per-epoch progress (dropped by --quiet) and the final summary. */
-export interface TrainOutput {
-  readonly progress: (line: string) => void;
-  readonly summary: (line: string) => void;
-}
 
 /** What a finished run produced. */
 export interface TrainResult {
@@ -31,9 +25,18 @@ export interface TrainResult {
 /**
  * `onnx-mlp train`: loads and checks everything first, then creates the run folder, trains with a
  * checkpoint after every epoch, and writes the inference model (and --out). Nothing is written
- * unless the data loaded and the output target is usable.
+ * unless the data loaded and the output target is usable. Everything the user sees goes through
+ * `progress` (plain lines, a live bar, or JSON events); its `close` is called however the run ends.
  */
-export async function runTraining(requested: TrainConfig, output: TrainOutput, given: { epochsGiven: boolean } = { epochsGiven: true }): Promise<TrainResult> {
+export async function runTraining(requested: TrainConfig, progress: TrainProgress, given: { epochsGiven: boolean } = { epochsGiven: true }): Promise<TrainResult> {
+  try {
+    return await train(requested, progress, given);
+  } finally {
+    progress.close();
+  }
+}
+
+async function train(requested: TrainConfig, progress: TrainProgress, given: { epochsGiven: boolean }): Promise<TrainResult> {
   if (requested.out !== null) await checkOutputTarget(requested.out, requested.force);
   const resumed = requested.resume === null ? undefined : await readResumePoint(requested.resume, requested, given.epochsGiven);
   const config = resumed?.config ?? requested;
@@ -43,14 +46,22 @@ export async function runTraining(requested: TrainConfig, output: TrainOutput, g
   // A provider that fails to load is an answer (handled below), not something for ORT's own log.
   if (!config.verbose) ort.env.logLevel = 'fatal';
   const device = await chooseDevice(ort, config.device, sessionOptions);
-  if (device.notice) output.summary(`notice: ${device.notice}`);
+  if (device.notice) progress.notice(device.notice);
 
   const folder = resumed ? { path: requested.resume! } : await createRunFolder(config.runsDir);
   const files = new RunFiles(folder.path);
-  if (resumed) {
-    output.summary(`resuming ${folder.path} after epoch ${resumed.checkpoint.epoch} of ${config.epochs}`);
-  } else {
-    await files.writeJson(RUN_FILES.config, { version: CLI_VERSION, ...config, data: data.description });
+  const recorded = { version: CLI_VERSION, ...config, data: data.description };
+  progress.start({
+    runFolder: folder.path,
+    config: recorded,
+    resumedAfterEpoch: resumed ? resumed.checkpoint.epoch : null,
+    device: device.device,
+    batchesPerEpoch: Math.ceil(data.train.rows / config.batchSize),
+    trainRows: data.train.rows,
+    testRows: data.test.rows,
+  });
+  if (!resumed) {
+    await files.writeJson(RUN_FILES.config, recorded);
     await files.writeModel(RUN_FILES.trainingModel, artifacts.trainingModel);
     await files.writeModel(RUN_FILES.epochModel, artifacts.epochModel);
     await files.writeModel(RUN_FILES.evalModel, artifacts.evalModel);
@@ -61,13 +72,15 @@ export async function runTraining(requested: TrainConfig, output: TrainOutput, g
   let history: readonly EpochRecord[];
   let parameters: TensorMap;
   try {
+    progress.training(start.epoch + 1);
     history = await trainer.fit(data.train, {
       epochs: config.epochs,
       batchSize: config.batchSize,
       validationData: data.test,
       loop: device.loop,
+      onBatchEnd: (event) => progress.batch(event),
       onEpochEnd: async (record, state) => {
-        output.progress(epochLine(record, config.epochs));
+        progress.epoch(record);
         await files.writeBytes(RUN_FILES.checkpoint, checkpointBytes(artifacts, state, config, data));
         await files.writeJson(RUN_FILES.history, state.history);
       },
@@ -85,8 +98,7 @@ export async function runTraining(requested: TrainConfig, output: TrainOutput, g
   const model = inferenceBytes(artifacts, parameters, config, data, test);
   await files.writeModel(RUN_FILES.model, model);
   if (config.out !== null) await writeOut(config.out, model, config.force, folder.path);
-  output.summary(`test accuracy: ${(test.accuracy * 100).toFixed(2)}% (${test.rows} digits)`);
-  output.summary(`run folder: ${folder.path}`);
+  progress.end({ runFolder: folder.path, test, epochs: config.epochs, out: config.out });
   return { runFolder: folder.path, test, history };
 }
 

@@ -1,0 +1,124 @@
+import type { EpochRecord } from '@onnx-mlp/core';
+import type { InspectReport, TensorInfo } from './report.js';
+
+type Align = 'left' | 'right';
+
+/** Rows of cells padded into columns two spaces apart (right-aligned where `align` says so). */
+export function table(rows: readonly (readonly string[])[], align: readonly Align[] = [], indent = '  '): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, cell.length); });
+  return rows.map((row) => indent + row.map((cell, i) => {
+    if (i === row.length - 1 && align[i] !== 'right') return cell;
+    return align[i] === 'right' ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!);
+  }).join('  ').trimEnd());
+}
+
+function shapeText(shape: readonly (number | string)[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+function ioRows(values: readonly TensorInfo[]): string[][] {
+  return values.map((v) => [v.name, v.dtype, shapeText(v.shape)]);
+}
+
+/** A metadata value on one line: objects as `key value, ...`, everything else as JSON would write it. */
+function valueText(key: string, value: unknown): string {
+  if (typeof value === 'number' && /accuracy$/i.test(key) && value >= 0 && value <= 1) {
+    return `${value} (${(value * 100).toFixed(2)}%)`;
+  }
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
+function epochText(r: EpochRecord): string {
+  const parts = [`epoch ${r.epoch}`, `loss ${r.loss.toFixed(4)}`];
+  if (r.accuracy !== undefined) parts.push(`acc ${r.accuracy.toFixed(4)}`);
+  if (r.valLoss !== undefined) parts.push(`val_loss ${r.valLoss.toFixed(4)}`);
+  if (r.valAccuracy !== undefined) parts.push(`val_acc ${r.valAccuracy.toFixed(4)}`);
+  parts.push(`lr ${r.learningRate}`, `${r.seconds.toFixed(2)}s`);
+  return parts.join('  ');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The headline: what the file is. */
+function headline(r: InspectReport): string {
+  if (r.onnxMlp) {
+    const arch = r.spec ? `: ${r.spec.task} MLP ${[r.spec.inputs, ...r.spec.hidden, r.spec.outputs].join('-')}` : '';
+    return `onnx-mlp ${r.role}${arch}`;
+  }
+  const why = r.kind === null ? 'it has no onnx_mlp.kind metadata' : `its onnx_mlp.kind is ${JSON.stringify(r.kind)}`;
+  return `not an onnx-mlp model (${why}); showing what the ONNX file records`;
+}
+
+/** `onnx-mlp inspect`'s human listing: aligned sections, one fact a line. */
+export function formatReport(r: InspectReport): string {
+  const out: string[] = [`${r.file}  (${r.bytes} bytes)`, headline(r)];
+  const section = (title: string, lines: string[]) => {
+    if (lines.length > 0) out.push('', title, ...lines);
+  };
+
+  const general: string[][] = [
+    ['ir version', String(r.irVersion)],
+    ['opsets', r.opsets.map((o) => `${o.domain} ${o.version}`).join(', ') || '(none)'],
+    ['producer', `${r.producer.name} ${r.producer.version}`.trim() || '(none)'],
+    ['graph', r.graph.name || '(unnamed)'],
+  ];
+  if (r.docString) general.push(['doc', r.docString]);
+  if (r.task) general.push(['task', r.task]);
+  if (r.classNames) general.push(['classes', `${r.classNames.length}: ${r.classNames.join(', ')}`]);
+  for (const [k, v] of Object.entries(r.metadata)) general.push([`metadata ${k}`, v]);
+  section('model', table(general));
+
+  if (r.layers) {
+    const rows = [['layer', 'in', 'out', 'activation', 'parameters'],
+      ...r.layers.map((l) => [l.name, String(l.inputs), String(l.outputs), l.activation + (l.dropout ? `, dropout ${l.dropout}` : ''), String(l.parameters)])];
+    const lines = table(rows, ['left', 'right', 'right', 'left', 'right']);
+    const p = r.parameters;
+    if (p) {
+      const others = p.otherInitializers.count > 0 ? `; ${plural(p.otherInitializers.count, 'other initializer')} ${p.otherInitializers.count === 1 ? 'holds' : 'hold'} ${p.otherInitializers.elements} constant values` : '';
+      const where = p.checkedAgainst === 'initializers'
+        ? `the ${r.layers.length * 2} parameter initializers hold ${p.found}${others}`
+        : `the flat parameter layout holds ${p.found}`;
+      lines.push(`  total parameters ${p.total}  (${p.matches ? 'checked: ' : 'MISMATCH: '}${where})`);
+    }
+    section(`layers (${r.layers.length} dense)`, lines);
+  }
+
+  section('inputs', table(ioRows(r.inputs)));
+  section('outputs', table(ioRows(r.outputs)));
+
+  if (r.training) section('training (metadata onnx_mlp.training)', table(Object.entries(r.training).map(([k, v]) => [k, valueText(k, v)])));
+  if (r.checkpoint) {
+    const c = r.checkpoint;
+    const rows = [['epoch', String(c.epoch)], ['step', String(c.step)], ['history', plural(c.historyLength, 'epoch')]];
+    if (c.lastEpoch) rows.push(['last epoch', epochText(c.lastEpoch)]);
+    for (const [k, v] of Object.entries(c.extra)) if (k !== 'classNames') rows.push([k, valueText(k, v)]);
+    section('checkpoint', table(rows));
+  }
+  if (r.optimizer) section('optimizer', table(Object.entries(r.optimizer).map(([k, v]) => [k, valueText(k, v)])));
+  if (r.parameterLayout) {
+    const rows = [['parameter', 'shape', 'offset', 'size'], ...r.parameterLayout.map((s) => [s.name, shapeText(s.dims), String(s.offset), String(s.size)])];
+    section('parameter layout (metadata onnx_mlp.parameters)', table(rows, ['left', 'left', 'right', 'right']));
+  }
+  if (r.optimizerState) {
+    const what = r.checkpoint ? plural(r.optimizerState.length, 'tensor') : plural(r.optimizerState.length, 'slot');
+    section('optimizer state', [`  ${what}${r.optimizerState.length ? `: ${r.optimizerState.join(', ')}` : ''}`]);
+  }
+
+  const ops = Object.entries(r.opTypes).map(([op, n]) => `${op} ${n}`).join(', ');
+  const graph = [
+    ['nodes', `${r.nodes.graph}${r.nodes.subgraphs ? ` (+ ${r.nodes.subgraphs} in subgraphs)` : ''}${ops ? `: ${ops}` : ''}`],
+    ['initializers', `${r.initializers.count} (${r.initializers.elements} elements, ${r.initializers.bytes} bytes)`],
+  ];
+  section('graph', table(graph));
+  if (r.warnings.length > 0) section('warnings', r.warnings.map((w) => `  - ${w}`));
+  if (r.listing !== undefined) section('listing (printGraph)', r.listing.split('\n').map((l) => `  ${l}`));
+  return `${out.join('\n')}\n`;
+}

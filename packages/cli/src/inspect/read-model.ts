@@ -1,0 +1,57 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeModel, type Model } from '@onnx-mlp/core';
+import { UserError } from '../errors.js';
+
+/** A decoded model file and its size on disk. */
+export interface ModelFile {
+  readonly path: string;
+  readonly bytes: number;
+  readonly model: Model;
+}
+
+/** Thrown when a path cannot be read as an ONNX model; the message names the file and why. */
+export class UnreadableModelError extends UserError {
+  constructor(readonly path: string, reason: string, options?: ErrorOptions) {
+    super(`${path}: not a readable ONNX model (${reason})`, options);
+    this.name = 'UnreadableModelError';
+  }
+}
+
+const IO_REASONS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a folder on its path is a file',
+  ELOOP: 'too many symbolic links',
+};
+
+/**
+ * Reads and decodes `path` with core's decodeModel. Every failure (missing file, a folder, bytes
+ * that are not an ONNX ModelProto) is an UnreadableModelError naming the file. Protobuf has no
+ * end marker, so a file cut short at a field boundary can still decode: then it is reported as
+ * whatever it decodes to.
+ */
+export async function readModelFile(path: string): Promise<ModelFile> {
+  let bytes: Buffer;
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) {
+      const hint = await stat(join(path, 'model.onnx')).then(() => `; inspect ${join(path, 'model.onnx')}?`, () => '');
+      throw new UnreadableModelError(path, `it is a folder${hint}`);
+    }
+    bytes = await readFile(path);
+  } catch (e) {
+    if (e instanceof UnreadableModelError) throw e;
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    throw new UnreadableModelError(path, IO_REASONS[code] ?? (e as Error).message, { cause: e });
+  }
+  try {
+    return { path, bytes: bytes.length, model: decodeModel(bytes) };
+  } catch (e) {
+    // decodeModel says "not an ONNX model (<why>)"; keep only the why.
+    const message = (e as Error).message ?? String(e);
+    const reason = /^not an ONNX model \((.*)\)$/s.exec(message)?.[1] ?? message;
+    throw new UnreadableModelError(path, bytes.length === 0 ? 'the file is empty' : reason, { cause: e });
+  }
+}

@@ -215,6 +215,11 @@ describe('onnx-mlp inspect on other files', () => {
     b.output(b.op('Relu', [x]), 'y');
     const model = makeModel(b.build('one Relu'), { metadata: { author: 'a test' } });
     await writeFile(join(dir, 'relu.onnx'), encodeModel({ ...model, producerName: 'handmade', producerVersion: '2.0' }));
+    // float16 is a type onnx-mlp never computes with; inspect must still show the file.
+    const h = new GraphBuilder('half');
+    const hx = h.input('x', 10 as DataType, ['n', 2]);
+    h.output(h.op('Relu', [hx]), 'y');
+    await writeFile(join(dir, 'half.onnx'), encodeModel(makeModel(h.build())));
     await writeFile(join(dir, 'random.onnx'), pseudoRandomBytes(4096));
     await writeFile(join(dir, 'truncated.onnx'), (await readFile(MNIST_MODEL)).subarray(0, 200_000));
   });
@@ -244,6 +249,13 @@ describe('onnx-mlp inspect on other files', () => {
     expect(text.stdout).toMatch(/^ {2}x {2}float32 {2}\[n, 3\]$/m);
     expect(text.stdout).toMatch(/^ {2}producer {9}handmade 2\.0$/m);
     expect(text.stdout).not.toContain('layers');
+  });
+
+  it('a float16 model: shown (type 10), not refused', async () => {
+    const r = await inspectJson('half.onnx', dir);
+    expect(r.onnxMlp).toBe(false);
+    expect(r.inputs).toEqual([{ name: 'x', dtype: 'type 10', shape: ['n', 2] }]);
+    expect(r.opTypes.Relu).toBe(1);
   });
 
   it('random bytes: exit 1, one stderr line naming the file', async () => {

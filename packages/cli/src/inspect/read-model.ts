@@ -47,7 +47,8 @@ export async function readModelFile(path: string): Promise<ModelFile> {
     throw new UnreadableModelError(path, IO_REASONS[code] ?? (e as Error).message, { cause: e });
   }
   try {
-    return { path, bytes: bytes.length, model: decodeModel(bytes) };
+    // Lenient: inspect shows any ONNX file, float16 or string tensors included.
+    return { path, bytes: bytes.length, model: decodeModel(bytes, { lenient: true }) };
   } catch (e) {
     // decodeModel says "not an ONNX model (<why>)"; keep only the why.
     const message = (e as Error).message ?? String(e);

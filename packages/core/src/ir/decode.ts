@@ -20,15 +20,25 @@ export class ModelDecodeError extends Error {
 
 const SUPPORTED = new Set<number>(Object.values(DataType).filter((v) => typeof v === 'number') as number[]);
 
-function decodeDtype(elemType: number | null | undefined, what: string): DataType {
+/** How strictly to decode: `lenient` keeps element types onnx-mlp does not compute with (float16, strings...) as raw bytes. */
+export interface DecodeOptions {
+  /** @defaultValue false */
+  readonly lenient?: boolean;
+}
+
+function decodeDtype(elemType: number | null | undefined, what: string, o: DecodeOptions): DataType {
   const t = elemType ?? 0;
-  if (!SUPPORTED.has(t)) throw new ModelDecodeError(`${what}: element type ${t} is not supported by onnx-mlp`);
+  if (!SUPPORTED.has(t) && !o.lenient) throw new ModelDecodeError(`${what}: element type ${t} is not supported by onnx-mlp`);
   return t as DataType;
 }
 
 /** A TensorProto as TensorData (raw bytes or the typed repeated fields). */
-export function decodeTensor(t: P.ITensorProto): TensorData {
-  const dtype = decodeDtype(t.dataType, `tensor ${t.name ?? ''}`);
+export function decodeTensor(t: P.ITensorProto, o: DecodeOptions = {}): TensorData {
+  const dtype = decodeDtype(t.dataType, `tensor ${t.name ?? ''}`, o);
+  if (!SUPPORTED.has(dtype)) {
+    // Lenient decoding of a type onnx-mlp does not compute with: keep the raw bytes as they are.
+    return { dtype, dims: (t.dims ?? []).map((d) => num(d as LongLike)), data: t.rawData ? Uint8Array.from(t.rawData) : new Uint8Array() };
+  }
   const dims = (t.dims ?? []).map((d) => num(d as LongLike));
   const what = `tensor ${t.name || '(unnamed)'}`;
   if (dims.some((d) => !Number.isInteger(d) || d < 0)) throw new ModelDecodeError(`${what} has invalid dims [${dims}]`);
@@ -57,13 +67,14 @@ export function decodeTensor(t: P.ITensorProto): TensorData {
   return { dtype, dims, data };
 }
 
-function decodeValue(v: P.IValueInfoProto): Value {
+function decodeValue(v: P.IValueInfoProto, o: DecodeOptions): Value {
   const tt = v.type?.tensorType;
-  const shape = (tt?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : num(d.dimValue as LongLike)));
-  return { name: v.name ?? '', dtype: decodeDtype(tt?.elemType, `value ${v.name ?? ''}`), shape };
+  // A dim with neither a value nor a name is unknown: '?' rather than a misleading 0.
+  const shape = (tt?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue !== null && d.dimValue !== undefined ? num(d.dimValue as LongLike) : '?'));
+  return { name: v.name ?? '', dtype: decodeDtype(tt?.elemType, `value ${v.name ?? ''}`, o), shape };
 }
 
-function decodeAttribute(a: P.IAttributeProto): Attribute {
+function decodeAttribute(a: P.IAttributeProto, o: DecodeOptions): Attribute {
   const T = onnx.AttributeProto.AttributeType;
   switch (a.type) {
     case T.INT: return { kind: 'int', value: num(a.i as LongLike) };
@@ -71,39 +82,39 @@ function decodeAttribute(a: P.IAttributeProto): Attribute {
     case T.STRING: return { kind: 'string', value: new TextDecoder().decode(a.s ?? new Uint8Array()) };
     case T.INTS: return { kind: 'ints', value: (a.ints ?? []).map((x) => num(x as LongLike)) };
     case T.FLOATS: return { kind: 'floats', value: [...(a.floats ?? [])] };
-    case T.TENSOR: return { kind: 'tensor', value: decodeTensor(a.t ?? {}) };
-    case T.GRAPH: return { kind: 'graph', value: decodeGraph(a.g ?? {}) };
+    case T.TENSOR: return { kind: 'tensor', value: decodeTensor(a.t ?? {}, o) };
+    case T.GRAPH: return { kind: 'graph', value: decodeGraph(a.g ?? {}, o) };
     default: throw new ModelDecodeError(`attribute ${a.name ?? ''} has unsupported type ${a.type}`);
   }
 }
 
-function decodeNode(n: P.INodeProto): Node {
+function decodeNode(n: P.INodeProto, o: DecodeOptions): Node {
   return {
     opType: n.opType ?? '',
     name: n.name ?? '',
     inputs: [...(n.input ?? [])],
     outputs: [...(n.output ?? [])],
-    attributes: Object.fromEntries((n.attribute ?? []).map((a) => [a.name ?? '', decodeAttribute(a)])),
+    attributes: Object.fromEntries((n.attribute ?? []).map((a) => [a.name ?? '', decodeAttribute(a, o)])),
     ...(n.domain ? { domain: n.domain } : {}),
     ...(n.docString ? { docString: n.docString } : {}),
   };
 }
 
 /** A GraphProto as a Graph. */
-export function decodeGraph(g: P.IGraphProto): Graph {
+export function decodeGraph(g: P.IGraphProto, o: DecodeOptions = {}): Graph {
   return {
     name: g.name ?? '',
-    inputs: (g.input ?? []).map(decodeValue),
-    outputs: (g.output ?? []).map(decodeValue),
-    initializers: new Map((g.initializer ?? []).map((t) => [t.name ?? '', decodeTensor(t)])),
-    nodes: (g.node ?? []).map(decodeNode),
-    valueInfo: (g.valueInfo ?? []).map(decodeValue),
+    inputs: (g.input ?? []).map((v) => decodeValue(v, o)),
+    outputs: (g.output ?? []).map((v) => decodeValue(v, o)),
+    initializers: new Map((g.initializer ?? []).map((t) => [t.name ?? '', decodeTensor(t, o)])),
+    nodes: (g.node ?? []).map((n) => decodeNode(n, o)),
+    valueInfo: (g.valueInfo ?? []).map((v) => decodeValue(v, o)),
     ...(g.docString ? { docString: g.docString } : {}),
   };
 }
 
 /** Parses the bytes of an `.onnx` file; throws ModelDecodeError when they are not an ONNX model. */
-export function decodeModel(bytes: Uint8Array): Model {
+export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): Model {
   let proto: P.ModelProto;
   try {
     proto = onnx.ModelProto.decode(bytes);
@@ -112,7 +123,7 @@ export function decodeModel(bytes: Uint8Array): Model {
   }
   if (!proto.graph) throw new ModelDecodeError('not an ONNX model (it has no graph)');
   return {
-    graph: decodeGraph(proto.graph),
+    graph: decodeGraph(proto.graph, options),
     irVersion: num(proto.irVersion as LongLike),
     opsetImports: new Map((proto.opsetImport ?? []).map((o) => [o.domain ?? '', num(o.version as LongLike)])),
     producerName: proto.producerName ?? '',

@@ -11,7 +11,7 @@ const TYPE_NAMES: Record<DataType, string> = {
 };
 
 function typeOf(dtype: DataType, shape: Shape): string {
-  return `${TYPE_NAMES[dtype]}[${shape.join(',')}]`;
+  return `${TYPE_NAMES[dtype] ?? `type${dtype}`}[${shape.join(",")}]`;
 }
 
 function valueText(v: Value): string {

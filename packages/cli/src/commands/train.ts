@@ -28,6 +28,7 @@ function options(yargs: Argv) {
       seed: { type: 'number', requiresArg: true, default: 42, describe: 'Seed of the split, initial weights, shuffling and dropout' },
       'runs-dir': { type: 'string', requiresArg: true, default: 'runs', describe: 'Each run gets the next numbered folder <runs-dir>/<n>/' },
       out: { type: 'string', requiresArg: true, describe: 'Also write the inference model (.onnx) to this file' },
+      report: { type: 'string', requiresArg: true, describe: 'Write a self-contained HTML report: curves, confusion matrix, settings' },
       force: { type: 'boolean', default: false, describe: 'Let --out replace an existing file' },
       quiet: { type: 'boolean', default: false, describe: 'No per-epoch lines; only the test accuracy and run folder' },
       json: { type: 'boolean', default: false, describe: 'Print JSON events instead of text, one object a line: start, epoch (per epoch), end' },
@@ -50,7 +51,7 @@ function options(yargs: Argv) {
           throw new UsageError(`--${name} expects a number`);
         }
       }
-      for (const name of ['optimizer', 'hidden', 'activation', 'init', 'runs-dir', 'out', 'device', 'resume'] as const) {
+      for (const name of ['optimizer', 'hidden', 'activation', 'init', 'runs-dir', 'out', 'device', 'resume', 'report'] as const) {
         if (argv[name] !== undefined && typeof argv[name] !== 'string') throw new UsageError(`--${name} expects a value`);
       }
       return true;
@@ -59,6 +60,7 @@ function options(yargs: Argv) {
     .example('$0 train --hidden 256,128 --dropout 0.2', 'a wider net with dropout')
     .example('$0 train --optimizer sgd --lr 0.05 --momentum 0.9', 'SGD with momentum')
     .example('$0 train --out models/mnist-mlp.onnx --force', 'also copy the model to a file, replacing it')
+    .example('$0 train --report report.html', 'also write an HTML report with the loss and accuracy curves')
     .example('$0 train --resume runs/3 --epochs 20', 'continue run 3 from its last checkpoint up to 20 epochs')
     .example('$0 train --json', 'machine-readable progress: one JSON event a line on stdout')
     .example('$0 train --device webgpu', 'train on a GPU through WebGPU (state stays on the device)');

@@ -6,6 +6,8 @@ export interface Accuracy {
   readonly correct: number;
   readonly rows: number;
   readonly accuracy: number;
+  /** The model's label for every row, for a confusion matrix. */
+  readonly predicted: Int32Array;
 }
 
 /**
@@ -18,14 +20,18 @@ export async function modelAccuracy(
   const session = await ort.InferenceSession.create(modelBytes, sessionOptions);
   try {
     let correct = 0;
+    const predicted = new Int32Array(data.rows);
     for (let start = 0; start < data.rows; start += batchSize) {
       const n = Math.min(batchSize, data.rows - start);
       const input = data.features.subarray(start * data.cols, (start + n) * data.cols);
       const out = await session.run({ input: new ort.Tensor('float32', input, [n, data.cols]) });
       const labels = out.label!.data as BigInt64Array;
-      for (let i = 0; i < n; i++) if (Number(labels[i]) === data.targets[start + i]) correct++;
+      for (let i = 0; i < n; i++) {
+        predicted[start + i] = Number(labels[i]);
+        if (predicted[start + i] === data.targets[start + i]) correct++;
+      }
     }
-    return { correct, rows: data.rows, accuracy: correct / data.rows };
+    return { correct, rows: data.rows, accuracy: correct / data.rows, predicted };
   } finally {
     await session.release();
   }

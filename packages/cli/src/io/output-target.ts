@@ -7,11 +7,11 @@ import { OptionError } from '../errors.js';
  * does not unless `force`. The final write is still no-replace, so a file that appears meanwhile
  * is not clobbered either.
  */
-export async function checkOutputTarget(path: string, force: boolean): Promise<void> {
+export async function checkOutputTarget(path: string, force: boolean, option = 'out'): Promise<void> {
   const dir = dirname(path);
   const dirStat = await stat(dir).catch(() => undefined);
-  if (!dirStat?.isDirectory()) throw new OptionError('out', path, `folder ${dir} does not exist`);
+  if (!dirStat?.isDirectory()) throw new OptionError(option, path, `folder ${dir} does not exist`);
   const fileStat = await stat(path).catch(() => undefined);
-  if (fileStat?.isDirectory()) throw new OptionError('out', path, 'is a folder; give a file name');
-  if (fileStat && !force) throw new OptionError('out', path, 'file exists; add --force to replace it');
+  if (fileStat?.isDirectory()) throw new OptionError(option, path, 'is a folder; give a file name');
+  if (fileStat && !force) throw new OptionError(option, path, 'file exists; add --force to replace it');
 }

@@ -18,6 +18,7 @@ export interface TrainArgs {
   readonly seed: number;
   readonly runsDir: string;
   readonly out?: string | undefined;
+  readonly report?: string | undefined;
   readonly force: boolean;
   readonly quiet: boolean;
   readonly threads: number;
@@ -36,6 +37,8 @@ export interface TrainConfig {
   readonly optimizer: OptimizerConfig;
   readonly runsDir: string;
   readonly out: string | null;
+  /** Where to write the HTML training report, or null. */
+  readonly report: string | null;
   readonly force: boolean;
   readonly quiet: boolean;
   readonly device: Device;
@@ -77,9 +80,11 @@ export function resolveTrainConfig(args: TrainArgs): TrainConfig {
   if (args.runsDir.trim() === '') throw new OptionError('runs-dir', args.runsDir, 'must name a folder');
   const out = args.out === undefined ? null : args.out;
   if (out !== null && out.trim() === '') throw new OptionError('out', out, 'must name a file');
+  const report = args.report === undefined ? null : args.report;
+  if (report !== null && report.trim() === '') throw new OptionError('report', report, 'must name a file');
   if (!(DEVICES as readonly string[]).includes(args.device)) throw new OptionError('device', args.device, `must be one of ${DEVICES.join(', ')}`);
   return {
-    epochs, batchSize, seed, threads, spec, optimizer, runsDir: args.runsDir, out, force: args.force, quiet: args.quiet,
+    epochs, batchSize, seed, threads, spec, optimizer, runsDir: args.runsDir, out, report, force: args.force, quiet: args.quiet,
     device: args.device as Device, verbose: args.verbose ?? false, resume: args.resume ?? null,
   };
 }

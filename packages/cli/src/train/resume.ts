@@ -6,7 +6,7 @@ import type { TrainConfig } from './config.js';
 import { RUN_FILES } from './run-files.js';
 
 /** The options `--resume` may still set; everything else comes from the run being resumed. */
-export const RESUMABLE_OPTIONS = ['resume', 'epochs', 'quiet', 'threads', 'device', 'out', 'force', 'verbose'] as const;
+export const RESUMABLE_OPTIONS = ['resume', 'epochs', 'quiet', 'threads', 'device', 'out', 'report', 'force', 'verbose', 'json'] as const;
 
 /** A run folder's last checkpoint and the configuration it was started with. */
 export interface ResumePoint {
@@ -56,6 +56,7 @@ export async function readResumePoint(folder: string, current: TrainConfig, epoc
       quiet: current.quiet,
       verbose: current.verbose,
       out: current.out,
+      report: current.report,
       force: current.force,
       resume: folder,
     },

@@ -1,11 +1,12 @@
 import * as ort from 'onnxruntime-node';
 import {
-  Trainer, TrainingDivergedError, buildInferenceModel, chooseDevice, buildTrainingArtifacts, encodeCheckpoint, encodeModel, initialState,
+  Trainer, TrainingDivergedError, confusionMatrix, buildInferenceModel, chooseDevice, buildTrainingArtifacts, encodeCheckpoint, encodeModel, initialState,
   type EpochRecord, type TensorMap, type TrainingArtifacts, type TrainingState,
 } from '@onnx-mlp/core';
 import { MNIST_CLASS_NAMES, loadMnistSplit, type MnistSplit } from '../data/mnist-split.js';
 import { UserError } from '../errors.js';
 import { modelAccuracy, type Accuracy } from '../evaluate/model-accuracy.js';
+import { trainingReport } from '../report/html-report.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { checkOutputTarget } from '../io/output-target.js';
 import { createRunFolder } from '../io/run-folder.js';
@@ -38,6 +39,7 @@ export async function runTraining(requested: TrainConfig, progress: TrainProgres
 
 async function train(requested: TrainConfig, progress: TrainProgress, given: { epochsGiven: boolean }): Promise<TrainResult> {
   if (requested.out !== null) await checkOutputTarget(requested.out, requested.force);
+  if (requested.report !== null) await checkOutputTarget(requested.report, requested.force, 'report');
   const resumed = requested.resume === null ? undefined : await readResumePoint(requested.resume, requested, given.epochsGiven);
   const config = resumed?.config ?? requested;
   const data = await loadMnistSplit(config.seed);
@@ -95,6 +97,16 @@ async function train(requested: TrainConfig, progress: TrainProgress, given: { e
   }
 
   const test = await modelAccuracy(ort, inferenceBytes(artifacts, parameters, config, data), data.test, sessionOptions);
+  if (config.report !== null) {
+    const html = trainingReport({
+      title: `onnx-mlp training report — ${folder.path}`,
+      history,
+      settings: { ...config, data: data.description },
+      confusion: { matrix: confusionMatrix(data.test.targets, test.predicted, MNIST_CLASS_NAMES.length), classNames: MNIST_CLASS_NAMES, split: `held-out test split, ${test.rows} digits` },
+      results: { 'test accuracy': `${(test.accuracy * 100).toFixed(2)}% (${test.correct} of ${test.rows})`, 'run folder': folder.path },
+    });
+    await writeFileAtomic(config.report, new TextEncoder().encode(html), { replace: config.force });
+  }
   const model = inferenceBytes(artifacts, parameters, config, data, test);
   await files.writeModel(RUN_FILES.model, model);
   if (config.out !== null) await writeOut(config.out, model, config.force, folder.path);

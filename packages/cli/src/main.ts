@@ -4,7 +4,9 @@ import { hideBin } from 'yargs/helpers';
 import {
   CheckpointError, DataError, DeviceUnavailableError, InvalidArgumentError, ModelDecodeError, TrainingDivergedError,
 } from '@onnx-mlp/core';
+import { evaluateCommand } from './commands/evaluate.js';
 import { inspectCommand } from './commands/inspect.js';
+import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 import { UsageError, UserError } from './errors.js';
 import { CLI_VERSION } from './version.js';
@@ -40,6 +42,8 @@ async function main(args: string[]): Promise<number> {
       .usage('$0 <command> [options]\n\nTrain multi-layer perceptrons as standard ONNX graphs with ONNX Runtime.')
       .command(trainCommand)
       .command(inspectCommand)
+      .command(evaluateCommand)
+      .command(predictCommand)
       .demandCommand(1, 'give a command, e.g. `onnx-mlp train`')
       .strict()
       .option('verbose', { type: 'boolean', default: false, global: true, describe: 'Print stack traces of errors' })
@@ -47,6 +51,8 @@ async function main(args: string[]): Promise<number> {
       .example('$0 train --epochs 20 --lr 0.0005', 'train longer with a smaller learning rate')
       .example('$0 train --help', 'all training options and their defaults')
       .example('$0 inspect models/mnist-mlp.onnx', 'layers, parameter count, inputs/outputs and training facts of a model')
+      .example('$0 evaluate runs/1/model.onnx --data test.csv', 'accuracy, per-class scores and confusion matrix on labelled data')
+      .example('$0 predict runs/1/model.onnx --data new.csv --out predictions.csv', 'stream predictions for every row')
       .parserConfiguration({ 'duplicate-arguments-array': false })
       // Every failure becomes an exception so that exit codes are decided in one place, below:
       // yargs' own validation (a message, or a YError) is a usage error; handler errors pass through.

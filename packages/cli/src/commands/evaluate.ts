@@ -1,0 +1,71 @@
+import type { Argv, CommandModule } from 'yargs';
+import { UsageError } from '../errors.js';
+import { evaluateModel } from '../evaluate/evaluate.js';
+import { formatEvaluation } from '../evaluate/format-text.js';
+import { TEXT_FORMATS } from '../model/data-source.js';
+import { loadInferenceModel } from '../model/inference-model.js';
+import { integerOption } from '../options/numbers.js';
+import type { TextFormat } from '../data/readers/index.js';
+
+/** `onnx-mlp evaluate`'s arguments as parsed by yargs. */
+export interface EvaluateArgs {
+  readonly model: string;
+  readonly data: string;
+  readonly label?: string;
+  readonly 'input-format'?: string;
+  readonly 'batch-size': number;
+  readonly json: boolean;
+}
+
+function options(yargs: Argv) {
+  return yargs
+    .usage('$0 evaluate MODEL --data FILE [options]\n\nScore an onnx-mlp inference model (model.onnx from a run folder) on a '
+      + 'labelled CSV, TSV, JSON or JSON Lines file: accuracy, per-class precision/recall/F1, macro and weighted averages, '
+      + 'the confusion matrix and, for two classes, ROC-AUC; for regression MSE, MAE and R².')
+    .positional('model', { type: 'string', describe: 'The inference model (.onnx)' })
+    .options({
+      data: { type: 'string', requiresArg: true, demandOption: true, describe: 'Labelled data: .csv, .tsv, .json, .jsonl (or - for stdin)' },
+      label: {
+        type: 'string', requiresArg: true,
+        describe: 'The label column (several regression targets: names separated by commas)',
+        defaultDescription: 'the column the model was trained with, else "label"',
+      },
+      'input-format': { type: 'string', requiresArg: true, describe: `Read the data as ${TEXT_FORMATS.join(' | ')}`, defaultDescription: 'from the file name (stdin: csv)' },
+      'batch-size': { type: 'number', requiresArg: true, default: 1024, describe: 'Rows per model run' },
+      json: { type: 'boolean', default: false, describe: 'Print one JSON object instead of the text report' },
+    })
+    .check((argv) => {
+      if (typeof argv.model !== 'string' || argv.model === '') throw new UsageError('evaluate needs the path of a model file');
+      for (const name of ['data', 'label', 'input-format'] as const) {
+        if (argv[name] !== undefined && (typeof argv[name] !== 'string' || argv[name] === '')) throw new UsageError(`--${name} expects a value`);
+      }
+      if (typeof argv['batch-size'] !== 'number' || Number.isNaN(argv['batch-size'])) throw new UsageError('--batch-size expects a number');
+      if (argv['input-format'] !== undefined && !(TEXT_FORMATS as readonly string[]).includes(argv['input-format'])) {
+        throw new UsageError(`--input-format must be one of ${TEXT_FORMATS.join(', ')}`);
+      }
+      return true;
+    })
+    .example('$0 evaluate runs/1/model.onnx --data test.csv', 'accuracy, per-class scores and the confusion matrix')
+    .example('$0 evaluate model.onnx --data test.jsonl --label species --json', 'the same as one JSON object');
+}
+
+/** `onnx-mlp evaluate MODEL --data FILE`: scores a model on labelled data. */
+export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
+  command: 'evaluate <model>',
+  describe: 'Score an inference model on labelled data: accuracy, per-class P/R/F1, confusion matrix, ROC-AUC; MSE/MAE/R²',
+  builder: (yargs) => options(yargs) as unknown as Argv<EvaluateArgs>,
+  handler: async (argv) => {
+    const batchSize = integerOption('batch-size', argv['batch-size'], 1, 1 << 20);
+    const model = await loadInferenceModel(argv.model, 'evaluate');
+    try {
+      const report = await evaluateModel(model, {
+        data: argv.data, batchSize,
+        ...(argv.label === undefined ? {} : { label: argv.label }),
+        ...(argv['input-format'] === undefined ? {} : { format: argv['input-format'] as TextFormat }),
+      });
+      process.stdout.write(argv.json ? `${JSON.stringify(report)}\n` : formatEvaluation(report));
+    } finally {
+      await model.session.release();
+    }
+  },
+};

@@ -1,0 +1,97 @@
+import type { Argv, CommandModule } from 'yargs';
+import { OptionError, UsageError } from '../errors.js';
+import type { TextFormat } from '../data/readers/index.js';
+import { checkOutputTarget } from '../io/output-target.js';
+import { TEXT_FORMATS } from '../model/data-source.js';
+import { loadInferenceModel } from '../model/inference-model.js';
+import { integerOption } from '../options/numbers.js';
+import { OUTPUT_FORMATS, OutputFormatter, type OutputFormat } from '../predict/output.js';
+import { predictRows } from '../predict/predict.js';
+import { fileSink, stdoutSink, type Sink } from '../predict/sink.js';
+
+/** `onnx-mlp predict`'s arguments as parsed by yargs. */
+export interface PredictArgs {
+  readonly model: string;
+  readonly data: string;
+  readonly out?: string;
+  readonly force: boolean;
+  readonly format?: string;
+  readonly 'input-format'?: string;
+  readonly label?: string;
+  readonly 'batch-size': number;
+}
+
+function options(yargs: Argv) {
+  return yargs
+    .usage('$0 predict MODEL --data FILE|- [options]\n\nRun an onnx-mlp inference model (model.onnx from a run folder) '
+      + 'over the rows of a CSV, TSV, JSON or JSON Lines file, or of standard input, and write one prediction per row as it '
+      + 'goes (constant memory): for classifiers the class name and one probability per class (label, p_<class>...), for '
+      + 'regression the predicted value(s).')
+    .positional('model', { type: 'string', describe: 'The inference model (.onnx)' })
+    .options({
+      data: { type: 'string', requiresArg: true, demandOption: true, describe: 'Rows to predict: .csv, .tsv, .json, .jsonl, or - for stdin' },
+      'input-format': { type: 'string', requiresArg: true, describe: `Read the data as ${TEXT_FORMATS.join(' | ')}`, defaultDescription: 'from the file name (stdin: csv)' },
+      out: { type: 'string', requiresArg: true, describe: 'Write the predictions to this file (complete or not at all) instead of stdout' },
+      force: { type: 'boolean', default: false, describe: 'Let --out replace an existing file' },
+      format: { type: 'string', requiresArg: true, describe: `Output format: ${OUTPUT_FORMATS.join(' | ')}`, defaultDescription: 'jsonl for --out *.jsonl, else csv' },
+      label: { type: 'string', requiresArg: true, describe: 'A column to leave out of the features (models without preprocessing take every other column)' },
+      'batch-size': { type: 'number', requiresArg: true, default: 1024, describe: 'Rows per model run' },
+    })
+    .check((argv) => {
+      if (typeof argv.model !== 'string' || argv.model === '') throw new UsageError('predict needs the path of a model file');
+      for (const name of ['data', 'out', 'format', 'input-format', 'label'] as const) {
+        if (argv[name] !== undefined && (typeof argv[name] !== 'string' || argv[name] === '')) throw new UsageError(`--${name} expects a value`);
+      }
+      if (typeof argv['batch-size'] !== 'number' || Number.isNaN(argv['batch-size'])) throw new UsageError('--batch-size expects a number');
+      if (argv.format !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(argv.format)) {
+        throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}`);
+      }
+      if (argv['input-format'] !== undefined && !(TEXT_FORMATS as readonly string[]).includes(argv['input-format'])) {
+        throw new UsageError(`--input-format must be one of ${TEXT_FORMATS.join(', ')}`);
+      }
+      return true;
+    })
+    .example('$0 predict runs/1/model.onnx --data new.csv', 'CSV predictions on stdout')
+    .example('$0 predict model.onnx --data big.csv --out predictions.jsonl', 'JSON Lines into a file, written atomically')
+    .example('cat rows.jsonl | $0 predict model.onnx --data - --input-format jsonl', 'rows from a pipe');
+}
+
+/** The output format: --format, else by the --out file name, else csv. */
+function outputFormat(format: string | undefined, out: string | undefined): OutputFormat {
+  if (format !== undefined) return format as OutputFormat;
+  return out !== undefined && /\.(jsonl|ndjson)$/i.test(out) ? 'jsonl' : 'csv';
+}
+
+/** `onnx-mlp predict MODEL --data FILE|-`: streams predictions to stdout or --out. */
+export const predictCommand: CommandModule<object, PredictArgs> = {
+  command: 'predict <model>',
+  describe: 'Predict with an inference model, streaming rows from a data file or stdin to CSV / JSON Lines',
+  builder: (yargs) => options(yargs) as unknown as Argv<PredictArgs>,
+  handler: async (argv) => {
+    const batchSize = integerOption('batch-size', argv['batch-size'], 1, 1 << 20);
+    if (argv.out !== undefined) {
+      if (argv.out === '-') throw new OptionError('out', argv.out, 'leave out --out to write to stdout');
+      await checkOutputTarget(argv.out, argv.force);
+    }
+    const model = await loadInferenceModel(argv.model, 'predict');
+    try {
+      const formatter = new OutputFormatter(model, outputFormat(argv.format, argv.out));
+      const sink: Sink = argv.out === undefined ? stdoutSink() : await fileSink(argv.out, argv.force);
+      let rows: number;
+      try {
+        rows = (await predictRows(model, {
+          data: argv.data, batchSize,
+          ...(argv['input-format'] === undefined ? {} : { format: argv['input-format'] as TextFormat }),
+          ...(argv.label === undefined ? {} : { label: argv.label }),
+        }, formatter, sink)).rows;
+      } catch (e) {
+        await sink.abort();
+        throw e;
+      }
+      await sink.close();
+      if (argv.out !== undefined) process.stdout.write(`${rows} predictions written to ${argv.out}\n`);
+    } finally {
+      await model.session.release();
+    }
+  },
+};

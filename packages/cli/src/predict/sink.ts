@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { unlinkSync } from 'node:fs';
+import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { UserError } from '../errors.js';
+
+/** Where predictions go, a batch of text at a time. */
+export interface Sink {
+  /** Writes `text`; resolves false when the reader is gone (a closed pipe), so the caller can stop. */
+  write(text: string): Promise<boolean>;
+  /** Everything written: publishes the output. */
+  close(): Promise<void>;
+  /** A failure: leaves nothing behind. */
+  abort(): Promise<void>;
+}
+
+/** Standard output, with backpressure; a closed pipe (`| head`) ends the output quietly. */
+export function stdoutSink(stream: NodeJS.WriteStream = process.stdout): Sink {
+  let gone = false;
+  let failure: Error | undefined;
+  const onError = (e: NodeJS.ErrnoException): void => {
+    if (e.code === 'EPIPE') gone = true;
+    else failure ??= e;
+  };
+  stream.on('error', onError);
+  return {
+    async write(text) {
+      if (failure) throw failure;
+      if (gone) return false;
+      if (stream.write(text)) return true;
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          stream.off('drain', done);
+          stream.off('error', done);
+          stream.off('close', done);
+          resolve();
+        };
+        stream.on('drain', done);
+        stream.on('error', done);
+        stream.on('close', done);
+      });
+      if (failure) throw failure;
+      return !gone;
+    },
+    async close() {
+      stream.off('error', onError);
+      stream.on('error', () => undefined); // an EPIPE after the last write changes nothing
+    },
+    async abort() {
+      stream.off('error', onError);
+      stream.on('error', () => undefined);
+    },
+  };
+}
+
+/**
+ * A file written as `<path>.tmp-<pid>-<random>` and renamed onto `path` by close(), so `path` is either
+ * untouched or the complete output; abort() (and Ctrl-C, SIGTERM) removes the temp file. Without
+ * `replace`, close() publishes with link(), which fails rather than replace a file that appeared meanwhile.
+ */
+export async function fileSink(path: string, replace: boolean): Promise<Sink> {
+  const temp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const handle: FileHandle = await open(temp, 'wx');
+  let open_ = true;
+  const removeNow = (): void => {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already gone
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    removeNow();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const release = async (): Promise<void> => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (open_) {
+      open_ = false;
+      await handle.close();
+    }
+  };
+  return {
+    async write(text) {
+      const bytes = Buffer.from(text);
+      for (let at = 0; at < bytes.length;) at += (await handle.write(bytes, at)).bytesWritten;
+      return true;
+    },
+    async close() {
+      let published = false;
+      try {
+        await handle.sync();
+        await release();
+        if (replace) {
+          await rename(temp, path);
+          published = true;
+        } else {
+          try {
+            await link(temp, path);
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UserError(`--out ${path}: file appeared meanwhile; add --force to replace it`);
+            throw e;
+          }
+        }
+      } finally {
+        if (!published) await unlink(temp).catch(() => undefined);
+        await release();
+      }
+      await syncDirectory(dirname(path));
+    },
+    async abort() {
+      await release().catch(() => undefined);
+      await unlink(temp).catch(() => undefined);
+    },
+  };
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // best effort: some file systems refuse fsync on a folder
+  }
+}

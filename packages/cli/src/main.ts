@@ -44,6 +44,8 @@ async function main(args: string[]): Promise<number> {
       .command(inspectCommand)
       .command(evaluateCommand)
       .command(predictCommand)
+      // `onnx-mlp completion >> ~/.bashrc` (or ~/.zshrc) installs tab completion of commands and options.
+      .completion('completion', 'Print a bash/zsh completion script: onnx-mlp completion >> ~/.bashrc')
       .demandCommand(1, 'give a command, e.g. `onnx-mlp train`')
       .strict()
       .option('verbose', { type: 'boolean', default: false, global: true, describe: 'Print stack traces of errors' })

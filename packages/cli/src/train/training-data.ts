@@ -1,0 +1,97 @@
+import { stratifiedSplit, type Dataset, type Preprocessing, type Task } from '@onnx-mlp/core';
+import { MNIST_CLASSES, MNIST_CLASS_NAMES, MNIST_PIXELS, loadMnistSplit } from '../data/mnist-split.js';
+import { loadTabular } from '../data/tabular.js';
+import { OptionError } from '../errors.js';
+import type { TrainConfig } from './config.js';
+
+/** The rows a run trains, validates and tests on, whatever file they came from. */
+export interface TrainingData {
+  /** The MLP's features and targets of the train split. */
+  readonly train: Dataset;
+  /** What val_* is measured on after every epoch (eval graph), or null for none. */
+  readonly validation: Dataset | null;
+  /** The test split as the written model.onnx takes it (raw columns when preprocessing is baked in). */
+  readonly test: Dataset;
+  readonly task: Task;
+  /** Width of the MLP's input (after preprocessing) and output layers. */
+  readonly inputs: number;
+  readonly outputs: number;
+  /** Class names in output order (classifiers), else null. */
+  readonly classNames: readonly string[] | null;
+  /** Baked into model.onnx in front of the MLP, or null (MNIST: the pixels are the features). */
+  readonly preprocessing: Preprocessing | null;
+  /** One line saying where the rows came from and how they were split (config.json's `data`). */
+  readonly description: string;
+  /** How the end line counts test rows: "digits" (MNIST) or "rows". */
+  readonly rowsWord: string;
+  /** Facts for model.onnx's `onnx_mlp.training` metadata about the data (MNIST: exactly trainRows and testRows). */
+  readonly facts: Readonly<Record<string, unknown>>;
+  /** Things worth knowing about the data that are not errors. */
+  readonly notices: readonly string[];
+  /** Rows per split, for the start event. */
+  readonly rows: { readonly train: number; readonly validation: number | null; readonly test: number };
+}
+
+/** The data of a run: --data (tabular) or the MNIST digits. */
+export async function loadTrainingData(config: TrainConfig): Promise<TrainingData> {
+  return config.dataset ? loadTabularData(config) : loadMnistData(config);
+}
+
+async function loadMnistData(config: TrainConfig): Promise<TrainingData> {
+  const split = await loadMnistSplit(config.seed);
+  let { train, description } = split;
+  // By default val_* is the test split, as always; a validation split comes out of the train digits.
+  let validation: Dataset = split.test;
+  if (config.valSplit !== null) {
+    const held = Math.round(train.rows * config.valSplit);
+    if (held < 1 || held >= train.rows) throw new OptionError('val-split', config.valSplit, `leaves no rows on one side of the ${train.rows} training digits`);
+    [train, validation] = stratifiedSplit(split.train, train.rows - held, config.seed);
+    description += `; validation: ${validation.rows} of the train digits (stratified, seed ${config.seed}), ${train.rows} left to train`;
+  }
+  return {
+    train,
+    validation,
+    test: split.test,
+    task: 'multiclass',
+    inputs: MNIST_PIXELS,
+    outputs: MNIST_CLASSES,
+    classNames: MNIST_CLASS_NAMES,
+    preprocessing: null,
+    description,
+    rowsWord: 'digits',
+    notices: [],
+    facts: { trainRows: train.rows, ...(config.valSplit !== null ? { valRows: validation.rows } : {}), testRows: split.test.rows },
+    rows: { train: train.rows, validation: config.valSplit !== null ? validation.rows : null, test: split.test.rows },
+  };
+}
+
+async function loadTabularData(config: TrainConfig): Promise<TrainingData> {
+  const o = config.dataset!;
+  const t = await loadTabular(o, config.valSplit, config.seed);
+  return {
+    train: t.train.features,
+    validation: t.validation?.features ?? null,
+    test: t.test.raw,
+    task: t.task,
+    inputs: t.train.features.cols,
+    outputs: t.outputs,
+    classNames: t.classNames,
+    preprocessing: t.preprocessing,
+    description: t.description,
+    rowsWord: 'rows',
+    notices: t.notices,
+    facts: {
+      file: o.file,
+      label: t.labels.length === 1 ? t.labels[0] : t.labels,
+      task: t.task,
+      features: t.preprocessing.columns.map((c) => c.name),
+      ...(o.val ? { valFile: o.val } : {}),
+      ...(o.test ? { testFile: o.test } : {}),
+      split: o.val && o.test ? 'files' : `${t.task === 'regression' ? 'random' : 'stratified'}, seed ${config.seed}`,
+      trainRows: t.train.raw.rows,
+      valRows: t.validation?.raw.rows ?? 0,
+      testRows: t.test.raw.rows,
+    },
+    rows: { train: t.train.raw.rows, validation: t.validation?.raw.rows ?? null, test: t.test.raw.rows },
+  };
+}

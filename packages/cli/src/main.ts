@@ -34,8 +34,20 @@ function report(error: unknown, verbose: boolean): void {
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
 }
 
+/**
+ * A reader that closes early (`onnx-mlp train | head -1`) is not an error: stop quietly, as Unix
+ * tools do, rather than crash on EPIPE with a stack trace.
+ */
+function exitQuietlyOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 /** Runs the command line `args` and returns the process exit status. */
 async function main(args: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   try {
     await yargs(args)
       .scriptName('onnx-mlp')

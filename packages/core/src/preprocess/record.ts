@@ -4,8 +4,9 @@ import type { Preprocessing } from './schema.js';
 /** The spellings of a missing value in text data. */
 export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'na', 'null', 'NULL', 'NaN', 'nan']);
 
-const TRUE = new Set(['true', 'True', 'TRUE', '1', 'yes', 'Yes', 'YES']);
-const FALSE = new Set(['false', 'False', 'FALSE', '0', 'no', 'No', 'NO']);
+// Compared lower-cased, as inferKind does, so whatever inference calls boolean encodes.
+const TRUE = new Set(['true', '1', 'yes']);
+const FALSE = new Set(['false', '0', 'no']);
 
 /** A raw record: column name to value, as a CSV row with its header or a JSON object gives it. */
 export type RawRecord = Readonly<Record<string, unknown>>;
@@ -31,7 +32,7 @@ export function encodeRecord(p: Preprocessing, record: RawRecord, where = 'recor
     } else if (c.kind === 'categorical') {
       out[i] = c.vocabulary.indexOf(String(v).trim());
     } else if (c.kind === 'boolean') {
-      const s = String(v).trim();
+      const s = String(v).trim().toLowerCase();
       if (typeof v === 'boolean') out[i] = v ? 1 : 0;
       else if (TRUE.has(s)) out[i] = 1;
       else if (FALSE.has(s)) out[i] = 0;

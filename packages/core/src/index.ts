@@ -62,3 +62,7 @@ export * from './metrics/regression.js';
 export { inferKind, columnValues, encodeLabels } from './preprocess/infer.js';
 export type { TextColumn, ColumnKind, Labels } from './preprocess/infer.js';
 export * from './data/index.js';
+export { numericColumn, categoricalColumn } from './preprocess/column-stats.js';
+export type { NumericSummary } from './preprocess/column-stats.js';
+export { StreamingColumnStats, StreamingPreprocessing, STREAM_DISTINCT_LIMIT } from './preprocess/stream.js';
+export type { FitChunksOptions } from './training/trainer.js';

@@ -11,13 +11,13 @@ import { runTraining } from '../train/run-training.js';
 
 const NUMBER_OPTIONS = [
   'epochs', 'batch-size', 'lr', 'momentum', 'dropout', 'seed', 'threads',
-  'val-split', 'test-split', 'warmup', 'weight-decay', 'clip-norm', 'early-stopping', 'min-delta',
+  'val-split', 'test-split', 'shuffle-buffer', 'warmup', 'weight-decay', 'clip-norm', 'early-stopping', 'min-delta',
 ] as const;
 const STRING_OPTIONS = [
   'optimizer', 'hidden', 'activation', 'init', 'runs-dir', 'out', 'device', 'resume', 'report',
   'data', 'label', 'task', 'features', 'exclude', 'categorical', 'scaling', 'impute', 'val', 'test', 'schedule', 'class-weights', 'config',
 ] as const;
-const BOOLEAN_OPTIONS = ['force', 'quiet', 'json', 'verbose', 'missing-category', 'nesterov'] as const;
+const BOOLEAN_OPTIONS = ['force', 'quiet', 'json', 'verbose', 'missing-category', 'nesterov', 'stream'] as const;
 /** Options holding a list: a config file may give them as a JSON list. */
 const LIST_OPTIONS = ['hidden', 'features', 'exclude', 'categorical', 'class-weights', 'label'] as const;
 
@@ -67,7 +67,7 @@ function options(yargs: Argv) {
     })
     .group(['epochs', 'batch-size', 'lr', 'optimizer', 'momentum', 'hidden', 'activation', 'dropout', 'init', 'seed', 'runs-dir', 'out',
       'report', 'force', 'quiet', 'json', 'threads', 'resume', 'device', 'config'], 'Options:')
-    .group(['data', 'label', 'task', 'features', 'exclude', 'categorical', 'scaling', 'impute', 'missing-category', 'val-split', 'test-split', 'val', 'test'], 'Data (without --data: the MNIST digits):')
+    .group(['data', 'label', 'task', 'features', 'exclude', 'categorical', 'scaling', 'impute', 'missing-category', 'val-split', 'test-split', 'val', 'test', 'stream', 'shuffle-buffer'], 'Data (without --data: the MNIST digits):')
     .options({
       data: { type: 'string', requiresArg: true, describe: 'Train on this CSV, TSV, JSON or JSON Lines file (needs --label)' },
       label: { type: 'string', requiresArg: true, describe: 'The column to predict (regression: several, comma-separated)' },
@@ -82,6 +82,8 @@ function options(yargs: Argv) {
       'test-split': { type: 'number', requiresArg: true, describe: 'Fraction of --data held out for the final test', defaultDescription: String(DEFAULT_TEST_SPLIT) },
       val: { type: 'string', requiresArg: true, describe: 'Validation rows from this file instead of a split (same columns)' },
       test: { type: 'string', requiresArg: true, describe: 'Test rows from this file instead of a split (same columns)' },
+      stream: { type: 'boolean', describe: 'Data larger than memory: one pass for the statistics, then stream the train rows every epoch (CSV/TSV/JSONL; validation and test rows are kept)', defaultDescription: 'false' },
+      'shuffle-buffer': { type: 'number', requiresArg: true, describe: 'With --stream: rows shuffled and trained on at a time', defaultDescription: '65536' },
     })
     .group(['schedule', 'warmup', 'weight-decay', 'nesterov', 'clip-norm', 'class-weights', 'early-stopping', 'min-delta'], 'Training controls:')
     .options({
@@ -118,6 +120,7 @@ function options(yargs: Argv) {
     .example('$0 train --device webgpu', 'train on a GPU through WebGPU (state stays on the device)')
     .example('$0 train --data iris.csv --label species', 'a classifier on a CSV file: 70/10/20 stratified split, preprocessing in model.onnx')
     .example('$0 train --data houses.csv --label price --task regression --categorical zip', 'a regression with a numeric-looking categorical column')
+    .example('$0 train --data big.csv --label y --stream', 'a file larger than memory, streamed every epoch through a 65,536-row shuffle buffer')
     .example('$0 train --schedule cosine --warmup 100 --early-stopping 5', 'cosine learning rate with warm-up, stop when val_loss stalls')
     .example('$0 train --config settings.json --epochs 5', 'options from a JSON file, --epochs overriding it');
 }

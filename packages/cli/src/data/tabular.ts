@@ -35,6 +35,8 @@ export interface TabularOptions {
   readonly val: string | null;
   /** A separate test file, or null to split one off. */
   readonly test: string | null;
+  /** --stream: the file is read in passes, never whole (absent without --stream). */
+  readonly stream?: { readonly shuffleBuffer: number };
 }
 
 /** One split: the rows as model.onnx takes them (raw) and as the MLP sees them (features). */
@@ -68,7 +70,7 @@ export interface TabularData {
   readonly notices: readonly string[];
 }
 
-function quoted(names: readonly string[], limit = 20): string {
+export function quoted(names: readonly string[], limit = 20): string {
   const shown = names.slice(0, limit).map((n) => JSON.stringify(n)).join(', ');
   return names.length > limit ? `${shown}, … (${names.length} in all)` : shown;
 }
@@ -82,7 +84,7 @@ function isMissing(v: string | null | undefined): boolean {
 }
 
 /** The label column(s) of `table` named by --label. */
-function labelColumns(table: Table, label: string | null): string[] {
+export function labelColumns(table: Table, label: string | null): string[] {
   const names = columnNames(table);
   if (label === null) {
     throw new UserError(`--label is required with --data: name the column to predict (${table.file} has the columns ${quoted(names)})`);
@@ -99,7 +101,7 @@ function labelColumns(table: Table, label: string | null): string[] {
 }
 
 /** The feature columns, checked against the file. */
-function featureColumns(table: Table, labels: readonly string[], o: TabularOptions): string[] {
+export function featureColumns(table: Table, labels: readonly string[], o: TabularOptions): string[] {
   const names = columnNames(table);
   const check = (option: string, list: readonly string[]) => {
     for (const name of list) {
@@ -173,7 +175,7 @@ function encodeAllLabels(tables: readonly Table[], text: readonly Map<string, Te
 }
 
 /** Runs the preprocessing graph over raw rows [rows, columns] and returns the features [rows, width]. */
-async function preprocess(session: ort.InferenceSession, raw: Float32Array, columns: number, width: number): Promise<Float32Array> {
+export async function preprocess(session: ort.InferenceSession, raw: Float32Array, columns: number, width: number): Promise<Float32Array> {
   const rows = raw.length / columns;
   const out = new Float32Array(rows * width);
   const chunk = 65536;

@@ -42,6 +42,8 @@ export interface TrainArgs {
   readonly testSplit?: number | undefined;
   readonly val?: string | undefined;
   readonly test?: string | undefined;
+  readonly stream?: boolean | undefined;
+  readonly shuffleBuffer?: number | undefined;
   // Training controls.
   readonly schedule?: string | undefined;
   readonly warmup?: number | undefined;
@@ -109,7 +111,7 @@ export interface TrainConfig {
 }
 
 /** The options that only mean something with --data. */
-const DATA_ONLY = ['label', 'task', 'features', 'exclude', 'categorical', 'scaling', 'impute', 'missingCategory', 'testSplit', 'val', 'test'] as const;
+const DATA_ONLY = ['label', 'task', 'features', 'exclude', 'categorical', 'scaling', 'impute', 'missingCategory', 'testSplit', 'val', 'test', 'stream', 'shuffleBuffer'] as const;
 
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -169,6 +171,7 @@ function resolveDataset(args: TrainArgs): TabularOptions | null {
   const test = fileName('test', args.test);
   if (test !== null && args.testSplit !== undefined) throw new OptionError('test-split', args.testSplit, 'cannot be combined with --test FILE');
   const testSplit = test !== null ? null : fraction('test-split', args.testSplit ?? DEFAULT_TEST_SPLIT, false);
+  const stream = streamOptions(args, val, test);
   return {
     file: data,
     label: args.label ?? null,
@@ -182,7 +185,25 @@ function resolveDataset(args: TrainArgs): TabularOptions | null {
     testSplit,
     val,
     test,
+    ...(stream ? { stream } : {}),
   };
+}
+
+/** The default rows a --stream run shuffles and trains on at a time. */
+export const DEFAULT_SHUFFLE_BUFFER = 65536;
+
+/** --stream and --shuffle-buffer; null without --stream. */
+function streamOptions(args: TrainArgs, val: string | null, test: string | null): { readonly shuffleBuffer: number } | null {
+  if (!args.stream) {
+    if (args.shuffleBuffer !== undefined) throw new OptionError('shuffle-buffer', args.shuffleBuffer, 'only --stream uses it');
+    return null;
+  }
+  if (args.impute === 'median') {
+    throw new OptionError('impute', 'median', 'cannot be used with --stream: the exact median needs every value in memory; use --impute mean');
+  }
+  if (val !== null || test !== null) throw new OptionError(val !== null ? 'val' : 'test', val ?? test, 'cannot be combined with --stream (use --val-split / --test-split)');
+  if (args.label !== undefined && args.label.includes(',')) throw new OptionError('label', args.label, '--stream takes a single label column');
+  return { shuffleBuffer: integerOption('shuffle-buffer', args.shuffleBuffer ?? DEFAULT_SHUFFLE_BUFFER, 1) };
 }
 
 /** Checks every option and builds the spec and optimizer; throws OptionError on the first bad one. */
@@ -239,6 +260,7 @@ export function resolveTrainConfig(args: TrainArgs): TrainConfig {
     throw new OptionError('clip-norm', args.clipNorm, 'must be a positive number');
   }
   const classWeights = parseClassWeights(args.classWeights);
+  if (classWeights === 'balanced' && dataset?.stream) throw new OptionError('class-weights', 'balanced', 'cannot be combined with --stream: give one weight per class');
   if (args.minDelta !== undefined && args.earlyStopping === undefined) {
     throw new OptionError('min-delta', args.minDelta, 'only --early-stopping uses it');
   }

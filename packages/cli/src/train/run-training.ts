@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import {
   Trainer, TrainingDivergedError, confusionMatrix, buildInferenceModel, chooseDevice, buildTrainingArtifacts, encodeCheckpoint, encodeModel,
   initialState, regressionReport,
-  type Dataset, type EpochRecord, type TensorMap, type TrainingArtifacts, type TrainingState,
+  type BatchEvent, type Dataset, type EpochRecord, type TensorMap, type TrainingArtifacts, type TrainingState,
 } from '@onnx-mlp/core';
 import type { InferenceSession } from 'onnxruntime-node';
 import { UserError } from '../errors.js';
@@ -71,7 +71,7 @@ async function train(requested: TrainConfig, progress: TrainProgress, given: { e
     config: recorded,
     resumedAfterEpoch: resumed ? resumed.checkpoint.epoch : null,
     device: device.device,
-    batchesPerEpoch: Math.ceil(data.train.rows / config.batchSize),
+    batchesPerEpoch: data.stream ? streamedBatches(data.rows.train, config.dataset!.stream!.shuffleBuffer, config.batchSize) : Math.ceil(data.train.rows / config.batchSize),
     trainRows: data.rows.train,
     testRows: data.rows.test,
     ...(data.rows.validation !== null ? { valRows: data.rows.validation } : {}),
@@ -92,20 +92,35 @@ async function train(requested: TrainConfig, progress: TrainProgress, given: { e
     progress.training(start.epoch + 1);
     const learningRate = learningRateSchedule(config.schedule, config.optimizer.learningRate);
     const earlyStopping = earlyStoppingRule(config.earlyStopping);
-    history = await trainer.fit(data.train, {
+    const common = {
       epochs: config.epochs,
       batchSize: config.batchSize,
-      ...(data.validation ? { validationData: data.validation } : {}),
       ...(learningRate ? { learningRate } : {}),
       ...(earlyStopping ? { earlyStopping } : {}),
       loop: device.loop,
-      onBatchEnd: (event) => progress.batch(event),
-      onEpochEnd: async (record, state) => {
+      onBatchEnd: (event: BatchEvent) => progress.batch(event),
+      onEpochEnd: async (record: EpochRecord, state: TrainingState) => {
         progress.epoch(record);
         await files.writeBytes(RUN_FILES.checkpoint, checkpointBytes(artifacts, state, config, data));
         await files.writeJson(RUN_FILES.history, state.history);
       },
-    });
+    };
+    if (data.stream) {
+      // --stream: every epoch reads the file again; the shuffle buffers are seeded by the epoch.
+      const stream = data.stream;
+      let epoch = start.epoch;
+      history = await trainer.fitChunks(() => stream.chunks(++epoch), {
+        ...common,
+        ...(data.rows.validation !== null ? { validationData: () => stream.validation() } : {}),
+        batchesPerEpoch: streamedBatches(data.rows.train, config.dataset!.stream!.shuffleBuffer, config.batchSize),
+      });
+      await stream.collectHeldOut();
+    } else {
+      history = await trainer.fit(data.train, {
+        ...common,
+        ...(data.validation ? { validationData: data.validation } : {}),
+      });
+    }
     // With early stopping, the best epoch's weights (restoreBestWeights); otherwise the last epoch's.
     parameters = (await trainer.state()).parameters;
   } catch (e) {
@@ -114,6 +129,7 @@ async function train(requested: TrainConfig, progress: TrainProgress, given: { e
     throw e;
   } finally {
     await trainer.release();
+    await data.stream?.release();
   }
   const stopping = stoppingOutcome(config.earlyStopping, history, trainer.stoppedEarly);
 
@@ -238,6 +254,12 @@ async function regressionScore(bytes: Uint8Array, test: Dataset, sessionOptions:
   } finally {
     await session.release();
   }
+}
+
+/** Batches of a streamed epoch: every full shuffle buffer, then the rest, each cut into batches. */
+function streamedBatches(rows: number, buffer: number, batchSize: number): number {
+  const full = Math.floor(rows / buffer);
+  return full * Math.ceil(buffer / batchSize) + Math.ceil((rows - full * buffer) / batchSize);
 }
 
 /** A checkpoint of `state`, with what a resume needs to know about the data. */

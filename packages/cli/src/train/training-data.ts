@@ -1,5 +1,6 @@
-import { stratifiedSplit, type Dataset, type Preprocessing, type Task } from '@onnx-mlp/core';
+import { featureWidth, stratifiedSplit, type Dataset, type Preprocessing, type Task } from '@onnx-mlp/core';
 import { MNIST_CLASSES, MNIST_CLASS_NAMES, MNIST_PIXELS, loadMnistSplit } from '../data/mnist-split.js';
+import { streamTabular, type StreamedData } from '../data/stream-tabular.js';
 import { loadTabular } from '../data/tabular.js';
 import { OptionError } from '../errors.js';
 import type { TrainConfig } from './config.js';
@@ -30,11 +31,56 @@ export interface TrainingData {
   readonly notices: readonly string[];
   /** Rows per split, for the start event. */
   readonly rows: { readonly train: number; readonly validation: number | null; readonly test: number };
+  /**
+   * --stream: the train rows come from here, epoch by epoch (`train` then only counts them: it has no
+   * features), validation rows after the first pass, and `test` once a complete pass has collected it.
+   */
+  readonly stream?: StreamedData;
 }
 
 /** The data of a run: --data (tabular) or the MNIST digits. */
 export async function loadTrainingData(config: TrainConfig): Promise<TrainingData> {
+  if (config.dataset?.stream) return loadStreamedData(config);
   return config.dataset ? loadTabularData(config) : loadMnistData(config);
+}
+
+async function loadStreamedData(config: TrainConfig): Promise<TrainingData> {
+  const o = config.dataset!;
+  const s = await streamTabular(o, config.valSplit, config.seed);
+  const inputs = s.preprocessing.columns.length;
+  return {
+    // Only the row count: the rows stream in through `stream.chunks` every epoch.
+    train: { features: new Float32Array(0), rows: s.rows.train, cols: inputs, targets: new Float32Array(0) },
+    validation: null,
+    get test() {
+      return s.test();
+    },
+    task: s.task,
+    inputs: featureCount(s),
+    outputs: s.outputs,
+    classNames: s.classNames,
+    preprocessing: s.preprocessing,
+    description: s.description,
+    rowsWord: 'rows',
+    notices: s.notices,
+    facts: {
+      file: o.file,
+      label: s.label,
+      task: s.task,
+      features: s.preprocessing.columns.map((c) => c.name),
+      split: `random, seed ${config.seed}`,
+      stream: { shuffleBuffer: o.stream!.shuffleBuffer },
+      trainRows: s.rows.train,
+      valRows: s.rows.validation,
+      testRows: s.rows.test,
+    },
+    rows: { train: s.rows.train, validation: s.rows.validation > 0 ? s.rows.validation : null, test: s.rows.test },
+    stream: s,
+  };
+}
+
+function featureCount(s: StreamedData): number {
+  return featureWidth(s.preprocessing);
 }
 
 async function loadMnistData(config: TrainConfig): Promise<TrainingData> {

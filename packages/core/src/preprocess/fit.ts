@@ -1,4 +1,5 @@
 import { DataError, InvalidArgumentError } from '../errors.js';
+import { categoricalColumn, numericColumn } from './column-stats.js';
 import { CategoricalColumn, ColumnSchema, NumericColumn, Preprocessing, SCALINGS, Scaling, validatePreprocessing } from './schema.js';
 
 /** One raw column of training data: numbers (NaN = missing) or category strings (null = missing). */
@@ -16,8 +17,7 @@ export interface PreprocessOptions {
   readonly categoricalMissing?: 'most_frequent' | 'category';
 }
 
-/** The label of the dedicated category that missing values get with `categoricalMissing: 'category'`. */
-export const MISSING_CATEGORY = '<missing>';
+export { MISSING_CATEGORY } from './column-stats.js';
 
 function numeric(name: string, kind: 'numeric' | 'boolean', values: ArrayLike<number>, o: PreprocessOptions): NumericColumn {
   const present = Array.from(values).filter((v) => !Number.isNaN(v));
@@ -27,11 +27,8 @@ function numeric(name: string, kind: 'numeric' | 'boolean', values: ArrayLike<nu
   const std = Math.sqrt(present.reduce((a, b) => a + (b - mean) ** 2, 0) / present.length);
   const min = present.reduce((a, b) => Math.min(a, b), Infinity);
   const max = present.reduce((a, b) => Math.max(a, b), -Infinity);
-  const strategy = o.numericImpute ?? 'mean';
-  const impute = strategy === 'median' ? median(present) : mean;
-  const scaling = kind === 'boolean' ? 'none' : o.scaling ?? 'standard';
-  const [center, spread] = scaling === 'standard' ? [mean, std] : scaling === 'minmax' ? [min, max - min] : [0, 1];
-  return { name, kind, impute, imputeStrategy: strategy, scaling, center, scale: spread > 0 ? spread : 1 };
+  const med = (o.numericImpute ?? 'mean') === 'median' ? median(present) : undefined;
+  return numericColumn(name, kind, { count: present.length, mean, std, min, max, ...(med !== undefined ? { median: med } : {}) }, o);
 }
 
 function median(sorted: number[]): number {
@@ -48,14 +45,7 @@ function categorical(name: string, values: ArrayLike<string | null>, o: Preproce
     if (v === null || v === undefined) missing++;
     else counts.set(v, (counts.get(v) ?? 0) + 1);
   }
-  if (counts.size === 0) throw new DataError(`column "${name}" has no values at all: drop it or fill it`);
-  // Sorted, so the same data always gives the same vocabulary whatever the row order.
-  const vocabulary = [...counts.keys()].sort();
-  const mode = vocabulary.reduce((best, v) => (counts.get(v)! > counts.get(best)! ? v : best));
-  if ((o.categoricalMissing ?? 'most_frequent') === 'category' && missing > 0) {
-    return { name, kind: 'categorical', vocabulary: [...vocabulary, MISSING_CATEGORY], missing: 'category', missingIndex: vocabulary.length };
-  }
-  return { name, kind: 'categorical', vocabulary, missing: 'most_frequent', missingIndex: vocabulary.indexOf(mode) };
+  return categoricalColumn(name, counts, missing, o);
 }
 
 /**

@@ -67,6 +67,14 @@ export interface FitOptions {
   readonly onEpochEnd?: (record: EpochRecord, state: TrainingState) => void | Promise<void>;
 }
 
+/** Options of `Trainer.fitChunks`: those of `fit`, with validation rows that may arrive during the first epoch. */
+export interface FitChunksOptions extends Omit<FitOptions, 'validationData' | 'validationSplit'> {
+  /** Scored after every epoch when it returns rows (asked after each epoch's chunks). */
+  readonly validationData?: () => Dataset | null | undefined;
+  /** The batch count `onBatchEnd` events report, when the caller knows it. @defaultValue 0 */
+  readonly batchesPerEpoch?: number;
+}
+
 /** Thrown when the loss becomes NaN or infinite; the trainer goes back to the last completed epoch. */
 export class TrainingDivergedError extends Error {
   constructor(readonly epoch: number, readonly step: number, readonly loss: number) {
@@ -158,11 +166,68 @@ export class Trainer {
     checkDataset(spec, train, 'training data');
     if (validation) checkDataset(spec, validation, 'validation data');
     const schedule = options.learningRate ?? constantRate(this.artifacts.optimizer.learningRate);
-    const monitor = options.earlyStopping?.monitor ?? (validation ? 'val_loss' : 'loss');
     const whole = options.loop === false || !this.sessions.epoch ? undefined : {
       features: new this.ort.Tensor('float32', train.features, [train.rows, train.cols]),
       targets: targetTensor(this.ort, spec, train.targets),
     };
+    return this.runEpochs(options, () => validation, validation !== undefined, async (epoch, totals) => {
+      const order = options.shuffle === false ? range(train.rows) : this.rng.permutation(train.rows);
+      const batches = Math.ceil(train.rows / batchSize);
+      await this.trainBatches(train, whole, order, batchSize, schedule, totals, epoch, 0, batches, options);
+      return train.rows;
+    });
+  }
+
+  /**
+   * Trains until `options.epochs` epochs are complete on data that comes in chunks: every epoch
+   * calls `chunksPerEpoch()` and trains on each chunk it yields in turn (its full batches in one run
+   * of the epoch Loop, the rest through the step model), so only one chunk need be in memory. Rows
+   * are shuffled within each chunk (the caller shuffles across them, e.g. with a shuffle buffer).
+   * Validation, history, `onEpochEnd` checkpoints, early stopping and divergence are as in `fit`.
+   */
+  async fitChunks(chunksPerEpoch: () => AsyncIterable<Dataset>, options: FitChunksOptions): Promise<readonly EpochRecord[]> {
+    const { spec } = this.artifacts;
+    const batchSize = options.batchSize ?? 32;
+    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new InvalidArgumentError('batchSize', batchSize, 'must be a positive integer');
+    if (!Number.isInteger(options.epochs) || options.epochs <= 0) throw new InvalidArgumentError('epochs', options.epochs, 'must be a positive integer');
+    const schedule = options.learningRate ?? constantRate(this.artifacts.optimizer.learningRate);
+    const validation = () => {
+      const v = options.validationData?.();
+      if (v) checkDataset(spec, v, 'validation data');
+      return v ?? undefined;
+    };
+    return this.runEpochs(options, validation, options.validationData !== undefined, async (epoch, totals) => {
+      let rows = 0;
+      let batch = 0;
+      for await (const chunk of chunksPerEpoch()) {
+        if (chunk.rows === 0) continue;
+        checkDataset(spec, chunk, 'training chunk');
+        const whole = options.loop === false || !this.sessions.epoch ? undefined : {
+          features: new this.ort.Tensor('float32', chunk.features, [chunk.rows, chunk.cols]),
+          targets: targetTensor(this.ort, spec, chunk.targets),
+        };
+        const order = options.shuffle === false ? range(chunk.rows) : this.rng.permutation(chunk.rows);
+        const batches = options.batchesPerEpoch ?? 0;
+        await this.trainBatches(chunk, whole, order, batchSize, schedule, totals, epoch, batch, batches, options);
+        batch += Math.ceil(chunk.rows / batchSize);
+        rows += chunk.rows;
+      }
+      if (rows === 0) throw new InvalidArgumentError('chunksPerEpoch', 'empty', 'yielded no training rows');
+      return rows;
+    });
+  }
+
+  /**
+   * The epochs of `fit` and `fitChunks`: `body` trains one epoch (adding to its totals) and returns
+   * the rows it trained on; this undoes a diverged epoch, records history and validation, checks
+   * early stopping and calls `onEpochEnd`.
+   */
+  private async runEpochs(
+    options: Omit<FitOptions, 'validationData' | 'validationSplit'>, validationData: () => Dataset | undefined, hasValidation: boolean,
+    body: (epoch: number, totals: EpochTotals) => Promise<number>,
+  ): Promise<readonly EpochRecord[]> {
+    const { spec } = this.artifacts;
+    const monitor = options.earlyStopping?.monitor ?? (hasValidation ? 'val_loss' : 'loss');
     let best = this.params;
     this.stoppedEarly = false;
 
@@ -171,17 +236,10 @@ export class Trainer {
       const epoch = this.epoch + 1;
       // Taken before the shuffle draws from the generator: a diverged epoch is undone to here.
       const start = { params: this.params, slots: new Map(this.slots), step: this.step, rng: this.rng.state() };
-      const order = options.shuffle === false ? range(train.rows) : this.rng.permutation(train.rows);
       const totals: EpochTotals = { lossSum: 0, correct: 0, rate: 0 };
-      const batches = Math.ceil(train.rows / batchSize);
-      const looped = whole ? Math.floor(train.rows / batchSize) : 0;
+      let rows: number;
       try {
-        if (looped > 0) await this.runEpochLoop(train, whole!, order.subarray(0, looped * batchSize), batchSize, schedule, totals, epoch, batches, options);
-        for (let k = looped; k < batches; k++) {
-          const rows = order.subarray(k * batchSize, Math.min(train.rows, (k + 1) * batchSize));
-          const loss = await this.runStep(train, rows, schedule, totals, epoch);
-          options.onBatchEnd?.({ epoch, batch: k + 1, batches, loss });
-        }
+        rows = await body(epoch, totals);
       } catch (e) {
         // A diverged epoch is undone whole: the trainer holds the last completed epoch's state,
         // which is also what the last checkpoint holds (an overflowing update can precede the
@@ -195,10 +253,11 @@ export class Trainer {
         throw e;
       }
       this.epoch = epoch;
+      const validation = validationData();
       const record: EpochRecord = {
         epoch,
-        loss: totals.lossSum / train.rows,
-        ...(spec.task !== 'regression' ? { accuracy: totals.correct / train.rows } : {}),
+        loss: totals.lossSum / rows,
+        ...(spec.task !== 'regression' ? { accuracy: totals.correct / rows } : {}),
         ...(validation ? await this.validationRecord(validation) : {}),
         learningRate: totals.rate,
         seconds: (performance.now() - started) / 1000,
@@ -215,6 +274,24 @@ export class Trainer {
     }
     if (options.earlyStopping?.restoreBestWeights) this.params = best;
     return [...this.history];
+  }
+
+  /**
+   * The rows `order` of `train` in batches: the full ones in one run of the epoch Loop (when `whole`
+   * holds `train` as tensors), the rest one step each. Batches are numbered from `firstBatch` + 1.
+   */
+  private async trainBatches(
+    train: Dataset, whole: { features: Tensor; targets: Tensor } | undefined, order: Int32Array, batchSize: number,
+    schedule: LearningRateSchedule, totals: EpochTotals, epoch: number, firstBatch: number, batches: number, options: Pick<FitOptions, 'onBatchEnd'>,
+  ): Promise<void> {
+    const count = Math.ceil(order.length / batchSize);
+    const looped = whole ? Math.floor(order.length / batchSize) : 0;
+    if (looped > 0) await this.runEpochLoop(train, whole!, order.subarray(0, looped * batchSize), batchSize, schedule, totals, epoch, firstBatch, batches, options);
+    for (let k = looped; k < count; k++) {
+      const rows = order.subarray(k * batchSize, Math.min(order.length, (k + 1) * batchSize));
+      const loss = await this.runStep(train, rows, schedule, totals, epoch);
+      options.onBatchEnd?.({ epoch, batch: firstBatch + k + 1, batches, loss });
+    }
   }
 
   /** Mean loss (and accuracy for classifiers) of `data` under the current parameters, dropout off. */
@@ -275,7 +352,7 @@ export class Trainer {
   /** The full batches of an epoch in one run of the epoch model. */
   private async runEpochLoop(
     train: Dataset, whole: { features: Tensor; targets: Tensor }, rows: Int32Array, batchSize: number,
-    schedule: LearningRateSchedule, totals: EpochTotals, epoch: number, batches: number, options: FitOptions,
+    schedule: LearningRateSchedule, totals: EpochTotals, epoch: number, firstBatch: number, batches: number, options: Pick<FitOptions, 'onBatchEnd'>,
   ): Promise<void> {
     const steps = rows.length / batchSize;
     const rates = Float32Array.from({ length: steps }, (_, k) => schedule(this.step + 1 + k));
@@ -299,7 +376,7 @@ export class Trainer {
     totals.correct += this.countCorrect(out[IO.batchLogits]!.data as Float32Array, gatherTargets(train, rows, width));
     losses.forEach((l, k) => {
       totals.lossSum += l * batchSize;
-      options.onBatchEnd?.({ epoch, batch: k + 1, batches, loss: l });
+      options.onBatchEnd?.({ epoch, batch: firstBatch + k + 1, batches, loss: l });
     });
     totals.rate = rates[steps - 1]!;
   }

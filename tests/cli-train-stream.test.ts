@@ -1,0 +1,88 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { META, Rng, columnValues, decodeModel, fitPreprocessing, inferKind, type Preprocessing, type TextColumn } from '@onnx-mlp/core';
+import { runCli, type CliResult } from './helpers/run-cli.js';
+import { makeTempDir, removeDir } from './helpers/temp-dir.js';
+
+const ROWS = 20000;
+const COLORS = ['red', 'green', 'blue', 'teal', 'plum'];
+
+/** A 20,000-row CSV: two numbers (one with gaps), a category, a boolean, and a three-class label that depends on them. */
+function csv(): { text: string; rows: string[][] } {
+  const rng = new Rng(5);
+  const rows: string[][] = [];
+  for (let i = 0; i < ROWS; i++) {
+    const x1 = rng.normal() * 2 + 10;
+    const x2 = rng.uniform() < 0.05 ? null : rng.uniform() * 4 - 2;
+    const c = rng.int(COLORS.length);
+    const member = rng.uniform() < 0.4;
+    const score = (x1 - 10) / 2 + (x2 ?? 0) + (c % 3) - 1 + (member ? 0.7 : -0.3);
+    const label = score < -0.7 ? 'low' : score < 0.9 ? 'mid' : 'high';
+    rows.push([x1.toFixed(5), x2 === null ? '' : x2.toFixed(5), COLORS[c]!, String(member), label]);
+  }
+  return { text: ['x1,x2,color,member,label', ...rows.map((r) => r.join(','))].join('\n') + '\n', rows };
+}
+
+/**
+ * The --stream split as documented: one draw of Rng((seed ^ 0x5eed5eed) >>> 0).uniform() a row, in
+ * file order: below --test-split test, then below --test-split + --val-split validation, else train.
+ */
+function trainRows(rows: string[][], seed: number, val: number, test: number): string[][] {
+  const rng = new Rng((seed ^ 0x5eed5eed) >>> 0);
+  return rows.filter(() => rng.uniform() >= test + val);
+}
+
+describe('onnx-mlp train --data --stream (built CLI)', () => {
+  let dir: string;
+  let data: { text: string; rows: string[][] };
+  let run: CliResult;
+  beforeAll(async () => {
+    dir = await makeTempDir();
+    data = csv();
+    await writeFile(join(dir, 'data.csv'), data.text);
+    run = await runCli([
+      'train', '--data', 'data.csv', '--label', 'label', '--stream', '--shuffle-buffer', '1000', '--epochs', '3',
+      '--batch-size', '64', '--hidden', '32', '--lr', '0.01', '--runs-dir', 'runs', '--quiet',
+    ], { cwd: dir, timeoutMs: 60_000 });
+  }, 90_000);
+  afterAll(() => removeDir(dir));
+
+  it('trains through 1,000-row shuffle buffers and scores above 85% on the held-out test rows', () => {
+    expect(run.code, run.stderr).toBe(0);
+    const m = /^test accuracy: (\d+\.\d{2})% \((\d+) rows\)$/m.exec(run.stdout);
+    expect(m, run.stdout).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(85);
+    const held = ROWS - trainRows(data.rows, 42, 0.1, 0.2).length;
+    expect(Number(m![2])).toBeGreaterThan(0);
+    expect(Number(m![2])).toBeLessThan(held);
+  });
+
+  it("bakes into model.onnx the preprocessing fitPreprocessing computes on the same train rows", async () => {
+    const meta = decodeModel(await readFile(join(dir, 'runs', '1', 'model.onnx'))).metadata;
+    const got = JSON.parse(meta.get(META.preprocessing)!) as Preprocessing;
+    const train = trainRows(data.rows, 42, 0.1, 0.2);
+    const columns: TextColumn[] = ['x1', 'x2', 'color', 'member'].map((name, k) => ({ name, values: train.map((r) => r[k]!) }));
+    const expected = fitPreprocessing(columns.map((c) => columnValues(c, inferKind(c), (r) => `row ${r}`)));
+    expect(got.columns.map((c) => [c.name, c.kind])).toEqual(expected.columns.map((c) => [c.name, c.kind]));
+    got.columns.forEach((c, i) => {
+      const e = expected.columns[i]!;
+      if (c.kind === 'categorical' && e.kind === 'categorical') {
+        expect(c.vocabulary).toEqual(e.vocabulary);
+        expect(c.missingIndex).toBe(e.missingIndex);
+      } else if (c.kind !== 'categorical' && e.kind !== 'categorical') {
+        for (const k of ['impute', 'center', 'scale'] as const) expect(Math.abs(c[k] - e[k])).toBeLessThan(1e-9 * Math.max(1, Math.abs(e[k])));
+      }
+    });
+    const training = JSON.parse(meta.get(META.training)!);
+    expect(training.trainRows).toBe(train.length);
+    expect(training.stream).toEqual({ shuffleBuffer: 1000 });
+  });
+
+  it('refuses --impute median with --stream in one line, exit 1', async () => {
+    const r = await runCli(['train', '--data', 'data.csv', '--label', 'label', '--stream', '--impute', 'median', '--runs-dir', 'runs2'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/--impute median: cannot be used with --stream/);
+  });
+});

@@ -15,7 +15,7 @@ const NUMBER_OPTIONS = [
 ] as const;
 const STRING_OPTIONS = [
   'optimizer', 'hidden', 'activation', 'init', 'runs-dir', 'out', 'device', 'resume', 'report',
-  'data', 'label', 'task', 'features', 'exclude', 'categorical', 'scaling', 'impute', 'val', 'test', 'schedule', 'class-weights', 'config',
+  'data', 'label', 'task', 'features', 'exclude', 'categorical', 'scaling', 'impute', 'val', 'test', 'labels', 'schedule', 'class-weights', 'config',
 ] as const;
 const BOOLEAN_OPTIONS = ['force', 'quiet', 'json', 'verbose', 'missing-category', 'nesterov', 'stream'] as const;
 /** Options holding a list: a config file may give them as a JSON list. */
@@ -67,7 +67,7 @@ function options(yargs: Argv) {
     })
     .group(['epochs', 'batch-size', 'lr', 'optimizer', 'momentum', 'hidden', 'activation', 'dropout', 'init', 'seed', 'runs-dir', 'out',
       'report', 'force', 'quiet', 'json', 'threads', 'resume', 'device', 'config'], 'Options:')
-    .group(['data', 'label', 'task', 'features', 'exclude', 'categorical', 'scaling', 'impute', 'missing-category', 'val-split', 'test-split', 'val', 'test', 'stream', 'shuffle-buffer'], 'Data (without --data: the MNIST digits):')
+    .group(['data', 'label', 'task', 'features', 'exclude', 'categorical', 'scaling', 'impute', 'missing-category', 'val-split', 'test-split', 'val', 'test', 'labels', 'stream', 'shuffle-buffer'], 'Data (without --data: the MNIST digits):')
     .options({
       data: { type: 'string', requiresArg: true, describe: 'Train on this CSV, TSV, JSON or JSON Lines file (needs --label)' },
       label: { type: 'string', requiresArg: true, describe: 'The column to predict (regression: several, comma-separated)' },
@@ -82,6 +82,7 @@ function options(yargs: Argv) {
       'test-split': { type: 'number', requiresArg: true, describe: 'Fraction of --data held out for the final test', defaultDescription: String(DEFAULT_TEST_SPLIT) },
       val: { type: 'string', requiresArg: true, describe: 'Validation rows from this file instead of a split (same columns)' },
       test: { type: 'string', requiresArg: true, describe: 'Test rows from this file instead of a split (same columns)' },
+      labels: { type: 'string', requiresArg: true, describe: 'Labels from this file, one per row of --data (IDX/NPY arrays, e.g. MNIST *-labels-idx1-ubyte)' },
       stream: { type: 'boolean', describe: 'Data larger than memory: one pass for the statistics, then stream the train rows every epoch (CSV/TSV/JSONL; validation and test rows are kept)', defaultDescription: 'false' },
       'shuffle-buffer': { type: 'number', requiresArg: true, describe: 'With --stream: rows shuffled and trained on at a time', defaultDescription: '65536' },
     })

@@ -35,6 +35,11 @@ export interface TabularOptions {
   readonly val: string | null;
   /** A separate test file, or null to split one off. */
   readonly test: string | null;
+  /**
+   * A file holding only the labels, one per row of `file` (IDX or NPY arrays, such as MNIST's
+   * `*-labels-idx1-ubyte`), joined to it as the label column; null when `file` has its labels.
+   */
+  readonly labels?: string | null;
   /** --stream: the file is read in passes, never whole (absent without --stream). */
   readonly stream?: { readonly shuffleBuffer: number };
 }
@@ -211,7 +216,7 @@ function rawSplit(p: Preprocessing, table: Table, text: Map<string, TextColumn>,
  * file, line and column.
  */
 export async function loadTabular(o: TabularOptions, valSplit: number | null, seed: number): Promise<TabularData> {
-  const data = await readTableFile(o.file);
+  const data = o.labels ? withLabelFile(await readTableFile(o.file), await readTableFile(o.labels), o.label ?? 'label') : await readTableFile(o.file);
   const labels = labelColumns(data, o.label);
   const features = featureColumns(data, labels, o);
   const val = o.val === null ? null : await readTableFile(o.val);
@@ -306,4 +311,16 @@ export async function loadTabular(o: TabularOptions, valSplit: number | null, se
     outputs: task === 'multiclass' ? classNames!.length : task === 'binary' ? 1 : labels.length,
     preprocessing, train: trainSplit, validation, test: testSplit, description, notices,
   };
+}
+
+/** `data` with the one column of `labels` (a labels-only file) appended as column `name`. */
+function withLabelFile(data: Table, labels: Table, name: string): Table {
+  if (labels.columns.length !== 1) {
+    throw new DataFormatError({ file: labels.file }, `a labels file holds one value per row; it has ${labels.columns.length} columns`);
+  }
+  if (labels.rowCount !== data.rowCount) {
+    throw new DataFormatError({ file: labels.file }, `has ${labels.rowCount} labels for the ${data.rowCount} rows of ${data.file}`);
+  }
+  if (data.columns.some((c) => c.name === name)) throw new OptionError('label', name, `is already a column of ${data.file}`);
+  return { ...data, columns: [...data.columns, { name, index: data.columns.length, cells: labels.columns[0]!.cells }] };
 }

@@ -42,6 +42,7 @@ export interface TrainArgs {
   readonly testSplit?: number | undefined;
   readonly val?: string | undefined;
   readonly test?: string | undefined;
+  readonly labels?: string | undefined;
   readonly stream?: boolean | undefined;
   readonly shuffleBuffer?: number | undefined;
   // Training controls.
@@ -111,7 +112,7 @@ export interface TrainConfig {
 }
 
 /** The options that only mean something with --data. */
-const DATA_ONLY = ['label', 'task', 'features', 'exclude', 'categorical', 'scaling', 'impute', 'missingCategory', 'testSplit', 'val', 'test', 'stream', 'shuffleBuffer'] as const;
+const DATA_ONLY = ['label', 'labels', 'task', 'features', 'exclude', 'categorical', 'scaling', 'impute', 'missingCategory', 'testSplit', 'val', 'test', 'stream', 'shuffleBuffer'] as const;
 
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -172,9 +173,16 @@ function resolveDataset(args: TrainArgs): TabularOptions | null {
   if (test !== null && args.testSplit !== undefined) throw new OptionError('test-split', args.testSplit, 'cannot be combined with --test FILE');
   const testSplit = test !== null ? null : fraction('test-split', args.testSplit ?? DEFAULT_TEST_SPLIT, false);
   const stream = streamOptions(args, val, test);
+  const labels = fileName('labels', args.labels);
+  if (labels !== null && (val !== null || test !== null)) {
+    throw new OptionError('labels', labels, 'cannot be combined with --val/--test files (use --val-split / --test-split)');
+  }
+  if (labels !== null && stream) throw new OptionError('labels', labels, 'cannot be combined with --stream');
   return {
     file: data,
-    label: args.label ?? null,
+    labels,
+    // A labels file gives the column its name: `label` unless --label says otherwise.
+    label: args.label ?? (labels !== null ? 'label' : null),
     task: oneOf('task', args.task ?? 'auto', TASK_CHOICES) as Task | 'auto',
     features: args.features === undefined ? null : parseNames('features', args.features),
     exclude: args.exclude === undefined ? [] : parseNames('exclude', args.exclude),

@@ -42,7 +42,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
 }
 
 /** Makes the new directory entry durable; best effort, as some file systems refuse fsync on a directory. */
-async function syncDirectory(dir: string): Promise<void> {
+export async function syncDirectory(dir: string): Promise<void> {
   try {
     const handle = await open(dir, 'r');
     try {

@@ -3,6 +3,7 @@ import { unlinkSync } from 'node:fs';
 import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
+import { syncDirectory } from '../io/atomic-write.js';
 
 /** Where predictions go, a batch of text at a time. */
 export interface Sink {
@@ -116,17 +117,4 @@ export async function fileSink(path: string, replace: boolean): Promise<Sink> {
       await unlink(temp).catch(() => undefined);
     },
   };
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // best effort: some file systems refuse fsync on a folder
-  }
 }

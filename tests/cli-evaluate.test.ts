@@ -1,3 +1,4 @@
+import { pseudoRandomBytes } from './helpers/random-bytes.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,16 +65,6 @@ function expectReport(r: Record<string, any>, expected: ClassificationReport, cl
   expectScores(r.weighted, expected.weighted);
 }
 
-/** Deterministic bytes that are not a ModelProto (xorshift32). */
-function pseudoRandomBytes(n: number): Uint8Array {
-  let x = 7;
-  return Uint8Array.from({ length: n }, () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x & 0xff;
-  });
-}
 
 describe('onnx-mlp evaluate', () => {
   let dir: string;
@@ -225,7 +216,7 @@ describe('onnx-mlp evaluate', () => {
     await writeFile(path('foreign.onnx'), encodeModel(makeModel(b.build())));
     const artifacts = buildTrainingArtifacts(mlpSpec({ inputs: 4, outputs: 2 }), optimizerConfig('sgd'));
     await writeFile(path('training_model.onnx'), encodeModel(artifacts.trainingModel));
-    await writeFile(path('random.onnx'), pseudoRandomBytes(4096));
+    await writeFile(path('random.onnx'), pseudoRandomBytes(4096, 7));
     const [foreign, training, random, missing] = await Promise.all(['foreign.onnx', 'training_model.onnx', 'random.onnx', 'missing.onnx']
       .map((name) => runCli(['evaluate', path(name), '--data', path('data.csv')], { cwd: dir })));
     const needs = 'evaluate needs an onnx-mlp inference model \\(model\\.onnx from a run folder\\)';

@@ -1,3 +1,4 @@
+import { pseudoRandomBytes } from './helpers/random-bytes.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,16 +31,6 @@ function expectOneErrorLine(run: CliResult, file: string, reason: RegExp): void 
   expect(lines[0]).toMatch(reason);
 }
 
-/** Deterministic bytes that are not a ModelProto (xorshift32, seed 1). */
-function pseudoRandomBytes(n: number): Uint8Array {
-  let x = 1;
-  return Uint8Array.from({ length: n }, () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x & 0xff;
-  });
-}
 
 function initializerElements(model: Model): number {
   return [...model.graph.initializers.values()].reduce((s, t) => s + sizeOf(t.dims), 0);
@@ -220,7 +211,7 @@ describe('onnx-mlp inspect on other files', () => {
     const hx = h.input('x', 10 as DataType, ['n', 2]);
     h.output(h.op('Relu', [hx]), 'y');
     await writeFile(join(dir, 'half.onnx'), encodeModel(makeModel(h.build())));
-    await writeFile(join(dir, 'random.onnx'), pseudoRandomBytes(4096));
+    await writeFile(join(dir, 'random.onnx'), pseudoRandomBytes(4096, 1));
     await writeFile(join(dir, 'truncated.onnx'), (await readFile(MNIST_MODEL)).subarray(0, 200_000));
   });
   afterAll(() => removeDir(dir));

@@ -1,3 +1,4 @@
+import { pseudoRandomBytes } from './helpers/random-bytes.js';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
@@ -88,16 +89,6 @@ function expectClassifierCsv(rows: string[][], classNames: readonly string[], pr
   }
 }
 
-/** Deterministic bytes that are not a ModelProto (xorshift32). */
-function pseudoRandomBytes(n: number): Uint8Array {
-  let x = 11;
-  return Uint8Array.from({ length: n }, () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x & 0xff;
-  });
-}
 
 describe('onnx-mlp predict', () => {
   let dir: string;
@@ -213,7 +204,7 @@ describe('onnx-mlp predict', () => {
     const b = new GraphBuilder('foreign');
     b.output(b.op('Relu', [b.input('x', DataType.FLOAT, ['n', 4])]), 'y');
     await writeFile(path('foreign.onnx'), encodeModel(makeModel(b.build())));
-    await writeFile(path('random.onnx'), pseudoRandomBytes(3000));
+    await writeFile(path('random.onnx'), pseudoRandomBytes(3000, 11));
     await writeFile(path('no-member.csv'), toCsv(records.slice(0, 5), TABLE_COLUMNS.filter((c) => c !== 'member')));
     await writeFile(path('digit-text.csv'), `a,b\n1,2\n3,three\n`);
     const out = path('kept.csv');

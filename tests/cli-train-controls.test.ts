@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { META, Rng, decodeModel, encodeRecord, type EpochRecord, type Preprocessing } from '@onnx-mlp/core';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
-import { documentedSplit, lines, syntheticRows, writeCsv, type Row } from './helpers/tabular-data.js';
+import { documentedSplit, lines, syntheticRows, trainInFreshFolder, writeCsv, type Row } from './helpers/tabular-data.js';
 
 const ROWS = syntheticRows(600, 7);
 const COLUMNS = ['x1', 'x2', 'color', 'member', 'zip', 'label'];
@@ -217,17 +217,11 @@ describe('bad control values: exit 1, one line naming the option and value, noth
     { args: ['--config', 'resume.json'], message: /^onnx-mlp: --config resume\.json: key "resume" cannot be set in a config file/ },
     { args: ['--config', 'missing.json'], message: /^onnx-mlp: --config missing\.json: no such file$/ },
   ])('train $args', async ({ args, message }, { expect }) => {
-    const cwd = await makeTempDir();
-    try {
-      for (const [name, text] of Object.entries(FILES)) await writeFile(join(cwd, name), text);
-      const run = await runCli(['train', ...args, '--epochs', '1'], { cwd });
-      expect(run.code).toBe(1);
-      expect(run.stdout).toBe('');
-      expect(lines(run.stderr)).toHaveLength(1);
-      expect(run.stderr.trim()).toMatch(message);
-      expect((await readdir(cwd)).sort()).toEqual(Object.keys(FILES).sort());
-    } finally {
-      await removeDir(cwd);
-    }
+    const { run, entries } = await trainInFreshFolder(FILES, args);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr.trim()).toMatch(message);
+    expect(entries).toEqual(Object.keys(FILES).sort());
   });
 });

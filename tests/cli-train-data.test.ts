@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { META, decodeModel, encodeRecord, regressionReport, type MlpSpec, type NumericColumn, type Preprocessing } from '@onnx-mlp/core';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
-import { documentedSplit, lines, syntheticRows, writeCsv, type Row } from './helpers/tabular-data.js';
+import { documentedSplit, lines, syntheticRows, trainInFreshFolder, writeCsv, type Row } from './helpers/tabular-data.js';
 
 // 600 rows: 420 train / 60 validation / 120 test with the default --val-split 0.1 and --test-split 0.2.
 const ROWS = syntheticRows(600, 7);
@@ -244,17 +244,11 @@ describe('onnx-mlp train --data rejects bad input with one line, exit 1, and no 
     { args: ['--label', 'y'], message: /^onnx-mlp: --label y: needs --data/ },
     { args: ['--test-split', '0.3'], message: /^onnx-mlp: --test-split 0\.3: needs --data/ },
   ])('train $args', async ({ args, message }, { expect }) => {
-    const cwd = await makeTempDir();
-    try {
-      for (const [name, text] of Object.entries(FILES)) await writeFile(join(cwd, name), text);
-      const run = await runCli(['train', ...args, '--epochs', '1'], { cwd });
-      expect(run.code).toBe(1);
-      expect(run.stdout).toBe('');
-      expect(lines(run.stderr)).toHaveLength(1);
-      expect(run.stderr.trim()).toMatch(message);
-      expect((await readdir(cwd)).sort()).toEqual(Object.keys(FILES).sort()); // no runs/
-    } finally {
-      await removeDir(cwd);
-    }
+    const { run, entries } = await trainInFreshFolder(FILES, args);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr.trim()).toMatch(message);
+    expect(entries).toEqual(Object.keys(FILES).sort()); // no runs/
   });
 });

@@ -1,6 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Rng, stratifiedSplit, trainTestSplit, type Dataset } from '@onnx-mlp/core';
+import { runCli, type CliResult } from './run-cli.js';
+import { makeTempDir, removeDir } from './temp-dir.js';
 
 /** One generated row, every value as the CSV holds it (missing: ''). */
 export type Row = Record<string, string>;
@@ -67,4 +69,20 @@ export function documentedSplit(rows: number, valRows: number, testRows: number,
 
 export function lines(text: string): string[] {
   return text.split('\n').filter((l) => l !== '');
+}
+
+/**
+ * Runs `onnx-mlp train ...args --epochs 1` in a fresh folder holding `files`, then removes it;
+ * returns what the process did and the folder's entries afterwards (sorted), so a test can check
+ * that a refused run wrote nothing.
+ */
+export async function trainInFreshFolder(files: Readonly<Record<string, string>>, args: readonly string[]): Promise<{ run: CliResult; entries: string[] }> {
+  const cwd = await makeTempDir();
+  try {
+    for (const [name, text] of Object.entries(files)) await writeFile(join(cwd, name), text);
+    const run = await runCli(['train', ...args, '--epochs', '1'], { cwd });
+    return { run, entries: (await readdir(cwd)).sort() };
+  } finally {
+    await removeDir(cwd);
+  }
 }

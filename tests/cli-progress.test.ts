@@ -1,8 +1,9 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { META, decodeModel, type EpochRecord } from '@onnx-mlp/core';
+import { requireTool, skipIfMissing, type MissingTool } from './helpers/require-tool.js';
 import { CLI_PATH, runCli, type CliResult } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
@@ -90,10 +91,12 @@ describe('onnx-mlp train output when stdout is not a terminal', () => {
 });
 
 // util-linux `script` runs a command under a pseudo-terminal: the one way to give the CLI a TTY
-// stdout from a test without a native module.
-const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
-const hasScript = script.status === 0 && /util-linux/.test(script.stdout);
-if (!hasScript) console.warn('skipping the progress bar test: util-linux `script` (to run the CLI under a pseudo-terminal) is not installed');
+// stdout from a test without a native module. Resolves to its version line.
+async function utilLinuxScript(): Promise<string> {
+  const version = execFileSync('script', ['--version'], { encoding: 'utf8' }).trim();
+  if (!/util-linux/.test(version)) throw new Error(`\`script --version\` is not util-linux's: ${version}`);
+  return version;
+}
 
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
@@ -101,10 +104,15 @@ function shellQuote(s: string): string {
 
 describe('onnx-mlp train on a terminal', () => {
   let dir: string;
-  beforeAll(async () => { dir = await makeTempDir(); });
+  let script: string | MissingTool | undefined;
+  beforeAll(async () => {
+    dir = await makeTempDir();
+    script = await requireTool('util-linux `script` (a pseudo-terminal for the CLI)', utilLinuxScript);
+  });
   afterAll(() => removeDir(dir));
 
-  it.skipIf(!hasScript)('draws a cli-progress bar per epoch, then replaces it with the plain epoch line', async () => {
+  it('draws a cli-progress bar per epoch, then replaces it with the plain epoch line', async (ctx) => {
+    skipIfMissing(ctx, script);
     const command = [process.execPath, CLI_PATH, ...ARGS].map(shellQuote).join(' ');
     const output = await new Promise<{ code: number; text: string }>((resolve, reject) => {
       const child = execFile('script', ['-qfec', command, '/dev/null'], { cwd: dir, timeout: 60_000, encoding: 'utf8' }, (error, stdout) => {

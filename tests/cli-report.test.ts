@@ -4,17 +4,18 @@ import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium } from './helpers/chromium.js';
+import { MissingTool, requireTool, skipIfMissing } from './helpers/require-tool.js';
 import { runCli } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
 let dir: string;
-let browser: Browser | string;
+let browser: Browser | MissingTool | undefined;
 beforeAll(async () => {
   dir = await makeTempDir();
-  browser = await launchChromium();
-}, 600_000);
+  browser = await requireTool('Chromium', launchChromium);
+}, 120_000);
 afterAll(async () => {
-  if (typeof browser !== 'string') await browser.close();
+  if (browser && !(browser instanceof MissingTool)) await browser.close();
   await removeDir(dir);
 });
 
@@ -23,11 +24,7 @@ afterAll(async () => {
 it('train --report writes a self-contained HTML report whose curves and confusion matrix render in Chromium', async (ctx) => {
   const r = await runCli(['train', '--epochs', '3', '--hidden', '32', '--quiet', '--report', 'report.html'], { cwd: dir });
   expect(r.code, r.stderr).toBe(0);
-  if (typeof browser === 'string') {
-    console.warn(`skipped the browser part: ${browser}`);
-    ctx.skip();
-    return;
-  }
+  skipIfMissing(ctx, browser);
   const html = await readFile(join(dir, 'report.html'), 'utf8');
   expect(html).not.toMatch(/<script|src="http|href="http/); // self-contained, nothing fetched
   const history = JSON.parse(await readFile(join(dir, 'runs', '1', 'history.json'), 'utf8')) as Array<{ loss: number; valAccuracy: number }>;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTrainingArtifacts, decodeModel, encodeModel, mlpSpec, optimizerConfig } from '@onnx-mlp/core';
-import { checkWithOnnx, ensurePythonOnnx, type OnnxCheck } from './helpers/python-onnx.js';
+import { checkWithOnnx, importOnnx, type OnnxCheck } from './helpers/python-onnx.js';
+import { MissingTool, requireTool, skipIfMissing } from './helpers/require-tool.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
 const BROKEN = 'broken.eval_model.onnx';
@@ -25,17 +26,14 @@ function expectStandardOnnx(check: OnnxCheck | undefined): void {
 }
 
 describe('ONNX files pass onnx.checker.check_model(full_check=True) (Debian python3-onnx)', () => {
-  let skipReason: string | null = null;
+  let onnx: string | MissingTool | undefined;
   let dir: string;
   const files: string[] = [];
   let checks = new Map<string, OnnxCheck>();
 
   beforeAll(async () => {
-    skipReason = await ensurePythonOnnx();
-    if (skipReason) {
-      console.warn(`model-checker: skipping: ${skipReason}`);
-      return;
-    }
+    onnx = await requireTool('python3-onnx', importOnnx);
+    if (onnx instanceof MissingTool) return;
     dir = await makeTempDir();
     for (const c of CONFIGS) {
       const a = buildTrainingArtifacts(mlpSpec({ inputs: 784, hidden: [128, 128], outputs: 10, ...c.spec }), c.optimizer);
@@ -55,7 +53,7 @@ describe('ONNX files pass onnx.checker.check_model(full_check=True) (Debian pyth
   afterAll(async () => { if (dir) await removeDir(dir); });
 
   it('models/mnist-mlp.onnx: valid, IR 8, opset 17, default-domain ops only', (ctx) => {
-    if (skipReason) ctx.skip(skipReason);
+    skipIfMissing(ctx, onnx);
     expectStandardOnnx(checks.get(CHECKED_IN));
   });
 
@@ -74,13 +72,13 @@ describe('ONNX files pass onnx.checker.check_model(full_check=True) (Debian pyth
   it.for(CONFIGS.flatMap((c) => [`${c.name}.training_model.onnx`, `${c.name}.training_epoch_model.onnx`, `${c.name}.eval_model.onnx`]))(
     'freshly built %s: valid, IR 8, opset 17, default-domain ops only',
     (name, ctx) => {
-      if (skipReason) ctx.skip(skipReason);
+      skipIfMissing(ctx, onnx);
       expectStandardOnnx(checks.get(join(dir, name)));
     },
   );
 
   it('rejects a graph with an unknown op (the check is not vacuous)', (ctx) => {
-    if (skipReason) ctx.skip(skipReason);
+    skipIfMissing(ctx, onnx);
     expect(checks.get(join(dir, BROKEN))?.error).toMatch(/NoSuchOp/);
   });
 });

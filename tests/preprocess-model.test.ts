@@ -7,7 +7,8 @@ import {
   DataError, META, Preprocessing, Rng, Trainer, buildInferenceModel, buildPreprocessModel, buildTrainingArtifacts, decodeModel,
   encodeModel, encodeRecord, featureWidth, fitPreprocessing, initialState, mlpSpec, optimizerConfig,
 } from '@onnx-mlp/core';
-import { ensurePythonOnnx, SYSTEM_PYTHON } from './helpers/python-onnx.js';
+import { importOnnx, SYSTEM_PYTHON } from './helpers/python-onnx.js';
+import { requireTool, skipIfMissing } from './helpers/require-tool.js';
 import { execFileSync } from 'node:child_process';
 
 /** Runs a single-input model and returns its named output as plain numbers. */
@@ -88,7 +89,7 @@ describe('a trained model with preprocessing baked in', () => {
   beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'onnx-mlp-pre-')); });
   afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
-  it('predicts from raw records exactly what the training pipeline predicts, and passes the ONNX checker', async () => {
+  it('predicts from raw records exactly what the training pipeline predicts, and passes the ONNX checker', async (ctx) => {
     // Raw data: age drives the class, city shifts it; some values missing.
     const rng = new Rng(4);
     const records = Array.from({ length: 300 }, () => ({
@@ -120,11 +121,7 @@ describe('a trained model with preprocessing baked in', () => {
     expect(model.graph.inputs[0]!.shape).toEqual(['batch', 3]);
     expect(new Set(model.graph.nodes.map((n) => n.domain ?? ''))).toEqual(new Set(['']));
 
-    const reason = await ensurePythonOnnx();
-    if (reason) {
-      console.warn(`ONNX checker part skipped: ${reason}`);
-      return;
-    }
+    skipIfMissing(ctx, await requireTool('python3-onnx', importOnnx));
     const path = join(dir, 'pre.onnx');
     await writeFile(path, bytes);
     execFileSync(SYSTEM_PYTHON, ['-c', `import onnx; onnx.checker.check_model(onnx.load(${JSON.stringify(path)}), full_check=True)`]);

@@ -1,36 +1,36 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, expect, it } from 'vitest';
-import {
-  DataType, GraphBuilder, Rng, Trainer, buildTrainingArtifacts, encodeModel, initialState, makeModel, mlpSpec, optimizerConfig,
-} from '../src/index.js';
+import { requireTool, skipIfMissing, type MissingTool } from '../../../tests/helpers/require-tool.js';
+import { Rng, Trainer, buildTrainingArtifacts, initialState, mlpSpec, optimizerConfig } from '../src/index.js';
 
-const installer = fileURLToPath(new URL('../../../scripts/install-lavapipe.sh', import.meta.url));
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+// Opens a WebGPU session on the checked-in model in a child process: Dawn's own diagnosis (e.g.
+// "Couldn't load Vulkan: libvulkan.so.1: ...") goes to stderr, which the error then carries, and a
+// failure stays out of this process, where Dawn would keep it for the process's lifetime.
+const PROBE = `
+import * as ort from 'onnxruntime-node';
+try {
+  const session = await ort.InferenceSession.create('models/mnist-mlp.onnx', { executionProviders: ['webgpu'] });
+  await session.release();
+  console.log('WebGPU adapter found');
+} catch (e) {
+  console.error(e.message); // ORT's message without the stack; Dawn's diagnosis is already on stderr
+  process.exit(1);
+}
+`;
 
-async function webgpuWorks(): Promise<boolean> {
-  const b = new GraphBuilder('probe');
-  b.output(b.op('Relu', [b.input('x', DataType.FLOAT, [1])]), 'y');
-  try {
-    await ort.InferenceSession.create(encodeModel(makeModel(b.build())), { executionProviders: ['webgpu'] });
-    return true;
-  } catch {
-    return false;
-  }
+/** Resolves when onnxruntime-node's WebGPU provider finds an adapter; rejects with ORT's and Dawn's errors. */
+async function webgpuAdapter(): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', PROBE], { cwd: REPO, timeout: 120_000 });
+  return stdout.trim();
 }
 
-let skipReason: string | undefined;
-beforeAll(async () => {
-  if (await webgpuWorks()) return;
-  // No adapter: install Mesa's lavapipe (software Vulkan) from bookworm-backports, as CI does.
-  try {
-    execFileSync('bash', [installer], { stdio: 'pipe', timeout: 300_000 });
-  } catch (e) {
-    skipReason = `no WebGPU adapter and lavapipe could not be installed: ${(e as Error).message.split('\n')[0]}`;
-    return;
-  }
-  if (!(await webgpuWorks())) skipReason = 'lavapipe is installed but the WebGPU provider still finds no adapter';
-});
+// A WebGPU adapter: on a machine without a GPU, Mesa's lavapipe (`npm run setup:test` installs it).
+let adapter: string | MissingTool | undefined;
+beforeAll(async () => { adapter = await requireTool('a WebGPU adapter', webgpuAdapter); }, 150_000);
 
 function blobs(rows: number): { features: Float32Array; rows: number; cols: number; targets: Float32Array } {
   const rng = new Rng(11);
@@ -46,10 +46,7 @@ function blobs(rows: number): { features: Float32Array; rows: number; cols: numb
 // The WebGPU path for real: onnxruntime-node's WebGPU provider on a software Vulkan (lavapipe),
 // parameters kept on the device between steps and read back through a CPU-output session.
 it('trains on WebGPU with state kept on the device: first loss equals CPU, training converges', async (ctx) => {
-  if (skipReason) {
-    console.warn(`skipped: ${skipReason}`);
-    ctx.skip();
-  }
+  skipIfMissing(ctx, adapter);
   const spec = mlpSpec({ inputs: 8, hidden: [16], outputs: 4 });
   const art = buildTrainingArtifacts(spec, optimizerConfig('adam', { learningRate: 0.02 }));
   const data = blobs(256);

@@ -73,14 +73,15 @@ for component in "${components[@]}"; do
   esac
 done
 
-if [ ${#plain[@]} -eq 0 ] && [ ${#backports[@]} -eq 0 ]; then
+wanted=("${plain[@]}" "${backports[@]}")
+if [ ${#wanted[@]} -eq 0 ]; then
   echo "setup:test: ready (${components[*]})"
   exit 0
 fi
 
-echo "setup:test: installing ${plain[*]} ${backports[*]}"
-[ "$(id -u)" -eq 0 ] || give_up "not root: run \`sudo npm run setup:test\` to install ${plain[*]} ${backports[*]}"
-command -v apt-get >/dev/null || give_up "no apt-get here: install ${plain[*]} ${backports[*]} (Debian names) by hand"
+echo "setup:test: installing ${wanted[*]}"
+[ "$(id -u)" -eq 0 ] || give_up "not root: run \`sudo npm run setup:test\` to install ${wanted[*]}"
+command -v apt-get >/dev/null || give_up "no apt-get here: install ${wanted[*]} (Debian names) by hand"
 if [ ${#backports[@]} -gt 0 ]; then
   . /etc/os-release
   [ "${VERSION_CODENAME:-}" = bookworm ] || give_up "Mesa >= $MESA_MIN_VERSION comes from bookworm-backports; this is ${PRETTY_NAME:-not Debian bookworm}"
@@ -93,4 +94,4 @@ fi
 if [ ${#backports[@]} -gt 0 ]; then
   apt_get install -y -t bookworm-backports "${backports[@]}" >/dev/null || give_up "apt-get install -t bookworm-backports ${backports[*]} failed"
 fi
-dpkg-query -W -f='setup:test: ${Package} ${Version}\n' "${plain[@]}" "${backports[@]}"
+dpkg-query -W -f='setup:test: ${Package} ${Version}\n' "${wanted[@]}"

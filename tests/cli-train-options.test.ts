@@ -121,7 +121,7 @@ describe('--config FILE', () => {
     for (const [text, reason] of cases) {
       const path = join(dir, 'bad.json');
       await writeFile(path, text);
-      const option = new ConfigFileOption(TRAIN_OPTIONS);
+      const option = new ConfigFileOption({ name: 'train', table: TRAIN_OPTIONS });
       expect(option.parse(path)).toEqual({});
       expect(() => option.check('bad.json')).toThrow(`--config bad.json: ${reason}`);
     }

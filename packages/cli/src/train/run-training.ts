@@ -5,6 +5,7 @@ import {
   type BatchEvent, type Dataset, type EpochRecord, type TensorMap, type TrainingArtifacts, type TrainingState,
 } from '@onnx-mlp/core';
 import type { InferenceSession } from 'onnxruntime-node';
+import { deviceNotice } from '../core-wording.js';
 import { UserError } from '../errors.js';
 import { modelAccuracy } from '../evaluate/model-accuracy.js';
 import { trainingReport } from '../report/html-report.js';
@@ -60,7 +61,7 @@ async function train(requested: TrainConfig, progress: TrainProgress, given: { e
   // A provider that fails to load is an answer (handled below), not something for ORT's own log.
   if (!config.verbose) ort.env.logLevel = 'fatal';
   const device = await chooseDevice(ort, config.device, sessionOptions);
-  if (device.notice) progress.notice(device.notice);
+  if (device.notice) progress.notice(deviceNotice(device)!);
   for (const notice of data.notices) progress.notice(notice);
 
   const folder = resumed ? { path: requested.resume! } : await createRunFolder(config.runsDir);

@@ -30,7 +30,7 @@ export { META } from './artifacts/metadata.js';
 export type { ArtifactKind } from './artifacts/metadata.js';
 export { IO } from './artifacts/io-names.js';
 export { buildTrainStep, buildEvalStep, emitTrainStep, emitUnflatten } from './artifacts/train-step.js';
-export type { TrainStepOptions, StepInputs, StepOutputs } from './artifacts/train-step.js';
+export type { TrainStepOptions, TrainStepConfig, StepInputs, StepOutputs } from './artifacts/train-step.js';
 export { buildTrainEpoch } from './artifacts/epoch-model.js';
 export { buildTrainingArtifacts } from './artifacts/training-artifacts.js';
 export type { TrainingArtifacts } from './artifacts/training-artifacts.js';

@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import {
-  CheckpointError, DataError, DeviceUnavailableError, InvalidArgumentError, ModelDecodeError, TrainingDivergedError,
-} from '@onnx-mlp/core';
+import { OnnxMlpError } from '@onnx-mlp/core';
 import { evaluateCommand } from './commands/evaluate.js';
 import { inspectCommand } from './commands/inspect.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
+import { cliMessage } from './core-wording.js';
 import { UsageError, UserError } from './errors.js';
 import { CLI_VERSION } from './version.js';
 
@@ -17,18 +16,18 @@ function exitCodeOf(error: unknown): number {
 }
 
 /**
- * Errors the user can act on from the message alone: printed as one line, no stack. Anything else
- * is a bug or an unexpected failure, and says how to see its stack.
+ * Errors the user can act on from the message alone: printed as one line, no stack. Core's errors
+ * say so themselves (`userError`); anything else is a bug or an unexpected failure, and says how
+ * to see its stack.
  */
 function isExpected(error: unknown): boolean {
-  return error instanceof UsageError || error instanceof UserError || error instanceof InvalidArgumentError
-    || error instanceof DataError || error instanceof TrainingDivergedError || error instanceof ModelDecodeError
-    || error instanceof CheckpointError || error instanceof DeviceUnavailableError || typeof (error as NodeJS.ErrnoException)?.code === 'string';
+  if (error instanceof OnnxMlpError) return error.userError;
+  return error instanceof UsageError || error instanceof UserError || typeof (error as NodeJS.ErrnoException)?.code === 'string';
 }
 
 /** Prints `error` on stderr: one line `onnx-mlp: <message>`, plus the stack with --verbose. */
 function report(error: unknown, verbose: boolean): void {
-  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+  const message = cliMessage(error).replace(/\s*\n\s*/g, ' ');
   const hint = error instanceof UsageError ? ' (see onnx-mlp --help)' : isExpected(error) || verbose ? '' : ' (rerun with --verbose for the stack trace)';
   process.stderr.write(`onnx-mlp: ${message}${hint}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);

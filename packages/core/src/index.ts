@@ -1,8 +1,10 @@
 // Public API of @onnx-mlp/core.
+import './ops/index.js'; // registers the ops and installs them as every GraphBuilder's default op table
 export * from './ir/dtype.js';
 export * from './ir/graph.js';
 export { GraphBuilder } from './ir/builder.js';
-export type { OpOptions } from './ir/builder.js';
+export type { OpOptions, GraphBuilderOptions } from './ir/builder.js';
+export type { OpTable, OpTyping } from './ir/op-table.js';
 export { encodeModel, encodeGraph, encodeTensor } from './ir/encode.js';
 export { decodeModel, decodeGraph, decodeTensor, ModelDecodeError } from './ir/decode.js';
 export type { DecodeOptions } from './ir/decode.js';
@@ -28,7 +30,7 @@ export { META } from './artifacts/metadata.js';
 export type { ArtifactKind } from './artifacts/metadata.js';
 export { IO } from './artifacts/io-names.js';
 export { buildTrainStep, buildEvalStep, emitTrainStep, emitUnflatten } from './artifacts/train-step.js';
-export type { TrainStepOptions, StepInputs, StepOutputs } from './artifacts/train-step.js';
+export type { TrainStepOptions, TrainStepConfig, StepInputs, StepOutputs } from './artifacts/train-step.js';
 export { buildTrainEpoch } from './artifacts/epoch-model.js';
 export { buildTrainingArtifacts } from './artifacts/training-artifacts.js';
 export type { TrainingArtifacts } from './artifacts/training-artifacts.js';
@@ -49,7 +51,8 @@ export type { TrainingState, FitOptions, BatchEvent, TrainerOptions } from './tr
 export * from './metrics/classification.js';
 export { trainTestSplit, stratifiedSplit } from './training/split.js';
 export { printGraph } from './ir/print.js';
-export { chooseDevice, DeviceUnavailableError, DEVICES, INSTALL_CUDA_COMMAND } from './training/devices.js';
+export { chooseDevice, DeviceUnavailableError, DEVICES } from './training/devices.js';
+export type { DeviceFailure } from './training/devices.js';
 export type { Device, DeviceChoice } from './training/devices.js';
 export * from './preprocess/schema.js';
 export { fitPreprocessing, MISSING_CATEGORY } from './preprocess/fit.js';

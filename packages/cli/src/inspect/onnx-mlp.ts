@@ -160,7 +160,10 @@ function isOptimizerState(name: string, parameters: ReadonlySet<string>): boolea
 }
 
 /** Checks the flat layout of a training-side model against the spec and its `parameters` input. */
-function checkLayout(model: Model, spec: MlpSpec, total: number, layout: readonly ParameterSlot[] | undefined, warnings: string[]): ParameterCheck | undefined {
+function checkLayout(
+  model: Model, stored: { spec: MlpSpec; total: number; layout: readonly ParameterSlot[] | undefined }, warnings: string[],
+): ParameterCheck | undefined {
+  const { spec, total, layout } = stored;
   if (!Array.isArray(layout)) return undefined;
   const expected = parameterShapes(spec);
   let offset = 0;
@@ -232,7 +235,7 @@ export function describeOnnxMlp(model: Model, warnings: string[]): OnnxMlpFacts 
     if (spec && total !== undefined) parameters = checkInitializers(model, spec, total, warnings);
   } else {
     parameterLayout = json<ParameterSlot[]>(model, META.parameters, warnings, true);
-    if (spec && total !== undefined) parameters = checkLayout(model, spec, total, parameterLayout, warnings);
+    if (spec && total !== undefined) parameters = checkLayout(model, { spec, total, layout: parameterLayout }, warnings);
     const prefix = 'optimizer_state.';
     const slots = model.graph.inputs.filter((v) => v.name.startsWith(prefix)).map((v) => v.name.slice(prefix.length));
     if (k !== 'eval') optimizerState = slots;

@@ -7,7 +7,7 @@ import {
 } from '@onnx-mlp/core';
 import { UserError } from '../errors.js';
 import { ONNX_MLP_KINDS } from '../inspect/onnx-mlp.js';
-import { UnreadableModelError, readModelFile } from '../inspect/read-model.js';
+import { UnreadableModelError, readModelFile } from './read-model.js';
 import { dtypeName } from '../inspect/report.js';
 
 /**

@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { buildTrainingArtifacts, chooseDevice, type EpochRecord } from '@onnx-mlp/core';
+import { deviceNotice } from '../core-wording.js';
 import { UserError } from '../errors.js';
 import { checkOutputTarget } from '../io/output-target.js';
 import { createRunFolder } from '../io/run-folder.js';
@@ -81,7 +82,7 @@ async function openRun(run: PreparedRun, progress: TrainProgress): Promise<RunCo
   // A provider that fails to load is an answer (chooseDevice reports it), not something for ORT's own log.
   if (!config.verbose) ort.env.logLevel = 'fatal';
   const device = await chooseDevice(ort, config.device, sessionOptions);
-  if (device.notice) progress.notice(device.notice);
+  if (device.notice) progress.notice(deviceNotice(device)!);
   for (const notice of data.notices) progress.notice(notice);
 
   const folder = resumed ? resumed.config.resume! : (await createRunFolder(config.runsDir)).path;

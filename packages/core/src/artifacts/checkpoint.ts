@@ -2,21 +2,13 @@ import { GraphBuilder } from '../ir/builder.js';
 import { decodeModel } from '../ir/decode.js';
 import { encodeModel } from '../ir/encode.js';
 import { makeModel } from '../ir/model.js';
-import type { TrainingState } from '../training/trainer.js';
+import type { TrainingState } from '../training/state.js';
 import type { MlpSpec } from '../model/spec.js';
 import type { OptimizerConfig } from '../optimizers/index.js';
 import { META } from './metadata.js';
+import { OnnxMlpError } from '../errors.js';
 
-/** One epoch of a run's history, as Keras' History records it. */
-export interface EpochRecord {
-  readonly epoch: number;
-  readonly loss: number;
-  readonly accuracy?: number;
-  readonly valLoss?: number;
-  readonly valAccuracy?: number;
-  readonly learningRate: number;
-  readonly seconds: number;
-}
+export type { EpochRecord } from '../training/state.js';
 
 /** Everything needed to continue a run exactly where it stopped. */
 export interface Checkpoint extends TrainingState {
@@ -46,9 +38,9 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
 }
 
 /** Thrown when a file is not an onnx-mlp checkpoint. */
-export class CheckpointError extends Error {
+export class CheckpointError extends OnnxMlpError {
   constructor(message: string) {
-    super(message);
+    super(message, { code: 'CHECKPOINT', userError: true });
     this.name = 'CheckpointError';
   }
 }

@@ -40,7 +40,7 @@ export function buildTrainEpoch(spec: MlpSpec, optimizer: OptimizerConfig, optio
     const rows = body.op('Gather', [order, i], { axis: attr.int(0) });
     const one = body.constant(1, DataType.INT64);
     const step = body.op('Add', [firstStep, body.op('Cast', [body.op('Add', [i, one])], { to: attr.int(DataType.FLOAT) })]);
-    return emitTrainStep(body, spec, optimizer, options, {
+    return emitTrainStep(body, { spec, optimizer, options }, {
       x: body.op('Gather', [features, rows], { axis: attr.int(0) }),
       target: body.op('Gather', [targets, rows], { axis: attr.int(0) }),
       learningRate: body.op('Gather', [rates, i], { axis: attr.int(0) }),

@@ -22,6 +22,13 @@ export interface TrainStepOptions {
   readonly classWeights?: readonly number[];
 }
 
+/** What one training step is: the network, its optimizer and the extras. */
+export interface TrainStepConfig {
+  readonly spec: MlpSpec;
+  readonly optimizer: OptimizerConfig;
+  readonly options: TrainStepOptions;
+}
+
 /** The values one training step reads. */
 export interface StepInputs {
   readonly x: Value;
@@ -61,9 +68,8 @@ export function emitUnflatten(b: GraphBuilder, layout: ParameterLayout, flat: Va
  * their concatenation into one flat gradient, optional clipping, and the optimizer's update of
  * the flat parameters and state. Used by both the one-step model and the epoch Loop's body.
  */
-export function emitTrainStep(
-  b: GraphBuilder, spec: MlpSpec, optimizer: OptimizerConfig, options: TrainStepOptions, io: StepInputs,
-): StepOutputs {
+export function emitTrainStep(b: GraphBuilder, config: TrainStepConfig, io: StepInputs): StepOutputs {
+  const { spec, optimizer, options } = config;
   const layout = parameterLayout(spec);
   const rule = optimizerRule(optimizer);
   const params = b.scoped('unflatten', () => emitUnflatten(b, layout, io.parameters));
@@ -115,7 +121,7 @@ export function buildTrainStep(spec: MlpSpec, optimizer: OptimizerConfig, option
   const parameters = b.input(IO.parameters, DataType.FLOAT, [layout.total]);
   const state = new Map(slots.map((s) => [s, b.input(IO.state(s), DataType.FLOAT, [layout.total])]));
   const noise = new Map(noiseLayers(spec).map(({ layer, width }) => [layer, b.input(IO.dropoutNoise(layer), DataType.FLOAT, ['batch', width])]));
-  const out = emitTrainStep(b, spec, optimizer, options, {
+  const out = emitTrainStep(b, { spec, optimizer, options }, {
     x, target, learningRate, step, parameters, state, noise,
     outputNames: { parameters: IO.updated(IO.parameters), state: (s) => IO.updated(IO.state(s)) },
   });

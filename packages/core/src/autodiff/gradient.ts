@@ -2,11 +2,12 @@ import { isFloat } from '../ir/dtype.js';
 import type { GraphBuilder } from '../ir/builder.js';
 import type { Value } from '../ir/graph.js';
 import { getOp } from '../ops/registry.js';
+import { OnnxMlpError } from '../errors.js';
 
 /** Thrown when a gradient is asked through an op or value that cannot give one. */
-export class GradientError extends Error {
+export class GradientError extends OnnxMlpError {
   constructor(message: string) {
-    super(message);
+    super(message, { code: 'GRADIENT', userError: false });
     this.name = 'GradientError';
   }
 }

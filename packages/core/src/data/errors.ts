@@ -23,7 +23,7 @@ export class DataFormatError extends DataError implements DataLocation {
   readonly column?: string | number;
 
   constructor(at: DataLocation, readonly reason: string, options?: { cause?: unknown }) {
-    super(`${formatLocation(at)}: ${reason}`);
+    super(`${formatLocation(at)}: ${reason}`, { code: 'DATA_FORMAT', fields: { ...at, reason } });
     this.name = 'DataFormatError';
     this.file = at.file;
     if (at.line !== undefined) this.line = at.line;

@@ -1,9 +1,8 @@
-import '../ops/index.js';
-import { getOp } from '../ops/registry.js';
 import { DataType, allocate } from './dtype.js';
 import {
   Attributes, DEFAULT_OPSET, Graph, Node, Shape, TensorData, Value,
 } from './graph.js';
+import { OpTable, installedOpTable } from './op-table.js';
 
 /** Options of one emitted node. */
 export interface OpOptions {
@@ -14,9 +13,19 @@ export interface OpOptions {
   readonly shape?: Shape;
 }
 
+/** Options of a builder. */
+export interface GraphBuilderOptions {
+  /** @defaultValue the parent's, or DEFAULT_OPSET */
+  readonly opset?: number;
+  /** The graph a subgraph (a Loop body) belongs to. */
+  readonly parent?: GraphBuilder;
+  /** How to type each op's outputs. @defaultValue the parent's, or the installed table (core's op registry) */
+  readonly ops?: OpTable;
+}
+
 /**
- * Records a graph node by node, like onnx-ir's Tape: infers each output's type through the op
- * registry, gives every value a deterministic name, and dedupes scalar constants.
+ * Records a graph node by node, like onnx-ir's Tape: infers each output's type through an op
+ * table, gives every value a deterministic name, and dedupes scalar constants.
  */
 export class GraphBuilder {
   readonly opset: number;
@@ -32,14 +41,16 @@ export class GraphBuilder {
   /** Names taken anywhere in this graph or its subgraphs: ONNX wants them unique across scopes. */
   private readonly taken: Set<string>;
   private readonly parent?: GraphBuilder;
+  private readonly opTable?: OpTable;
 
   /**
    * A builder for a top-level graph, or with `parent`, for a subgraph (a Loop body) that may read
    * the parent's values by name and shares its namespace and constants.
    */
-  constructor(readonly name: string, options: { opset?: number; parent?: GraphBuilder } = {}) {
+  constructor(readonly name: string, options: GraphBuilderOptions = {}) {
     this.opset = options.opset ?? options.parent?.opset ?? DEFAULT_OPSET;
     this.parent = options.parent;
+    this.opTable = options.ops ?? options.parent?.opTable;
     this.taken = options.parent ? options.parent.taken : new Set();
     if (options.parent) this.counters = options.parent.counters;
   }
@@ -85,7 +96,8 @@ export class GraphBuilder {
   ops(
     opType: string, inputs: readonly (Value | undefined)[], attrs: Attributes, count: number, options: OpOptions = {},
   ): Value[] {
-    const def = getOp(opType);
+    // Resolved at the first op, so that a builder of initializers alone needs no op table.
+    const def = (this.opTable ?? installedOpTable())(opType);
     const present = inputs.filter((v): v is Value => v !== undefined);
     for (const v of present) {
       if (!this.lookup(v.name)) throw new Error(`${opType}: input ${v.name} is not a value of graph ${this.name}`);

@@ -2,6 +2,7 @@ import { onnx } from './proto.js';
 import type { onnx as P } from 'onnx-proto';
 import { BYTES_PER_ELEMENT, DataType, TensorArray, allocate, fromBytes } from './dtype.js';
 import { Attribute, Graph, Model, Node, TensorData, Value } from './graph.js';
+import { OnnxMlpError } from '../errors.js';
 
 type LongLike = number | { toNumber(): number };
 
@@ -11,9 +12,9 @@ function num(x: LongLike | null | undefined): number {
 }
 
 /** Thrown when bytes are not a readable ONNX model. */
-export class ModelDecodeError extends Error {
+export class ModelDecodeError extends OnnxMlpError {
   constructor(message: string) {
-    super(message);
+    super(message, { code: 'MODEL_DECODE', userError: true });
     this.name = 'ModelDecodeError';
   }
 }

@@ -1,4 +1,4 @@
-import { sumToShape } from '../autodiff/sum-to-shape.js';
+import { sumToShape } from './sum-to-shape.js';
 import { defineOp } from './registry.js';
 import { broadcast, sameAs } from './shape-rules.js';
 

@@ -1,4 +1,4 @@
-import { sumToShape } from '../autodiff/sum-to-shape.js';
+import { sumToShape } from './sum-to-shape.js';
 import type { Attributes, Value } from '../ir/graph.js';
 import { defineOp } from './registry.js';
 import { ShapeError, floatAttr, intAttr } from './shape-rules.js';

@@ -8,7 +8,8 @@ import { intAttr, intsAttr, normAxis, numbersOf, reducedShape } from './shape-ru
  * Broadcasts a reduction's output gradient back over the reduced axes: re-insert the axes that
  * keepdims=0 dropped, then Expand to the input's runtime shape.
  */
-function spread(b: GraphBuilder, g: Value, x: Value, axes: readonly number[], keepdims: boolean): Value {
+function spread(b: GraphBuilder, g: Value, x: Value, reduction: { readonly axes: readonly number[]; readonly keepdims: boolean }): Value {
+  const { axes, keepdims } = reduction;
   const all = axes.length === 0;
   let grad = g;
   if (!keepdims && !all) {
@@ -40,7 +41,7 @@ defineOp({
   constantInputs: [1],
   gradient: ({ b, inputs: [x, axes], attrs, dy: [g] }) => {
     const list = axes && axes.name ? numbersOf(b.constantData(axes)!) : [];
-    return [spread(b, g!, x!, list, intAttr(attrs, 'keepdims', 1) === 1), undefined];
+    return [spread(b, g!, x!, { axes: list, keepdims: intAttr(attrs, 'keepdims', 1) === 1 }), undefined];
   },
 });
 
@@ -52,7 +53,7 @@ defineOp({
     shape: reducedShape(x!.shape, intsAttr(attrs, 'axes') ?? [], intAttr(attrs, 'keepdims', 1) === 1),
   }],
   gradient: ({ b, inputs: [x], outputs: [y], attrs, dy: [g] }) => {
-    const spreadGrad = spread(b, g!, x!, intsAttr(attrs, 'axes') ?? [], intAttr(attrs, 'keepdims', 1) === 1);
+    const spreadGrad = spread(b, g!, x!, { axes: intsAttr(attrs, 'axes') ?? [], keepdims: intAttr(attrs, 'keepdims', 1) === 1 });
     return [b.op('Div', [spreadGrad, countOf(b, x!, y!)])];
   },
 });

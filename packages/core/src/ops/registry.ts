@@ -1,15 +1,8 @@
-import type { DataType } from '../ir/dtype.js';
-import type { Attributes, Shape, TensorData, Value } from '../ir/graph.js';
+import type { Attributes, Value } from '../ir/graph.js';
+import type { ConstantLookup, OutputType } from '../ir/op-table.js';
 import type { GraphBuilder } from '../ir/builder.js';
 
-/** The data of a value known when the graph is built (an initializer), if any. */
-export type ConstantLookup = (value: Value) => TensorData | undefined;
-
-/** The type of one output of a node, as an op's shape rule infers it. */
-export interface OutputType {
-  readonly dtype: DataType;
-  readonly shape: Shape;
-}
+export type { ConstantLookup, OutputType } from '../ir/op-table.js';
 
 /** What a gradient rule sees: the forward node's values and the gradients arriving at its outputs. */
 export interface GradientContext {

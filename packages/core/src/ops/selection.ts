@@ -1,4 +1,4 @@
-import { sumToShape } from '../autodiff/sum-to-shape.js';
+import { sumToShape } from './sum-to-shape.js';
 import { DataType } from '../ir/dtype.js';
 import { defineOp } from './registry.js';
 import { broadcast, broadcastShapes } from './shape-rules.js';

@@ -1,11 +1,12 @@
 import { DataType } from '../ir/dtype.js';
 import type { Attributes, Dim, Shape, TensorData, Value } from '../ir/graph.js';
 import type { OutputType } from './registry.js';
+import { OnnxMlpError } from '../errors.js';
 
 /** Thrown when an op is applied to inputs whose types or shapes it cannot take. */
-export class ShapeError extends Error {
+export class ShapeError extends OnnxMlpError {
   constructor(message: string) {
-    super(message);
+    super(message, { code: 'SHAPE', userError: false });
     this.name = 'ShapeError';
   }
 }

@@ -1,4 +1,4 @@
-import { sumToShape } from '../autodiff/sum-to-shape.js';
+import { sumToShape } from './sum-to-shape.js';
 import { DataType, isFloat } from '../ir/dtype.js';
 import type { Dim } from '../ir/graph.js';
 import { defineOp } from './registry.js';

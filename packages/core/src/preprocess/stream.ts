@@ -10,7 +10,7 @@ const BOOLEAN_TOKENS = new Set(['true', 'false', 'yes', 'no']);
 /**
  * Distinct values a still-numeric column remembers (with their counts) so that it can become
  * categorical if a non-number turns up later in the file. Past this, a column that turns out not to
- * be numeric is an error asking for --categorical (its earlier values were not kept).
+ * be numeric is an error asking to declare it categorical (its earlier values were not kept).
  */
 export const STREAM_DISTINCT_LIMIT = 100_000;
 
@@ -56,8 +56,10 @@ export class StreamingColumnStats {
         this.numeric = false;
         if (this.override === 'numeric') throw new DataError(`${where?.() ?? 'a row'}, column "${this.name}": "${v}" is not a number (the column is numeric)`);
         if (this.counts === null) {
-          throw new DataError(`${where?.() ?? 'a row'}, column "${this.name}": "${v}" is not a number, after more than ${STREAM_DISTINCT_LIMIT} distinct numbers; `
-            + 'a streamed column that mixes them is not kept: declare it categorical (--categorical) or fix the value');
+          const at = where?.() ?? 'a row';
+          throw new DataError(`${at}, column "${this.name}": "${v}" is not a number, after more than ${STREAM_DISTINCT_LIMIT} distinct numbers; `
+            + 'a streamed column that mixes them is not kept: declare it categorical or fix the value',
+          { code: 'MIXED_STREAMED_COLUMN', fields: { at, column: this.name, value: v, limit: STREAM_DISTINCT_LIMIT } });
         }
       }
     }
@@ -66,7 +68,8 @@ export class StreamingColumnStats {
       this.counts.set(v, (this.counts.get(v) ?? 0) + 1);
       if (this.numeric && this.counts.size > STREAM_DISTINCT_LIMIT) this.counts = null;
       else if (!this.numeric && this.counts.size > STREAM_DISTINCT_LIMIT * 10) {
-        throw new DataError(`column "${this.name}" has more than ${STREAM_DISTINCT_LIMIT * 10} distinct categories: leave it out (--exclude)`);
+        throw new DataError(`column "${this.name}" has more than ${STREAM_DISTINCT_LIMIT * 10} distinct categories: leave it out`,
+          { code: 'TOO_MANY_CATEGORIES', fields: { column: this.name, limit: STREAM_DISTINCT_LIMIT * 10 } });
       }
     }
   }

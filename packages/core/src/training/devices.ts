@@ -3,9 +3,9 @@ import { DataType } from '../ir/dtype.js';
 import { GraphBuilder } from '../ir/builder.js';
 import { encodeModel } from '../ir/encode.js';
 import { makeModel } from '../ir/model.js';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError, OnnxMlpError } from '../errors.js';
 import type { OrtRuntime } from './runtime.js';
-import type { TrainerOptions } from './trainer.js';
+import type { TrainerOptions } from './sessions.js';
 
 export const DEVICES = ['cpu', 'cuda', 'webgpu', 'auto'] as const;
 export type Device = (typeof DEVICES)[number];
@@ -18,15 +18,20 @@ export interface DeviceChoice {
   readonly loop: boolean;
   /** Something the user should know (a fallback), or undefined. */
   readonly notice?: string;
+  /** Set when `auto` fell back to the CPU: the device it tried and why that failed. */
+  readonly fallback?: { readonly device: 'cuda'; readonly error: string };
 }
 
-/** The command that installs onnxruntime-node's CUDA provider (needs the internet and an NVIDIA GPU). */
-export const INSTALL_CUDA_COMMAND = 'npm run install:cuda';
+/** Why a device cannot start: its provider is not installed, or no adapter was found. */
+export type DeviceFailure = 'not-installed' | 'no-adapter';
 
-/** Thrown when the requested execution provider cannot start here. */
-export class DeviceUnavailableError extends Error {
-  constructor(readonly device: string, message: string) {
-    super(message);
+/**
+ * Thrown when the requested execution provider cannot start here. Fields: `device`, `failure`
+ * and the provider's own `error`, so a front end can say how to fix it in its own terms.
+ */
+export class DeviceUnavailableError extends OnnxMlpError {
+  constructor(readonly device: string, message: string, details: { failure?: DeviceFailure; error?: string } = {}) {
+    super(message, { code: 'DEVICE_UNAVAILABLE', fields: { device, ...details }, userError: true });
     this.name = 'DeviceUnavailableError';
   }
 }
@@ -54,7 +59,7 @@ function options(device: 'cpu' | 'cuda' | 'webgpu', base: InferenceSession.Sessi
 
 /**
  * Resolves `cpu | cuda | webgpu | auto` against what `ort` can run. An explicit device that
- * cannot start throws DeviceUnavailableError saying what to do; `auto` takes CUDA when it works
+ * cannot start throws DeviceUnavailableError saying why (fields for a front end to word the fix); `auto` takes CUDA when it works
  * and otherwise the CPU, with a notice.
  */
 export async function chooseDevice(ort: OrtRuntime, requested: string, base: InferenceSession.SessionOptions = {}): Promise<DeviceChoice> {
@@ -65,12 +70,11 @@ export async function chooseDevice(ort: OrtRuntime, requested: string, base: Inf
   if (requested === 'auto') {
     const cudaError = await probe(ort, 'cuda');
     if (!cudaError) return options('cuda', base);
-    return { ...options('cpu', base), notice: `CUDA is not available (${INSTALL_CUDA_COMMAND} installs it where there is a GPU); training on the CPU` };
+    return { ...options('cpu', base), notice: 'CUDA is not available; training on the CPU', fallback: { device: 'cuda', error: cudaError } };
   }
   const error = await probe(ort, requested);
   if (!error) return options(requested as 'cuda' | 'webgpu', base);
-  const fix = requested === 'cuda'
-    ? `its binaries are not installed: run \`${INSTALL_CUDA_COMMAND}\` on a machine with an NVIDIA GPU and internet access`
-    : 'no WebGPU adapter was found (on Debian without a GPU, `npm run install:lavapipe` installs a software one)';
-  throw new DeviceUnavailableError(requested, `--device ${requested} cannot start: ${fix} (${error})`);
+  const failure: DeviceFailure = requested === 'cuda' ? 'not-installed' : 'no-adapter';
+  const fix = failure === 'not-installed' ? 'its execution provider is not installed' : 'no WebGPU adapter was found';
+  throw new DeviceUnavailableError(requested, `device ${requested} cannot start: ${fix} (${error})`, { failure, error });
 }

@@ -1,4 +1,4 @@
-import type { EpochRecord } from '../artifacts/checkpoint.js';
+import type { EpochRecord } from './state.js';
 import { InvalidArgumentError } from '../errors.js';
 
 /** Keras' EarlyStopping options. */

@@ -1,5 +1,6 @@
 import { Rng } from '../model/rng.js';
 import { InvalidArgumentError } from '../errors.js';
+import { range } from './batches.js';
 import { Dataset, selectRows } from './dataset.js';
 
 /** Splits `data` at random (seeded): the first `trainRows` of a permutation train, the rest test. */
@@ -36,6 +37,22 @@ export function stratifiedSplit(data: Dataset, trainRows: number, seed: number):
     order.forEach((j, k) => (k < quota[i]! ? train : test).push(rows[j]!));
   });
   return [selectRows(data, train, 1), selectRows(data, test, 1)];
+}
+
+/**
+ * Splits off Keras-style validation rows when `validationSplit` is set: the last rows, before any
+ * shuffle. Without it, the data as given and `validationData`.
+ */
+export function holdOut(
+  data: Dataset, options: { readonly validationSplit?: number; readonly validationData?: Dataset }, targetWidth: number,
+): [Dataset, Dataset | undefined] {
+  const fraction = options.validationSplit;
+  if (fraction === undefined) return [data, options.validationData];
+  if (!(fraction > 0 && fraction < 1)) throw new InvalidArgumentError('validationSplit', fraction, 'must be in (0, 1)');
+  if (options.validationData) throw new InvalidArgumentError('validationSplit', fraction, 'cannot be combined with validationData');
+  const cut = data.rows - Math.round(data.rows * fraction);
+  if (cut <= 0 || cut >= data.rows) throw new InvalidArgumentError('validationSplit', fraction, `leaves no rows on one side of ${data.rows}`);
+  return [selectRows(data, range(cut), targetWidth), selectRows(data, range(data.rows - cut, cut), targetWidth)];
 }
 
 function checkTrainRows(data: Dataset, trainRows: number): void {

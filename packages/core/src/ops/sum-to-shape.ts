@@ -4,7 +4,8 @@ import type { GraphBuilder } from '../ir/builder.js';
 
 /**
  * Reduces a broadcast gradient back to the shape of the input it flowed from: leading axes the
- * input lacked are summed away, axes where the input had size 1 are summed with keepdims.
+ * input lacked are summed away, axes where the input had size 1 are summed with keepdims. A helper
+ * of the gradient rules of broadcasting ops (Add, Mul, Where, Gemm's C, Expand).
  */
 export function sumToShape(b: GraphBuilder, grad: Value, target: Shape): Value {
   const extra = grad.shape.length - target.length;

@@ -1,0 +1,90 @@
+import type { MlpSpec } from '../model/spec.js';
+import type { EpochTotals } from './batch-runner.js';
+import type { Dataset } from './dataset.js';
+import { stoppingStatus } from './early-stopping.js';
+import { TrainingDivergedError } from './diverged.js';
+import type { Evaluation } from './evaluate.js';
+import type { FitOptions } from './fit-options.js';
+import type { RuntimeState } from './runtime-state.js';
+import type { EpochRecord, TrainingState } from './state.js';
+
+/** What the epoch loop needs from the trainer. */
+export interface EpochLoopHost {
+  readonly spec: MlpSpec;
+  readonly run: RuntimeState;
+  /** Scores validation rows under the current parameters. */
+  evaluate(data: Dataset): Promise<Evaluation>;
+  /** The state handed to `onEpochEnd` (read back to the host). */
+  state(): Promise<TrainingState>;
+}
+
+/** Where an epoch's validation rows come from. */
+export interface ValidationSource {
+  /** The rows to score after an epoch, if any yet. */
+  readonly data: () => Dataset | undefined;
+  /** Whether validation rows were given at all (the default early-stopping monitor depends on it). */
+  readonly given: boolean;
+}
+
+/** Trains one epoch, adding to `totals`; returns the rows it trained on. */
+export type EpochBody = (epoch: number, totals: EpochTotals) => Promise<number>;
+
+/** The options the epoch loop reads. */
+export type EpochLoopOptions = Pick<FitOptions, 'epochs' | 'earlyStopping' | 'onEpochEnd'>;
+
+/**
+ * The epochs of `fit` and `fitChunks`: `body` trains one epoch; this undoes a diverged epoch,
+ * records history and validation, checks early stopping (restoring the best weights when asked)
+ * and calls `onEpochEnd`. Returns whether the early-stopping rule ended the run.
+ */
+export async function runEpochs(host: EpochLoopHost, options: EpochLoopOptions, validation: ValidationSource, body: EpochBody): Promise<boolean> {
+  const { run } = host;
+  const monitor = options.earlyStopping?.monitor ?? (validation.given ? 'val_loss' : 'loss');
+  let best = run.params;
+  let stoppedEarly = false;
+  while (run.epoch < options.epochs) {
+    const record = await trainEpoch(host, validation, body);
+    const status = options.earlyStopping ? stoppingStatus(run.history, options.earlyStopping, monitor) : undefined;
+    if (status?.improved) best = run.params;
+    if (options.onEpochEnd) await options.onEpochEnd(record, await host.state());
+    if (status?.stop) {
+      stoppedEarly = true;
+      break;
+    }
+  }
+  if (options.earlyStopping?.restoreBestWeights) run.params = best;
+  return stoppedEarly;
+}
+
+/** One epoch through `body`, undone whole if it diverges; returns its record, added to the history. */
+async function trainEpoch(host: EpochLoopHost, validation: ValidationSource, body: EpochBody): Promise<EpochRecord> {
+  const { run } = host;
+  const started = performance.now();
+  const epoch = run.epoch + 1;
+  // Taken before the shuffle draws from the generator: a diverged epoch is undone to here.
+  const start = run.epochStart();
+  const totals: EpochTotals = { lossSum: 0, correct: 0, rate: 0 };
+  let rows: number;
+  try {
+    rows = await body(epoch, totals);
+  } catch (e) {
+    // A diverged epoch is undone whole: the trainer holds the last completed epoch's state,
+    // which is also what the last checkpoint holds (an overflowing update can precede the
+    // first non-finite loss by a step, so the step before the bad loss is not safe either).
+    if (e instanceof TrainingDivergedError) run.restore(start);
+    throw e;
+  }
+  run.epoch = epoch;
+  const data = validation.data();
+  const scored = data ? await host.evaluate(data) : undefined;
+  const record: EpochRecord = {
+    epoch,
+    loss: totals.lossSum / rows,
+    ...(host.spec.task !== 'regression' ? { accuracy: totals.correct / rows } : {}),
+    ...(scored ? { valLoss: scored.loss, ...(scored.accuracy !== undefined ? { valAccuracy: scored.accuracy } : {}) } : {}),
+    learningRate: totals.rate,
+    seconds: (performance.now() - started) / 1000,
+  };
+  run.history.push(record);
+  return record;
+}

@@ -65,7 +65,7 @@ async function loadStreamedData(config: TrainConfig): Promise<TrainingData> {
     notices: s.notices,
     facts: {
       file: o.file,
-      label: s.label,
+      label: s.labels.length === 1 ? s.labels[0] : s.labels,
       task: s.task,
       features: s.preprocessing.columns.map((c) => c.name),
       split: `random, seed ${config.seed}`,

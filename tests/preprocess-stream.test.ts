@@ -110,13 +110,19 @@ describe('streamed preprocessing statistics (train --stream)', () => {
     expect(streamed(nan, new Map(), {}).columns[0]).toMatchObject({ kind: 'numeric', impute: 2 });
   });
 
-  it('checks a held-out row against the decided kind with the same error, without learning from it', () => {
+  it('counts a held-out row towards the kind, never towards the statistics, and checks it once the kind is decided', () => {
     const s = new StreamingPreprocessing(['x']);
-    s.check(['abc'], () => 'row 1'); // kind still open: nothing to check against
-    for (let r = 0; r < KIND_WINDOW; r++) s.add([String(r)]);
-    s.check(['', null, '12'] as (string | null)[], () => 'row 2');
-    expect(thrown(() => s.check(['abc'], () => 'row 9'))).toBe('row 9, column "x": "abc" is not a number (the column is numeric)');
-    expect(s.columns[0]!.present).toBe(KIND_WINDOW);
+    for (let r = 0; r < KIND_WINDOW - 1; r++) s.add([String(r)]);
+    for (const v of ['', null, '1e6']) s.addHeldOut([v], () => 'row 1'); // missing, missing, the window's last value: decided numeric
+    expect(s.columns[0]!.kind).toBe('numeric');
+    expect(s.columns[0]!.present).toBe(KIND_WINDOW - 1);
+    expect(thrown(() => s.addHeldOut(['abc'], () => 'row 9'))).toBe('row 9, column "x": "abc" is not a number (the column is numeric)');
+    expect(s.finish({ scaling: 'minmax' }).columns[0]).toMatchObject({ center: 0, scale: KIND_WINDOW - 2 });
+    const t = new StreamingPreprocessing(['x']);
+    t.add(['1']);
+    t.addHeldOut(['abc']);
+    t.add(['2']);
+    expect(t.finish().columns[0]).toMatchObject({ kind: 'categorical', vocabulary: ['1', '2'] });
     const hinted = new StreamingPreprocessing(['x'], { kindWindow: 2, contradictionHint: (c) => `; declare ${c} categorical` });
     hinted.add(['1']);
     hinted.add(['2']);

@@ -28,8 +28,8 @@ export interface TabularColumns {
 /**
  * Everything a tabular run learns from its rows, gathered row by row in file order, the same whether
  * the rows sit in memory (`loadTabular`) or stream past (`streamTabular`): the labels of every row
- * (task, classes), and the feature statistics of the train rows (kinds from their first values, a
- * later contradiction an error naming file, line and column; core's StreamingPreprocessing).
+ * (task, classes), each feature's kind from the first values of --data (a later contradiction is an
+ * error naming file, line and column), and the statistics of the train rows (core's StreamingPreprocessing).
  */
 export class TabularStats {
   private readonly labelStats: LabelStats[];
@@ -55,14 +55,14 @@ export class TabularStats {
   }
 
   /**
-   * Adds one row of --data's feature cells, in file order. Only train rows count towards kinds and
-   * statistics; a held-out row is checked against the kinds already decided, with the same error.
+   * Adds one row of --data's feature cells, in file order. Every row counts towards the kinds (decided
+   * from the first values of the file, whatever the split), only train rows towards the statistics.
    */
   addFeatures(cells: readonly (string | null)[], where: () => string, train: boolean): void {
     this.dataRows++;
     cells.forEach((c, k) => { if (!isMissing(c)) this.presentAnywhere[k]!++; });
     if (!train) {
-      this.featureStats.check(cells, where);
+      this.featureStats.addHeldOut(cells, where);
       return;
     }
     this.trainRows++;

@@ -41,7 +41,7 @@ export class StreamingColumnStats {
   private max = -Infinity;
   private missing = 0;
   /** Where the first infinite number was, while the kind is open: refused if the column turns out numeric. */
-  private firstInfinite: string | null = null;
+  private firstInfinite: { value: string; where: string } | null = null;
   /** Counts of the trimmed present values; dropped once the column is decided numeric. */
   private counts: Map<string, number> | null = new Map();
   /** Every number (or boolean as 0/1), with `keepValues`. */
@@ -59,25 +59,31 @@ export class StreamingColumnStats {
       return;
     }
     const v = value!.trim();
-    const open = this.kinds.decided === null;
-    if (open) {
-      this.kinds.observe(v);
-      if (this.firstInfinite === null && isInfinite(v)) this.firstInfinite = where();
-    } else {
-      this.refuseMismatch(v, where);
-    }
-    const kind = this.kinds.kind;
-    if (kind !== 'categorical' || open) this.addNumber(v);
+    const open = this.observe(v, where);
+    if (this.kinds.kind !== 'categorical' || open) this.addNumber(v);
     if (this.counts !== null) this.countCategory(v);
     if (open && this.kinds.decided !== null) this.onDecided();
   }
 
   /**
-   * Checks a cell of a row that is not learnt from (a held-out row) against the kind, once decided:
-   * the same error as `add` gives a train row.
+   * Adds one cell of a row that is not learnt from (a held-out row): it counts towards the kind
+   * while that is open, and is checked against it once decided, as `add` checks a train row; the
+   * statistics never see it. So the kind depends on the file's rows, not on how they were split.
    */
-  check(value: string | null, where: () => string = () => 'a row'): void {
-    if (this.kinds.decided !== null && !isMissing(value)) this.refuseMismatch(value!.trim(), where);
+  addHeldOut(value: string | null, where: () => string = () => 'a row'): void {
+    if (isMissing(value)) return;
+    if (this.observe(value!.trim(), where) && this.kinds.decided !== null) this.onDecided();
+  }
+
+  /** Observes a present value for the kind, or checks it against the decided kind; whether the kind was open. */
+  private observe(v: string, where: () => string): boolean {
+    if (this.kinds.decided !== null) {
+      this.refuseMismatch(v, where);
+      return false;
+    }
+    this.kinds.observe(v);
+    if (this.firstInfinite === null && isInfinite(v)) this.firstInfinite = { value: v, where: where() };
+    return true;
   }
 
   /** Throws if `value` (present, trimmed) contradicts the decided kind. */
@@ -107,16 +113,12 @@ export class StreamingColumnStats {
     }
   }
 
-  /** The window is full: a numeric column refuses an infinite number seen in it and forgets its counts. */
+  /** The kind is decided (window full, or the end): a numeric column refuses an infinite number seen while it was open and forgets its counts. */
   private onDecided(): void {
     if (this.kinds.kind !== 'numeric') return;
-    if (this.firstInfinite !== null) this.refuseInfinite();
+    const inf = this.firstInfinite;
+    if (inf !== null) this.refuseMismatch(inf.value, () => inf.where);
     this.counts = null;
-  }
-
-  private refuseInfinite(): never {
-    const value = [...(this.counts ?? new Map<string, number>()).keys()].find(isInfinite);
-    throw new DataError(`${this.firstInfinite}, column "${this.name}": ${kindMismatch('numeric', value ?? 'Infinity')}`);
   }
 
   /** Present values seen. */
@@ -140,9 +142,9 @@ export class StreamingColumnStats {
     if ((options.numericImpute ?? 'mean') === 'median' && this.values === null) {
       throw new InvalidArgumentError('numericImpute', 'median', 'needs every value (the exact median); streamed statistics support mean');
     }
+    if (this.kinds.decided === null) this.onDecided();
     const kind = this.kind;
     if (kind === 'categorical') return categoricalColumn(this.name, this.counts ?? new Map(), this.missing, options);
-    if (kind === 'numeric' && this.firstInfinite !== null) this.refuseInfinite();
     const med = this.values !== null && this.values.length > 0 ? { median: median(this.values) } : {};
     const std = Math.sqrt(this.count > 0 ? this.m2 / this.count : 0);
     return numericColumn(this.name, kind, { count: this.count, mean: this.mean, std, min: this.min, max: this.max, ...med }, options);
@@ -174,9 +176,9 @@ export class StreamingPreprocessing {
     this.columns.forEach((c, i) => c.add(cells[i] ?? null, where));
   }
 
-  /** Checks one row that is not learnt from (held out) against the kinds decided so far. */
-  check(cells: readonly (string | null)[], where?: () => string): void {
-    this.columns.forEach((c, i) => c.check(cells[i] ?? null, where));
+  /** Adds one row that is not learnt from (held out): towards the kinds only (`StreamingColumnStats.addHeldOut`). */
+  addHeldOut(cells: readonly (string | null)[], where?: () => string): void {
+    this.columns.forEach((c, i) => c.addHeldOut(cells[i] ?? null, where));
   }
 
   /** The fitted schema of every column (throws DataError for a column with no values). */

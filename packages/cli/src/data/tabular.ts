@@ -93,7 +93,7 @@ function splitData(o: TabularOptions, split: { rows: number; valSplit: number | 
     file: o.file, rows: split.rows, validation: validationRows, test: testRows,
     valSplit: split.valSplit, testSplit: o.testSplit, valFile: o.val !== null, testFile: o.test !== null,
   });
-  return splitRows(split.rows, validationRows, testRows, split.seed, split.classes);
+  return splitRows(split.rows, { validationRows, testRows, seed: split.seed, ...(split.classes ? { classes: split.classes } : {}) });
 }
 
 /** --data's feature cells through `stats`, row by row in file order; the train rows are what it learns from. */

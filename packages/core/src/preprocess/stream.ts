@@ -50,6 +50,7 @@ export class StreamingColumnStats {
   constructor(readonly name: string, private readonly options: ColumnStatsOptions = {}) {
     this.kinds = new KindInference(options.override, options.kindWindow ?? KIND_WINDOW);
     this.values = options.keepValues ? [] : null;
+    if (options.override === 'numeric') this.counts = null;
   }
 
   /** Adds one cell as read (null or a missing token is missing). `where` names its row in errors. */

@@ -60,6 +60,13 @@ export class StreamingColumnStats {
       return;
     }
     const v = value!.trim();
+    if (this.kinds.decided === 'numeric') {
+      // The common case of a big file, parsed once.
+      const n = Number(v);
+      if (!Number.isFinite(n)) this.refuseMismatch(v, where);
+      this.addFinite(n);
+      return;
+    }
     const open = this.observe(v, where);
     if (this.kinds.kind !== 'categorical' || open) this.addNumber(v);
     if (this.counts !== null) this.countCategory(v);
@@ -96,7 +103,10 @@ export class StreamingColumnStats {
   private addNumber(v: string): void {
     const b = booleanValue(v);
     const n = this.kinds.kind === 'boolean' && b !== null ? b : Number(v);
-    if (!Number.isFinite(n)) return;
+    if (Number.isFinite(n)) this.addFinite(n);
+  }
+
+  private addFinite(n: number): void {
     this.count++;
     const d = n - this.mean;
     this.mean += d / this.count;

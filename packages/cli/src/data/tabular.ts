@@ -126,8 +126,8 @@ async function encodeSplit(graph: PreprocessGraph, p: Preprocessing, part: { t: 
 
 /**
  * Reads `--data` (and `--val`/`--test` when given), encodes the label, splits the rows (stratified by
- * class for classifiers, seeded), infers every feature column's kind on the train split (with
- * `--categorical` overrides), fits the preprocessing statistics on the train split only, and turns
+ * class for classifiers, seeded), infers every feature column's kind from the first values of --data
+ * (with `--categorical` overrides), fits the preprocessing statistics on the train split only, and turns
  * every split into raw model input (core's encodeRecord) and, through the preprocessing graph run by
  * onnxruntime-node, into the MLP's features. Every problem is one error naming the option, or the
  * file, line and column. Labels, kinds and statistics are gathered as `streamTabular` gathers them

@@ -5,8 +5,6 @@ import { KindInference, kindMismatch, type ColumnKind } from './kind.js';
 import { LabelStats, labelTargeter } from './labels.js';
 import { booleanValue, isMissing } from './tokens.js';
 
-export type { ColumnKind } from './kind.js';
-
 /** A column of a text table (CSV, JSON), values as read. */
 export interface TextColumn {
   readonly name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DataError, DeviceUnavailableError, InvalidArgumentError, StreamingColumnStats, STREAM_DISTINCT_LIMIT } from '@onnx-mlp/core';
+import { DataError, DeviceUnavailableError, InvalidArgumentError } from '@onnx-mlp/core';
 import { cliMessage, deviceNotice } from '../packages/cli/src/core-wording.js';
 
 // Core's messages name no flag (core also serves the web package); the CLI words them with its flags,
@@ -17,24 +17,14 @@ describe('the CLI words core errors with its flags', () => {
       + 'installs a software one) (no adapter)');
   });
 
-  it('names --categorical for a streamed column that turns non-numeric too late', () => {
-    const stats = new StreamingColumnStats('zip');
-    for (let i = 0; i <= STREAM_DISTINCT_LIMIT; i++) stats.add(String(i));
-    let error: unknown;
-    try {
-      stats.add('N/A x', () => 'big.csv, line 100003');
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(DataError);
-    expect((error as DataError).message).not.toMatch(/--/);
-    expect(cliMessage(error)).toBe(`big.csv, line 100003, column "zip": "N/A x" is not a number, after more than ${STREAM_DISTINCT_LIMIT} distinct numbers; `
-      + 'a streamed column that mixes them is not kept: declare it categorical (--categorical) or fix the value');
-  });
-
   it('names --exclude for a column with too many categories', () => {
     const e = new DataError('column "id" has more than 1000000 distinct categories: leave it out', { code: 'TOO_MANY_CATEGORIES', fields: { column: 'id', limit: 1000000 } });
     expect(cliMessage(e)).toBe('column "id" has more than 1000000 distinct categories: leave it out (--exclude)');
+  });
+
+  it('names --task for a label with too many classes', () => {
+    const e = new DataError('label column "y" has more than 65536 distinct values: too many classes (a regression label?)', { code: 'TOO_MANY_CLASSES', fields: { column: 'y', limit: 65536 } });
+    expect(cliMessage(e)).toBe('label column "y" has more than 65536 distinct values: too many classes (regression? --task regression)');
   });
 
   it('prints other errors as their message', () => {

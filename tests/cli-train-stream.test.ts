@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { META, Rng, columnValues, decodeModel, fitPreprocessing, inferKind, type Preprocessing, type TextColumn } from '@onnx-mlp/core';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
+import { lines, trainInFreshFolder } from './helpers/tabular-data.js';
 
 const ROWS = 20000;
 const COLORS = ['red', 'green', 'blue', 'teal', 'plum'];
@@ -84,5 +85,64 @@ describe('onnx-mlp train --data --stream (built CLI)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/--impute median: cannot be used with --stream/);
+  });
+});
+
+describe('train --data with and without --stream: one answer for a bad value in a numeric column', () => {
+  /** 3,000 rows of a numeric x, a category and a label, with `bad` as x at data row `at` (line at + 2). */
+  const file = (at: number, bad: string) => `x,c,y\n${Array.from({ length: 3000 }, (_, i) => `${i === at ? bad : (i % 97) / 7},${'pq'[i % 2]},${i % 3 ? 'a' : 'b'}`).join('\n')}\n`;
+  const FILES: Record<string, string> = {
+    'late-text.csv': file(2700, 'abc'),
+    'late-inf.csv': file(2700, 'Infinity'),
+    'late-neg-inf.csv': file(2800, '-Infinity'),
+    'early-inf.csv': file(2, '-Infinity'),
+    // Among the first values of the file (a train row or held out, whatever the split): x is categorical.
+    'early-text.csv': file(3, 'abc'),
+    'late-nan.csv': file(2700, 'NaN'),
+  };
+  const late = (f: string, v: string, line: number) =>
+    new RegExp(`^onnx-mlp: ${f.replace('.', '\\.')}, line ${line}, column "x": "${v}" is not a number \\(the column is numeric\\); `
+      + `its kind comes from its first 1000 values: if it holds categories, declare it with --categorical x$`);
+  it.concurrent.for([
+    ...['', '--stream'].flatMap((stream) => [
+      { stream, args: ['--data', 'late-text.csv'], message: late('late-text.csv', 'abc', 2702) },
+      { stream, args: ['--data', 'late-inf.csv'], message: late('late-inf.csv', 'Infinity', 2702) },
+      { stream, args: ['--data', 'late-neg-inf.csv'], message: late('late-neg-inf.csv', '-Infinity', 2802) },
+      // Among the first values, in a train row or a held-out one: refused once the kind is decided, before training.
+      { stream, args: ['--data', 'early-inf.csv'], message: late('early-inf.csv', '-Infinity', 4) },
+    ]),
+  ])('train $args $stream: refused in one line, exit 1, no run folder', async ({ stream, args, message }, { expect }) => {
+    const { run, entries } = await trainInFreshFolder(FILES, [...args, '--label', 'y', ...(stream ? [stream] : [])]);
+    expect(run.stdout).toBe('');
+    expect(run.code).toBe(1);
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr.trim()).toMatch(message);
+    expect(entries).toEqual(Object.keys(FILES).sort());
+  });
+
+  it.concurrent.for(['', '--stream'])('train %s: with --categorical x the late text is a category, early text makes x categorical; NaN is a missing value', async (stream, { expect }) => {
+    const cwd = await makeTempDir();
+    try {
+      for (const [name, text] of Object.entries(FILES)) await writeFile(join(cwd, name), text);
+      const flags = ['--label', 'y', ...(stream ? [stream] : []), '--hidden', '4', '--epochs', '1', '--quiet'];
+      const kindOfX = async (folder: string) => {
+        const meta = decodeModel(await readFile(join(cwd, folder, '1', 'model.onnx'))).metadata;
+        return (JSON.parse(meta.get(META.preprocessing)!) as Preprocessing).columns[0];
+      };
+      const declared = await runCli(['train', '--data', 'late-text.csv', '--categorical', 'x', '--runs-dir', 'declared', ...flags], { cwd });
+      expect(declared.stderr).toBe('');
+      expect(declared.code).toBe(0);
+      expect(await kindOfX('declared')).toMatchObject({ name: 'x', kind: 'categorical' });
+      const early = await runCli(['train', '--data', 'early-text.csv', '--runs-dir', 'early', ...flags], { cwd });
+      expect(early.stderr).toBe('');
+      expect(early.code).toBe(0);
+      expect(await kindOfX('early')).toMatchObject({ name: 'x', kind: 'categorical' });
+      const nan = await runCli(['train', '--data', 'late-nan.csv', '--runs-dir', 'nan', ...flags], { cwd });
+      expect(nan.stderr).toBe('');
+      expect(nan.code).toBe(0);
+      expect(await kindOfX('nan')).toMatchObject({ name: 'x', kind: 'numeric', imputeStrategy: 'mean' });
+    } finally {
+      await removeDir(cwd);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DataError, InvalidArgumentError, Rng, StreamingPreprocessing, columnValues, fitPreprocessing, inferKind,
+  DataError, InvalidArgumentError, KIND_WINDOW, Rng, StreamingPreprocessing, columnValues, fitPreprocessing, inferKind,
   type ColumnKind, type PreprocessOptions, type Preprocessing, type TextColumn,
 } from '@onnx-mlp/core';
 
@@ -18,7 +18,7 @@ function expectClose(a: unknown, b: unknown, tol = 1e-9, path = '$'): void {
   expect(a, path).toEqual(b);
 }
 
-/** A table of text columns with every kind: numbers with gaps, booleans, categories with gaps, codes, a late non-number. */
+/** A table of text columns with every kind: numbers with gaps, booleans, categories with gaps, codes, a non-number among the first values. */
 function table(rows: number, seed: number): TextColumn[] {
   const rng = new Rng(seed);
   const col = (f: (i: number) => string | null) => Array.from({ length: rows }, (_, i) => f(i));
@@ -29,7 +29,7 @@ function table(rows: number, seed: number): TextColumn[] {
     { name: 'flag', values: col(() => (rng.uniform() < 0.05 ? 'NA' : ['true', 'False', 'yes', 'NO'][rng.int(4)]!)) },
     { name: 'color', values: col(() => (rng.uniform() < 0.1 ? null : ['red', 'green', 'blue', 'teal'][rng.int(4)]!)) },
     { name: 'zip', values: col(() => String(10000 + rng.int(30))) },
-    { name: 'late', values: col((i) => (i === rows - 3 ? 'oops' : String(rng.int(5)))) },
+    { name: 'early', values: col((i) => (i === KIND_WINDOW - 3 ? 'oops' : String(rng.int(5)))) },
   ];
 }
 
@@ -38,9 +38,19 @@ function fitted(columns: TextColumn[], overrides: Map<string, ColumnKind>, optio
 }
 
 function streamed(columns: TextColumn[], overrides: Map<string, ColumnKind>, options: PreprocessOptions): Preprocessing {
-  const s = new StreamingPreprocessing(columns.map((c) => c.name), overrides);
-  for (let r = 0; r < columns[0]!.values.length; r++) s.add(columns.map((c) => c.values[r] ?? null));
+  const s = new StreamingPreprocessing(columns.map((c) => c.name), { overrides, keepValues: options.numericImpute === 'median' });
+  for (let r = 0; r < columns[0]!.values.length; r++) s.add(columns.map((c) => c.values[r] ?? null), () => `row ${r + 1}`);
   return s.finish(options);
+}
+
+/** The error `f` throws (its message), or a failure when it throws none. */
+function thrown(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
 }
 
 describe('streamed preprocessing statistics (train --stream)', () => {
@@ -50,6 +60,7 @@ describe('streamed preprocessing statistics (train --stream)', () => {
     {},
     { scaling: 'minmax' },
     { scaling: 'none', categoricalMissing: 'category' },
+    { numericImpute: 'median' },
   ];
   for (const options of variants) {
     it(`one pass gives fitPreprocessing's schema to 1e-9 (${JSON.stringify(options)})`, () => {
@@ -68,7 +79,65 @@ describe('streamed preprocessing statistics (train --stream)', () => {
     }
   });
 
-  it('refuses the median, which needs every value, and a column with no values', () => {
+  it(`decides a kind from the first ${KIND_WINDOW} present values: a later contradiction is the same error in both, never a switch to categorical`, () => {
+    const numbers = (n: number) => Array.from({ length: n }, (_, i) => String(i % 7));
+    for (const [kind, late] of [['numeric', 'abc'], ['numeric', 'Infinity'], ['numeric', '-Infinity'], ['numeric', '1e999'], ['boolean', 'maybe']] as const) {
+      const first = kind === 'numeric' ? numbers(KIND_WINDOW + 10) : Array.from({ length: KIND_WINDOW + 10 }, (_, i) => (i % 2 ? 'yes' : 'no'));
+      const values = [...first.slice(0, KIND_WINDOW + 5), '', late, ...first.slice(KIND_WINDOW + 5)];
+      const columns: TextColumn[] = [{ name: 'c', values }];
+      const expected = `row ${KIND_WINDOW + 7}, column "c": "${late}" is not a ${kind === 'numeric' ? 'number' : 'boolean'} (the column is ${kind})`;
+      expect(inferKind(columns[0]!), late).toBe(kind);
+      expect(thrown(() => fitted(columns, new Map(), {})), late).toBe(expected);
+      expect(thrown(() => streamed(columns, new Map(), {})), late).toBe(expected);
+      // Declared categorical, the same values are categories.
+      expect(streamed(columns, new Map([['c', 'categorical']]), {}).columns[0]!.kind).toBe('categorical');
+    }
+  });
+
+  it('refuses an infinite number among the first values of a numeric column in both, at its row; NaN is a missing value in both', () => {
+    for (const bad of ['Infinity', '-Infinity', '1e999']) {
+      const columns: TextColumn[] = [{ name: 'x', values: ['1', '2', bad, '4'] }];
+      const expected = `row 3, column "x": "${bad}" is not a number (the column is numeric)`;
+      expect(inferKind(columns[0]!)).toBe('numeric');
+      expect(thrown(() => fitted(columns, new Map(), {}))).toBe(expected);
+      expect(thrown(() => streamed(columns, new Map(), {}))).toBe(expected);
+    }
+    // Text besides the infinity: categorical in both, the infinity one of the categories.
+    const mixed: TextColumn[] = [{ name: 'x', values: ['1', 'Infinity', 'abc'] }];
+    expectClose(streamed(mixed, new Map(), {}), fitted(mixed, new Map(), {}));
+    const nan: TextColumn[] = [{ name: 'x', values: ['1', 'NaN', '3', 'nan'] }];
+    expect(streamed(nan, new Map(), {})).toEqual(fitted(nan, new Map(), {}));
+    expect(streamed(nan, new Map(), {}).columns[0]).toMatchObject({ kind: 'numeric', impute: 2 });
+  });
+
+  it('counts a held-out row towards the kind, never towards the statistics, and checks it once the kind is decided', () => {
+    const s = new StreamingPreprocessing(['x']);
+    for (let r = 0; r < KIND_WINDOW - 1; r++) s.add([String(r)]);
+    for (const v of ['', null, '1e6']) s.addHeldOut([v], () => 'row 1'); // missing, missing, the window's last value: decided numeric
+    expect(s.columns[0]!.kind).toBe('numeric');
+    expect(s.columns[0]!.present).toBe(KIND_WINDOW - 1);
+    expect(thrown(() => s.addHeldOut(['abc'], () => 'row 9'))).toBe('row 9, column "x": "abc" is not a number (the column is numeric)');
+    expect(s.finish({ scaling: 'minmax' }).columns[0]).toMatchObject({ center: 0, scale: KIND_WINDOW - 2 });
+    const t = new StreamingPreprocessing(['x']);
+    t.add(['1']);
+    t.addHeldOut(['abc']);
+    t.add(['2']);
+    expect(t.finish().columns[0]).toMatchObject({ kind: 'categorical', vocabulary: ['1', '2'] });
+    const hinted = new StreamingPreprocessing(['x'], { kindWindow: 2, contradictionHint: (c) => `; declare ${c} categorical` });
+    hinted.add(['1']);
+    hinted.add(['2']);
+    expect(thrown(() => hinted.add(['z'], () => 'row 3'))).toBe('row 3, column "x": "z" is not a number (the column is numeric); declare x categorical');
+  });
+
+  it('kinds from an override need no window', () => {
+    for (const values of [['1', '2', 'x']]) {
+      const s = new StreamingPreprocessing(['c'], { overrides: new Map([['c', 'categorical']]) });
+      for (const v of values) s.add([v]);
+      expect(s.columns[0]!.kind, values.join('|')).toBe(inferKind({ name: 'c', values }, 'categorical'));
+    }
+  });
+
+  it('refuses the median without keepValues (it needs every value), and a column with no values', () => {
     const s = new StreamingPreprocessing(['a']);
     s.add(['1']);
     expect(() => s.finish({ numericImpute: 'median' })).toThrow(InvalidArgumentError);

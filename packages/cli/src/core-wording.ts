@@ -17,8 +17,7 @@ const WORDINGS: Record<string, Wording> = {
       : f.failure === 'no-adapter' ? 'no WebGPU adapter was found (on Debian without a GPU, `npm run install:lavapipe` installs a software one)' : undefined;
     return fix === undefined ? message : `--device ${f.device} cannot start: ${fix} (${f.error})`;
   },
-  MIXED_STREAMED_COLUMN: (f) => `${f.at}, column "${f.column}": "${f.value}" is not a number, after more than ${f.limit} `
-    + 'distinct numbers; a streamed column that mixes them is not kept: declare it categorical (--categorical) or fix the value',
+  TOO_MANY_CLASSES: (f) => `label column "${f.column}" has more than ${f.limit} distinct values: too many classes (regression? --task regression)`,
   TOO_MANY_CATEGORIES: (_, message) => `${message} (--exclude)`,
 };
 

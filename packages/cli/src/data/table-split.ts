@@ -10,6 +10,15 @@ export interface RowSplit {
 /** Largest row count the index trick below keeps exact (row numbers travel as float32). */
 const MAX_ROWS = 2 ** 24;
 
+/** The sizes of the held-out parts of a split, its seed, and for a stratified split every row's class. */
+export interface SplitParts {
+  readonly validationRows: number;
+  readonly testRows: number;
+  readonly seed: number;
+  /** The class index of every row: the split is then stratified. */
+  readonly classes?: ArrayLike<number>;
+}
+
 /**
  * Splits rows 0..rows-1 into train, validation and test parts of exactly `validationRows` and
  * `testRows` rows (the rest train), seeded. With `classes` (the class index of every row) the split
@@ -19,7 +28,8 @@ const MAX_ROWS = 2 ** 24;
  * (`trainTestSplit` in both places for regression), each over a dataset whose one feature is the
  * row number.
  */
-export function splitRows(rows: number, validationRows: number, testRows: number, seed: number, classes?: ArrayLike<number>): RowSplit {
+export function splitRows(rows: number, parts: SplitParts): RowSplit {
+  const { validationRows, testRows, seed, classes } = parts;
   if (rows >= MAX_ROWS) throw new DataError(`the data has ${rows} rows; the split handles at most ${MAX_ROWS - 1}`);
   const all: Dataset = {
     features: Float32Array.from({ length: rows }, (_, i) => i),

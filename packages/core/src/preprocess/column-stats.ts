@@ -40,3 +40,10 @@ export function categoricalColumn(name: string, counts: ReadonlyMap<string, numb
   }
   return { name, kind: 'categorical', vocabulary, missing: 'most_frequent', missingIndex: vocabulary.indexOf(mode) };
 }
+
+/** The median of `values` (not changed: a sorted copy is taken). */
+export function median(values: readonly number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+}

@@ -1,5 +1,5 @@
 import { DataError, InvalidArgumentError } from '../errors.js';
-import { categoricalColumn, numericColumn } from './column-stats.js';
+import { categoricalColumn, median, numericColumn } from './column-stats.js';
 import { CategoricalColumn, ColumnSchema, NumericColumn, Preprocessing, SCALINGS, Scaling, validatePreprocessing } from './schema.js';
 
 /** One raw column of training data: numbers (NaN = missing) or category strings (null = missing). */
@@ -29,12 +29,6 @@ function numeric(name: string, kind: 'numeric' | 'boolean', values: ArrayLike<nu
   const max = present.reduce((a, b) => Math.max(a, b), -Infinity);
   const med = (o.numericImpute ?? 'mean') === 'median' ? median(present) : undefined;
   return numericColumn(name, kind, { count: present.length, mean, std, min, max, ...(med !== undefined ? { median: med } : {}) }, o);
-}
-
-function median(sorted: number[]): number {
-  const v = [...sorted].sort((a, b) => a - b);
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
 }
 
 function categorical(name: string, values: ArrayLike<string | null>, o: PreprocessOptions): CategoricalColumn {

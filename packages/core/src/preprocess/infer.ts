@@ -1,7 +1,9 @@
-import { DataError, InvalidArgumentError } from '../errors.js';
+import { DataError } from '../errors.js';
 import type { Task } from '../model/spec.js';
 import type { ColumnValues } from './fit.js';
-import { MISSING_TOKENS } from './record.js';
+import { KindInference, kindMismatch, type ColumnKind } from './kind.js';
+import { LabelStats, labelTargeter } from './labels.js';
+import { booleanValue, isMissing } from './tokens.js';
 
 /** A column of a text table (CSV, JSON), values as read. */
 export interface TextColumn {
@@ -9,42 +11,29 @@ export interface TextColumn {
   readonly values: readonly (string | null)[];
 }
 
-export type ColumnKind = 'numeric' | 'categorical' | 'boolean';
-
-const BOOLEAN_TOKENS = new Set(['true', 'false', 'yes', 'no']);
-
-function missing(v: string | null): boolean {
-  return v === null || MISSING_TOKENS.has(v.trim());
-}
-
 /**
- * A column's kind from its values: numeric when every present value is a finite number, boolean
- * when every one is true/false/yes/no, categorical otherwise. `overrides` wins (numbers that are
- * codes, such as zip codes, can be declared categorical).
+ * A column's kind from its first KIND_WINDOW present values (`KindInference`): numeric when every
+ * one is a number, boolean when every one is true/false/yes/no, categorical otherwise. `override`
+ * wins (numbers that are codes, such as zip codes, can be declared categorical).
  */
 export function inferKind(column: TextColumn, override?: ColumnKind): ColumnKind {
-  if (override) return override;
-  const present = column.values.filter((v): v is string => !missing(v)).map((v) => v.trim());
-  if (present.length > 0 && present.every((v) => Number.isFinite(Number(v)))) return 'numeric';
-  if (present.length > 0 && present.every((v) => BOOLEAN_TOKENS.has(v.toLowerCase()))) return 'boolean';
-  return 'categorical';
+  const kinds = new KindInference(override);
+  for (const v of column.values) {
+    if (kinds.decided !== null) break;
+    if (!isMissing(v)) kinds.observe(v!.trim());
+  }
+  return kinds.kind;
 }
 
 /** Converts a text column to the typed values `fitPreprocessing` learns from, naming the first bad cell. */
 export function columnValues(column: TextColumn, kind: ColumnKind, where: (row: number) => string): ColumnValues {
-  if (kind === 'categorical') return { name: column.name, kind, values: column.values.map((v) => (missing(v) ? null : v!.trim())) };
+  if (kind === 'categorical') return { name: column.name, kind, values: column.values.map((v) => (isMissing(v) ? null : v!.trim())) };
   const values = column.values.map((v, row) => {
-    if (missing(v)) return NaN;
+    if (isMissing(v)) return NaN;
     const s = v!.trim();
-    if (kind === 'boolean') {
-      const t = s.toLowerCase();
-      if (t === 'true' || t === 'yes' || t === '1') return 1;
-      if (t === 'false' || t === 'no' || t === '0') return 0;
-      throw new DataError(`${where(row)}, column "${column.name}": "${s}" is not a boolean`);
-    }
-    const n = Number(s);
-    if (!Number.isFinite(n)) throw new DataError(`${where(row)}, column "${column.name}": "${s}" is not a number (the column is numeric)`);
-    return n;
+    const reason = kindMismatch(kind, s);
+    if (reason !== null) throw new DataError(`${where(row)}, column "${column.name}": ${reason}`);
+    return kind === 'boolean' ? booleanValue(s)! : Number(s);
   });
   return { name: column.name, kind, values };
 }
@@ -55,30 +44,13 @@ export type Labels =
   | { readonly task: 'regression'; readonly targets: Float32Array };
 
 /**
- * Reads the label column. `auto` picks regression for numbers that are not all integers,
- * classification otherwise (binary for two classes). Class names are the distinct labels sorted
- * (numerically when they are numbers), stored in the model. Missing labels are an error.
+ * Reads a whole label column with `LabelStats` (the task, class names in output order) and encodes
+ * every label. Missing labels are an error.
  */
 export function encodeLabels(column: TextColumn, task: Task | 'auto', where: (row: number) => string): Labels {
-  column.values.forEach((v, row) => {
-    if (missing(v)) throw new DataError(`${where(row)}, label column "${column.name}" is empty`);
-  });
-  const values = column.values.map((v) => v!.trim());
-  const numbers = values.map(Number);
-  const numeric = numbers.every(Number.isFinite);
-  const chosen = task !== 'auto' ? task : numeric && !numbers.every(Number.isInteger) ? 'regression' : new Set(values).size === 2 ? 'binary' : 'multiclass';
-  if (chosen === 'regression') {
-    const bad = numbers.findIndex((n) => !Number.isFinite(n));
-    if (bad >= 0) throw new DataError(`${where(bad)}, label column "${column.name}": "${values[bad]}" is not a number (regression)`);
-    return { task: 'regression', targets: Float32Array.from(numbers) };
-  }
-  const classNames = [...new Set(values)].sort(numeric ? (a, b) => Number(a) - Number(b) : undefined);
-  if (classNames.length < 2) {
-    throw new DataError(`label column "${column.name}" has a single class (${JSON.stringify(classNames[0])}): a classifier needs at least two`);
-  }
-  if (chosen === 'binary' && classNames.length !== 2) {
-    throw new InvalidArgumentError('task', 'binary', `label column "${column.name}" has ${classNames.length} classes`);
-  }
-  const index = new Map(classNames.map((c, i) => [c, i]));
-  return { task: chosen, classNames, targets: Float32Array.from(values, (v) => index.get(v)!) };
+  const stats = new LabelStats(column.name);
+  column.values.forEach((v, row) => stats.add(v, () => where(row)));
+  const encoding = stats.finish(task);
+  const target = labelTargeter(encoding);
+  return { ...encoding, targets: Float32Array.from(column.values, (v) => target(v!)) };
 }

@@ -1,19 +1,9 @@
 import { DataError } from '../errors.js';
 import type { Preprocessing } from './schema.js';
-
-/** The spellings of a missing value in text data. */
-export const MISSING_TOKENS: ReadonlySet<string> = new Set(['', 'NA', 'N/A', 'na', 'null', 'NULL', 'NaN', 'nan']);
-
-// Compared lower-cased, as inferKind does, so whatever inference calls boolean encodes.
-const TRUE = new Set(['true', '1', 'yes']);
-const FALSE = new Set(['false', '0', 'no']);
+import { booleanValue, isMissing } from './tokens.js';
 
 /** A raw record: column name to value, as a CSV row with its header or a JSON object gives it. */
 export type RawRecord = Readonly<Record<string, unknown>>;
-
-function isMissing(v: unknown): boolean {
-  return v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || (typeof v === 'string' && MISSING_TOKENS.has(v.trim()));
-}
 
 /**
  * Turns one raw record into the model's raw input vector (numbers as numbers, NaN for missing,
@@ -33,9 +23,8 @@ export function encodeRecord(p: Preprocessing, record: RawRecord, where = 'recor
       out[i] = c.vocabulary.indexOf(String(v).trim());
     } else if (c.kind === 'boolean') {
       const s = String(v).trim().toLowerCase();
-      if (typeof v === 'boolean') out[i] = v ? 1 : 0;
-      else if (TRUE.has(s)) out[i] = 1;
-      else if (FALSE.has(s)) out[i] = 0;
+      const b = typeof v === 'boolean' ? Number(v) : booleanValue(s);
+      if (b !== null) out[i] = b;
       else throw new DataError(`${where}, column "${c.name}": "${s}" is not a boolean (true/false, 1/0, yes/no)`);
     } else {
       const n = typeof v === 'number' ? v : Number(String(v).trim());

@@ -1,90 +1,147 @@
 import { DataError, InvalidArgumentError } from '../errors.js';
-import { categoricalColumn, numericColumn } from './column-stats.js';
+import { categoricalColumn, median, numericColumn } from './column-stats.js';
 import type { PreprocessOptions } from './fit.js';
-import type { ColumnKind } from './infer.js';
-import { MISSING_TOKENS } from './record.js';
+import { KIND_WINDOW, KindInference, kindMismatch, type ColumnKind } from './kind.js';
 import { ColumnSchema, Preprocessing, SCALINGS, validatePreprocessing } from './schema.js';
+import { booleanValue, isMissing } from './tokens.js';
 
-const BOOLEAN_TOKENS = new Set(['true', 'false', 'yes', 'no']);
+/** Distinct categories a categorical column may have; past this it is an error asking to leave it out. */
+export const MAX_CATEGORIES = 1_000_000;
+
+/** Text that JavaScript reads as an infinite number: `Infinity`, `-Infinity`, `1e999`. */
+function isInfinite(text: string): boolean {
+  const n = Number(text);
+  return n === Infinity || n === -Infinity;
+}
+
+/** How a column's statistics are gathered. */
+export interface ColumnStatsOptions {
+  /** The kind, not inferred (numbers that are codes declared categorical). */
+  readonly override?: ColumnKind;
+  /** Present values the kind is decided from. @defaultValue KIND_WINDOW */
+  readonly kindWindow?: number;
+  /** Keep every number, so that the exact median is known (`numericImpute: 'median'`). @defaultValue false */
+  readonly keepValues?: boolean;
+  /** Added to the error about a value that contradicts the column's kind (how to declare the kind). */
+  readonly contradictionHint?: (column: string) => string;
+}
 
 /**
- * Distinct values a still-numeric column remembers (with their counts) so that it can become
- * categorical if a non-number turns up later in the file. Past this, a column that turns out not to
- * be numeric is an error asking to declare it categorical (its earlier values were not kept).
- */
-export const STREAM_DISTINCT_LIMIT = 100_000;
-
-/**
- * One column's statistics gathered value by value, without keeping the values: the kind as
- * `inferKind` would infer it over all of them (numeric while every present value is a finite
- * number, boolean while every one is true/false/yes/no, categorical otherwise, or the override),
- * Welford mean and variance with min and max for numbers, and category counts.
+ * One column's statistics gathered value by value, in row order, without keeping the values: the
+ * kind decided from its first present values (`KindInference`; a later value that contradicts it is
+ * an error naming its place), Welford mean and variance with min and max for numbers, and category
+ * counts. `inferKind` and `columnValues` give the same kind and the same errors over a whole column.
  */
 export class StreamingColumnStats {
+  private readonly kinds: KindInference;
   private count = 0;
   private mean = 0;
   private m2 = 0;
   private min = Infinity;
   private max = -Infinity;
   private missing = 0;
-  private numeric = true;
-  private boolean = true;
-  /** Counts of the trimmed present values; null once a numeric column has too many to keep. */
+  /** Where the first infinite number was, while the kind is open: refused if the column turns out numeric. */
+  private firstInfinite: { value: string; where: string } | null = null;
+  /** Counts of the trimmed present values; dropped once the column is decided numeric. */
   private counts: Map<string, number> | null = new Map();
+  /** Every number (or boolean as 0/1), with `keepValues`. */
+  private readonly values: number[] | null;
 
-  constructor(readonly name: string, private readonly override?: ColumnKind) {
-    if (override === 'categorical') this.numeric = this.boolean = false;
+  constructor(readonly name: string, private readonly options: ColumnStatsOptions = {}) {
+    this.kinds = new KindInference(options.override, options.kindWindow ?? KIND_WINDOW);
+    this.values = options.keepValues ? [] : null;
+    if (options.override === 'numeric') this.counts = null;
   }
 
-  /** Adds one cell as read (null or a missing token is missing). `where` names it in errors. */
-  add(value: string | null, where?: () => string): void {
-    if (value === null || MISSING_TOKENS.has(value.trim())) {
+  /** Adds one cell as read (null or a missing token is missing). `where` names its row in errors. */
+  add(value: string | null, where: () => string = () => 'a row'): void {
+    if (isMissing(value)) {
       this.missing++;
       return;
     }
-    const v = value.trim();
-    if (this.numeric) {
+    const v = value!.trim();
+    if (this.kinds.decided === 'numeric') {
+      // The common case of a big file, parsed once.
       const n = Number(v);
-      if (Number.isFinite(n)) {
-        this.count++;
-        const d = n - this.mean;
-        this.mean += d / this.count;
-        this.m2 += d * (n - this.mean);
-        if (n < this.min) this.min = n;
-        if (n > this.max) this.max = n;
-      } else {
-        this.numeric = false;
-        if (this.override === 'numeric') throw new DataError(`${where?.() ?? 'a row'}, column "${this.name}": "${v}" is not a number (the column is numeric)`);
-        if (this.counts === null) {
-          const at = where?.() ?? 'a row';
-          throw new DataError(`${at}, column "${this.name}": "${v}" is not a number, after more than ${STREAM_DISTINCT_LIMIT} distinct numbers; `
-            + 'a streamed column that mixes them is not kept: declare it categorical or fix the value',
-          { code: 'MIXED_STREAMED_COLUMN', fields: { at, column: this.name, value: v, limit: STREAM_DISTINCT_LIMIT } });
-        }
-      }
+      if (!Number.isFinite(n)) this.refuseMismatch(v, where);
+      this.addFinite(n);
+      return;
     }
-    if (this.boolean && !BOOLEAN_TOKENS.has(v.toLowerCase())) this.boolean = false;
-    if (this.counts !== null) {
-      this.counts.set(v, (this.counts.get(v) ?? 0) + 1);
-      if (this.numeric && this.counts.size > STREAM_DISTINCT_LIMIT) this.counts = null;
-      else if (!this.numeric && this.counts.size > STREAM_DISTINCT_LIMIT * 10) {
-        throw new DataError(`column "${this.name}" has more than ${STREAM_DISTINCT_LIMIT * 10} distinct categories: leave it out`,
-          { code: 'TOO_MANY_CATEGORIES', fields: { column: this.name, limit: STREAM_DISTINCT_LIMIT * 10 } });
-      }
+    const open = this.observe(v, where);
+    if (this.kinds.kind !== 'categorical' || open) this.addNumber(v);
+    if (this.counts !== null) this.countCategory(v);
+    if (open && this.kinds.decided !== null) this.onDecided();
+  }
+
+  /**
+   * Adds one cell of a row that is not learnt from (a held-out row): it counts towards the kind
+   * while that is open, and is checked against it once decided, as `add` checks a train row; the
+   * statistics never see it. So the kind depends on the file's rows, not on how they were split.
+   */
+  addHeldOut(value: string | null, where: () => string = () => 'a row'): void {
+    if (isMissing(value)) return;
+    if (this.observe(value!.trim(), where) && this.kinds.decided !== null) this.onDecided();
+  }
+
+  /** Observes a present value for the kind, or checks it against the decided kind; whether the kind was open. */
+  private observe(v: string, where: () => string): boolean {
+    if (this.kinds.decided !== null) {
+      this.refuseMismatch(v, where);
+      return false;
     }
+    this.kinds.observe(v);
+    if (this.firstInfinite === null && isInfinite(v)) this.firstInfinite = { value: v, where: where() };
+    return true;
+  }
+
+  /** Throws if `value` (present, trimmed) contradicts the decided kind. */
+  private refuseMismatch(value: string, where: () => string): void {
+    const reason = kindMismatch(this.kinds.kind, value);
+    if (reason !== null) throw new DataError(`${where()}, column "${this.name}": ${reason}${this.options.contradictionHint?.(this.name) ?? ''}`);
+  }
+
+  private addNumber(v: string): void {
+    const b = booleanValue(v);
+    const n = this.kinds.kind === 'boolean' && b !== null ? b : Number(v);
+    if (Number.isFinite(n)) this.addFinite(n);
+  }
+
+  private addFinite(n: number): void {
+    this.count++;
+    const d = n - this.mean;
+    this.mean += d / this.count;
+    this.m2 += d * (n - this.mean);
+    if (n < this.min) this.min = n;
+    if (n > this.max) this.max = n;
+    this.values?.push(n);
+  }
+
+  private countCategory(v: string): void {
+    const counts = this.counts!;
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+    if (counts.size > MAX_CATEGORIES) {
+      throw new DataError(`column "${this.name}" has more than ${MAX_CATEGORIES} distinct categories: leave it out`,
+        { code: 'TOO_MANY_CATEGORIES', fields: { column: this.name, limit: MAX_CATEGORIES } });
+    }
+  }
+
+  /** The kind is decided (window full, or the end): a numeric column refuses an infinite number seen while it was open and forgets its counts. */
+  private onDecided(): void {
+    if (this.kinds.kind !== 'numeric') return;
+    const inf = this.firstInfinite;
+    if (inf !== null) this.refuseMismatch(inf.value, () => inf.where);
+    this.counts = null;
   }
 
   /** Present values seen. */
   get present(): number {
-    return this.numeric ? this.count : [...(this.counts ?? new Map<string, number>()).values()].reduce((a, b) => a + b, 0);
+    if (this.kind !== 'categorical') return this.count;
+    return [...(this.counts ?? new Map<string, number>()).values()].reduce((a, b) => a + b, 0);
   }
 
-  /** The kind `inferKind` gives the values added so far. */
+  /** The kind: decided from the first present values, or from all of them when there were fewer. */
   get kind(): ColumnKind {
-    if (this.override) return this.override;
-    if (this.numeric && this.count > 0) return 'numeric';
-    if (this.boolean && this.counts !== null && this.counts.size > 0) return 'boolean';
-    return 'categorical';
+    return this.kinds.kind;
   }
 
   /** Category counts (categorical columns), for notices such as "an identifier?". */
@@ -94,28 +151,21 @@ export class StreamingColumnStats {
 
   /** The column's schema under `options`, with `fitPreprocessing`'s conventions. */
   schema(options: PreprocessOptions = {}): ColumnSchema {
-    if ((options.numericImpute ?? 'mean') === 'median') {
+    if ((options.numericImpute ?? 'mean') === 'median' && this.values === null) {
       throw new InvalidArgumentError('numericImpute', 'median', 'needs every value (the exact median); streamed statistics support mean');
     }
+    if (this.kinds.decided === null) this.onDecided();
     const kind = this.kind;
-    if (kind === 'numeric') {
-      return numericColumn(this.name, 'numeric', { count: this.count, mean: this.mean, std: Math.sqrt(this.count > 0 ? this.m2 / this.count : 0), min: this.min, max: this.max }, options);
-    }
-    if (kind === 'boolean') {
-      const counts = this.counts!;
-      let ones = 0;
-      let n = 0;
-      for (const [v, c] of counts) {
-        n += c;
-        const t = v.toLowerCase();
-        if (t === 'true' || t === 'yes') ones += c;
-      }
-      const mean = n > 0 ? ones / n : 0;
-      const std = Math.sqrt(mean * (1 - mean));
-      return numericColumn(this.name, 'boolean', { count: n, mean, std, min: ones < n ? 0 : 1, max: ones > 0 ? 1 : 0 }, options);
-    }
-    return categoricalColumn(this.name, this.counts ?? new Map(), this.missing, options);
+    if (kind === 'categorical') return categoricalColumn(this.name, this.counts ?? new Map(), this.missing, options);
+    const med = this.values !== null && this.values.length > 0 ? { median: median(this.values) } : {};
+    const std = Math.sqrt(this.count > 0 ? this.m2 / this.count : 0);
+    return numericColumn(this.name, kind, { count: this.count, mean: this.mean, std, min: this.min, max: this.max, ...med }, options);
   }
+}
+
+/** How a table's columns are gathered: per-column overrides, and the options every column shares. */
+export interface StreamingPreprocessingOptions extends Omit<ColumnStatsOptions, 'override'> {
+  readonly overrides?: ReadonlyMap<string, ColumnKind>;
 }
 
 /**
@@ -126,8 +176,11 @@ export class StreamingColumnStats {
 export class StreamingPreprocessing {
   readonly columns: StreamingColumnStats[];
 
-  constructor(names: readonly string[], overrides: ReadonlyMap<string, ColumnKind> = new Map()) {
-    this.columns = names.map((n) => new StreamingColumnStats(n, overrides.get(n)));
+  constructor(names: readonly string[], options: StreamingPreprocessingOptions = {}) {
+    this.columns = names.map((n) => {
+      const override = options.overrides?.get(n);
+      return new StreamingColumnStats(n, { ...options, ...(override ? { override } : {}) });
+    });
   }
 
   /** Adds one row: one cell per column, in the order of the names. */
@@ -135,6 +188,12 @@ export class StreamingPreprocessing {
     this.columns.forEach((c, i) => c.add(cells[i] ?? null, where));
   }
 
+  /** Adds one row that is not learnt from (held out): towards the kinds only (`StreamingColumnStats.addHeldOut`). */
+  addHeldOut(cells: readonly (string | null)[], where?: () => string): void {
+    this.columns.forEach((c, i) => c.addHeldOut(cells[i] ?? null, where));
+  }
+
+  /** The fitted schema of every column (throws DataError for a column with no values). */
   finish(options: PreprocessOptions = {}): Preprocessing {
     if (options.scaling && !SCALINGS.includes(options.scaling)) {
       throw new InvalidArgumentError('scaling', options.scaling, `must be one of ${SCALINGS.join(', ')}`);

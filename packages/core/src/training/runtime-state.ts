@@ -64,7 +64,10 @@ export class RuntimeState {
   /** A copy by name, reading tensors to the host with `read` (device tensors need a session). */
   async toTrainingState(read: (t: Tensor) => Promise<Float32Array>): Promise<TrainingState> {
     const { layout } = this.artifacts;
-    const slots = await Promise.all([...this.slots].map(async ([s, t]) => unpackTensors(layout, await read(t), `.${s}`)));
+    // One read at a time: onnxruntime-web on WebGPU never settles two concurrent run() calls on one
+    // session (the readback session here), seen as a hang in Chromium.
+    const slots = [];
+    for (const [s, t] of this.slots) slots.push(unpackTensors(layout, await read(t), `.${s}`));
     return {
       parameters: unpackTensors(layout, await read(this.params)),
       optimizerState: new Map(slots.flatMap((m) => [...m])),

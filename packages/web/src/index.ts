@@ -7,3 +7,6 @@ export type { OrtModule, Backend, WasmPaths, RuntimeOptions } from './runtime.js
 export { hasWebGpuAdapter } from './runtime.js';
 export { WebModelError, WebTrainError } from './errors.js';
 export type { WebModelErrorCode, WebTrainErrorCode } from './errors.js';
+export { trainInThisThread } from './train/train-in-thread.js';
+export type { TrainOptions, TrainResult, TrainEvents, ArrayData, TrainInThisThreadOptions } from './train/options.js';
+export type { EpochRecord } from '@onnx-mlp/core';

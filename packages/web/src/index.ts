@@ -10,3 +10,4 @@ export type { WebModelErrorCode, WebTrainErrorCode } from './errors.js';
 export { trainInThisThread } from './train/train-in-thread.js';
 export type { TrainOptions, TrainResult, TrainEvents, ArrayData, TrainInThisThreadOptions } from './train/options.js';
 export type { EpochRecord } from '@onnx-mlp/core';
+export { train } from './train-in-worker.js';

@@ -29,6 +29,8 @@ export interface TrainEvents {
 export interface TrainOptions extends TrainEvents {
   /** CSV/TSV/JSON/JSON Lines text, a Blob/File of it, or arrays. */
   data: string | Blob | ArrayData;
+  /** The name messages and the model's metadata give the data. @defaultValue the File's name, else `data` */
+  dataName?: string;
   /** @defaultValue from the File's name, else csv (JSON when the text starts with `[`, JSON Lines with `{`) */
   format?: 'csv' | 'tsv' | 'json' | 'jsonl';
   /** The column to predict (regression: several, comma-separated). */

@@ -8,7 +8,8 @@ import type { ArrayData, TrainOptions } from './options.js';
 type TextFormat = NonNullable<TrainOptions['format']>;
 
 /** The name errors give the data: a File's name, else `data`. */
-export function dataName(data: TrainOptions['data']): string {
+export function dataName(data: TrainOptions['data'], given?: string): string {
+  if (given !== undefined && given !== '') return given;
   const name = typeof Blob !== 'undefined' && data instanceof Blob ? (data as Blob & { name?: unknown }).name : undefined;
   return typeof name === 'string' && name !== '' ? name : 'data';
 }
@@ -45,22 +46,22 @@ function cellOf(value: unknown, row: number, column: string): Cell {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  throw new WebTrainError('bad-data', `data, row ${row + 1}, column ${JSON.stringify(column)}: a ${typeof value} is not a cell (give strings, numbers, booleans or null)`);
+  throw new WebTrainError('bad-data', `data row ${row + 1}, column ${JSON.stringify(column)}: a ${typeof value} is not a cell (give strings, numbers, booleans or null)`);
 }
 
 /** Rows given as arrays, as a Table (rows numbered from 1 in messages). */
-function arrayTable(data: ArrayData): Table {
+function arrayTable(data: ArrayData, file: string): Table {
   const { columns, rows } = data;
   if (!Array.isArray(columns) || !Array.isArray(rows) || columns.some((c) => typeof c !== 'string')) {
     throw new WebTrainError('bad-data', 'data as arrays needs { columns: string[], rows: unknown[][] }');
   }
   rows.forEach((r, i) => {
     if (!Array.isArray(r) || r.length !== columns.length) {
-      throw new WebTrainError('bad-data', `data, row ${i + 1}: has ${Array.isArray(r) ? r.length : 0} cells, the columns are ${columns.length}`);
+      throw new WebTrainError('bad-data', `${file}, row ${i + 1}: has ${Array.isArray(r) ? r.length : 0} cells, the columns are ${columns.length}`);
     }
   });
   return {
-    file: 'data',
+    file,
     format: 'json',
     columns: columns.map((name, index) => ({ name, index, cells: rows.map((r, i) => cellOf(r[index], i, name)) })),
     rowCount: rows.length,
@@ -72,10 +73,10 @@ function arrayTable(data: ArrayData): Table {
  * a Blob/File of it (format from `format`, the File's name, or the text), or arrays. A bad row is a
  * WebTrainError 'bad-data' whose message names the line and column, as the CLI's does.
  */
-export async function readTrainingTable(data: TrainOptions['data'], format: TrainOptions['format']): Promise<Table> {
+export async function readTrainingTable(data: TrainOptions['data'], format: TrainOptions['format'], name?: string): Promise<Table> {
   const isBlob = typeof Blob !== 'undefined' && data instanceof Blob;
-  if (typeof data !== 'string' && !isBlob) return arrayTable(data as ArrayData);
-  const file = dataName(data);
+  if (typeof data !== 'string' && !isBlob) return arrayTable(data as ArrayData, dataName(data, name));
+  const file = dataName(data, name);
   const source: string | Uint8Array = typeof data === 'string' ? data : new Uint8Array(await (data as Blob).arrayBuffer());
   const chosen = format ?? formatOfName(file)
     ?? formatOfText(typeof source === 'string' ? source.slice(0, 64) : new TextDecoder().decode(source.subarray(0, 64)));

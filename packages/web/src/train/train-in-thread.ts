@@ -117,7 +117,7 @@ async function runPipeline(options: TrainInThisThreadOptions): Promise<TrainResu
     ...(options.backend ? { backend: options.backend } : {}), ...(options.wasmPaths ? { wasmPaths: options.wasmPaths } : {}),
     ...(options.numThreads !== undefined ? { numThreads: options.numThreads } : {}),
   });
-  const table = await readTrainingTable(options.data, options.format);
+  const table = await readTrainingTable(options.data, options.format, options.dataName);
   throwIfAborted(signal);
   const data = await prepareTable(runtime.ort, table, settings.dataset, { valSplit: settings.valSplit, seed: settings.seed });
   for (const n of data.notices) notice(n);

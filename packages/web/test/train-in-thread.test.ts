@@ -20,7 +20,7 @@ const QUICK_START = { label: 'churn', exclude: ['customer_id'], epochs: 30, earl
 
 let dir: string;
 let csv: string;
-let cli: { metadata: Map<string, string>; model: Uint8Array; history: Record<string, number>[] };
+let cli: { metadata: ReadonlyMap<string, string>; model: Uint8Array; history: Record<string, number>[] };
 const results: Partial<Record<'node' | 'web', TrainResult>> = {};
 
 beforeAll(async () => {

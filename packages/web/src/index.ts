@@ -3,7 +3,7 @@ export { loadModel } from './model.js';
 export type { LoadModelOptions, Model, Prediction, ArrayPrediction } from './model.js';
 export type { ModelSource } from './model-source.js';
 export type { ModelInfo, LayerInfo, TensorInfo } from './model-info.js';
-export type { OrtModule, Backend, WasmPaths, RuntimeOptions } from './runtime.js';
+export type { OrtModule, Backend, WasmPaths, WasmPathsByBackend, RuntimeOptions } from './runtime.js';
 export { hasWebGpuAdapter } from './runtime.js';
 export { WebModelError, WebTrainError } from './errors.js';
 export type { WebModelErrorCode, WebTrainErrorCode } from './errors.js';

@@ -6,6 +6,12 @@ export type OrtModule = typeof import('onnxruntime-common');
 /** Where ORT's .wasm/.mjs files are served: a folder URL ending in `/`, or the two files' URLs. */
 export type WasmPaths = string | { mjs: string; wasm: string };
 
+/** Paths per backend, for a page that asks for WebGPU but may fall back to WASM (each build has its own pair of files). */
+export interface WasmPathsByBackend {
+  wasm: WasmPaths;
+  webgpu: WasmPaths;
+}
+
 /** The execution backend a session runs on; 'native' when an injected onnxruntime-node runs it. */
 export type Backend = 'wasm' | 'webgpu' | 'native';
 
@@ -15,8 +21,11 @@ export interface RuntimeOptions {
   runtime?: OrtModule;
   /** @defaultValue 'wasm'. 'webgpu' loads onnxruntime-web/webgpu lazily when navigator.gpu gives an adapter, else falls back to wasm with a notice. */
   backend?: 'wasm' | 'webgpu';
-  /** Where ORT's .wasm/.mjs files are served. @defaultValue the files shipped inside onnxruntime-web (resolved by the bundler) */
-  wasmPaths?: WasmPaths;
+  /**
+   * Where ORT's .wasm/.mjs files are served: one place, or `{ wasm, webgpu }` for each build (the
+   * WebGPU build uses the `.asyncify` pair). @defaultValue the files next to onnxruntime-web's own module (resolved by the bundler)
+   */
+  wasmPaths?: WasmPaths | WasmPathsByBackend;
   /** @defaultValue 1, or 2 when the page is cross-origin isolated */
   numThreads?: number;
   /** Receives notices (e.g. fallback to wasm). @defaultValue console.warn */
@@ -74,7 +83,8 @@ export async function resolveRuntime(options: RuntimeOptions = {}): Promise<Reso
     if (options.backend === 'webgpu') notice('onnxruntime-node has no WebGPU backend; running natively on the CPU');
     return { ort, backend: 'native', sessionOptions: {} };
   }
-  if (options.wasmPaths !== undefined) ort.env.wasm.wasmPaths = options.wasmPaths;
+  const paths = options.wasmPaths;
+  if (paths !== undefined) ort.env.wasm.wasmPaths = typeof paths === 'object' && 'webgpu' in paths ? paths[webgpu ? 'webgpu' : 'wasm'] : paths;
   ort.env.wasm.numThreads = options.numThreads ?? defaultThreads();
   return {
     ort,

@@ -94,7 +94,9 @@ describe('trainInThisThread: the README quick-start on examples/customers.csv, a
     expect(Math.abs(result.history[0]!.loss - cli.history[0]!.loss!)).toBeLessThan(1e-5);
     expect(Math.abs(result.testMetrics.accuracy! - (cliFacts.testAccuracy as number))).toBeLessThanOrEqual(0.01);
     const runDiff = maxParameterDiff(result.model, results.node!.model);
-    console.log(`web-WASM vs node, whole quick-start run (${result.history.length} epochs): max |Δparameter| = ${runDiff.toExponential(2)}`);
+    const lossDiff = Math.max(...result.history.map((r, i) => Math.abs(r.loss - cli.history[i]!.loss!)));
+    console.log(`web-WASM vs node, whole quick-start run (${result.history.length} epochs): max |Δparameter| = ${runDiff.toExponential(2)}, `
+      + `max |Δepoch loss| = ${lossDiff.toExponential(2)}, test accuracy ${result.testMetrics.accuracy} (CLI ${String(cliFacts.testAccuracy)})`);
     expect(runDiff).toBeLessThan(1e-3);
   });
 

@@ -3,7 +3,7 @@ import {
   type EpochRecord, type MlpSpec, type OptimizerConfig, type Scaling, type Task,
 } from '@onnx-mlp/core';
 import { WebTrainError } from '../errors.js';
-import type { OrtModule, WasmPaths } from '../runtime.js';
+import type { OrtModule, WasmPaths, WasmPathsByBackend } from '../runtime.js';
 
 /** Rows given as arrays: column names and one array of cells per row. */
 export interface ArrayData {
@@ -93,7 +93,7 @@ export interface TrainOptions extends TrainEvents {
   /** @defaultValue 'wasm' */
   backend?: 'wasm' | 'webgpu';
   /** Where ORT's .wasm/.mjs files are served (see loadModel). */
-  wasmPaths?: WasmPaths;
+  wasmPaths?: WasmPaths | WasmPathsByBackend;
   /** ORT threads (WASM). @defaultValue 1, or 2 when the page is cross-origin isolated */
   numThreads?: number;
   /** Cancels training: the promise rejects with a WebTrainError 'aborted' and no model. */

@@ -4,7 +4,7 @@ import {
   type EpochRecord, type TrainerOptions, type TrainingArtifacts, type TrainingState,
 } from '@onnx-mlp/core';
 import { WebTrainError } from '../errors.js';
-import { resolveRuntime, type Backend, type OrtModule } from '../runtime.js';
+import { resolveRuntime, type Backend, type OrtModule, type ResolvedRuntime } from '../runtime.js';
 import { throttleBatches } from './batch-throttle.js';
 import { controlFacts, earlyStoppingRule, learningRateSchedule, resolveClassWeights, scheduleWithSteps, stepOptions } from './controls.js';
 import { resolveTrainSettings, type TrainInThisThreadOptions, type TrainResult, type TrainSettings } from './options.js';
@@ -107,10 +107,8 @@ export async function trainInThisThread(options: TrainInThisThreadOptions): Prom
   }
 }
 
-async function runPipeline(options: TrainInThisThreadOptions): Promise<TrainResult> {
-  const { signal } = options;
-  const notice = options.onNotice ?? ((m: string) => console.warn(m));
-  throwIfAborted(signal);
+/** Options, runtime, data and artifacts: everything before the first step. */
+async function prepareRun(options: TrainInThisThreadOptions, notice: (m: string) => void): Promise<RunContext & { runtime: ResolvedRuntime }> {
   const settings = resolveTrainSettings(options);
   const runtime = await resolveRuntime({
     runtime: options.runtime, onNotice: notice,
@@ -118,31 +116,36 @@ async function runPipeline(options: TrainInThisThreadOptions): Promise<TrainResu
     ...(options.numThreads !== undefined ? { numThreads: options.numThreads } : {}),
   });
   const table = await readTrainingTable(options.data, options.format, options.dataName);
-  throwIfAborted(signal);
+  throwIfAborted(options.signal);
   const data = await prepareTable(runtime.ort, table, settings.dataset, { valSplit: settings.valSplit, seed: settings.seed });
   for (const n of data.notices) notice(n);
   const spec = mlpSpec({ ...settings.spec, inputs: data.train.features.cols, outputs: data.outputs, task: data.task });
   const classWeights = resolveClassWeights(settings.classWeights, data);
   const schedule = scheduleWithSteps(settings, data.train.features.rows);
   const artifacts = buildTrainingArtifacts(spec, settings.optimizer, stepOptions(settings, classWeights));
-  const run: RunContext = { settings, data, artifacts, schedule, file: table.file };
-  options.onTrainBegin?.({
-    rows: { train: data.train.raw.rows, val: data.validation?.raw.rows ?? 0, test: data.test.raw.rows },
-    columns: data.preprocessing.columns.map((c) => c.name),
-    classes: data.classNames ? [...data.classNames] : null,
-  });
+  return { settings, data, artifacts, schedule, file: table.file, runtime };
+}
 
+/** What fitting produced: the history, the model's parameters, the last epoch's state (the checkpoint), whether it stopped early. */
+interface Fitted {
+  readonly history: readonly EpochRecord[];
+  readonly parameters: TrainingState['parameters'];
+  readonly last: TrainingState;
+  readonly stoppedEarly: boolean;
+}
+
+/** Trains with core's Trainer from the seed's initial state, forwarding events and honouring the signal. */
+async function fitModel(run: RunContext, runtime: ResolvedRuntime, options: TrainInThisThreadOptions): Promise<Fitted> {
+  const { settings, data, artifacts } = run;
+  const { signal } = options;
   const { trainerOptions, loop } = trainerSetup(runtime.backend);
-  throwIfAborted(signal);
   const trainer = await Trainer.create(runtime.ort, artifacts, initialState(artifacts, settings.seed), trainerOptions);
-  let history: readonly EpochRecord[];
   let last: TrainingState | undefined;
-  let parameters: TrainingState['parameters'];
   try {
-    const learningRate = learningRateSchedule(schedule, settings.optimizer.learningRate);
+    const learningRate = learningRateSchedule(run.schedule, settings.optimizer.learningRate);
     const earlyStopping = earlyStoppingRule(settings.earlyStopping);
     const batchEvent = throttleBatches((e) => options.onBatchEnd?.({ ...e }));
-    history = await trainer.fit(data.train.features, {
+    const history = await trainer.fit(data.train.features, {
       epochs: settings.epochs,
       batchSize: settings.batchSize,
       loop,
@@ -160,18 +163,36 @@ async function runPipeline(options: TrainInThisThreadOptions): Promise<TrainResu
         throwIfAborted(signal);
       },
     });
-    parameters = (await trainer.state()).parameters;
+    // With early stopping, the best epoch's weights (restoreBestWeights); otherwise the last epoch's.
+    const { parameters } = await trainer.state();
+    return { history, parameters, last: last!, stoppedEarly: trainer.stoppedEarly };
   } finally {
     await trainer.release();
   }
-  throwIfAborted(signal);
-  const metrics = await testMetrics(runtime.ort, modelBytes(run, parameters, trainingFacts(run, history, trainer.stoppedEarly)), data.test, data.task);
-  const model = modelBytes(run, parameters, trainingFacts(run, history, trainer.stoppedEarly, metrics));
+}
+
+async function runPipeline(options: TrainInThisThreadOptions): Promise<TrainResult> {
+  const notice = options.onNotice ?? ((m: string) => console.warn(m));
+  throwIfAborted(options.signal);
+  const { runtime, ...run } = await prepareRun(options, notice);
+  const { data, settings, artifacts } = run;
+  options.onTrainBegin?.({
+    rows: { train: data.train.raw.rows, val: data.validation?.raw.rows ?? 0, test: data.test.raw.rows },
+    columns: data.preprocessing.columns.map((c) => c.name),
+    classes: data.classNames ? [...data.classNames] : null,
+  });
+  throwIfAborted(options.signal);
+  const fitted = await fitModel(run, runtime, options);
+  throwIfAborted(options.signal);
+  const { history, parameters, stoppedEarly } = fitted;
+  // Scored with the model's own bytes, then written again with the score in its training facts (as the CLI does).
+  const metrics = await testMetrics(runtime.ort, modelBytes(run, parameters, trainingFacts(run, history, stoppedEarly)), data.test, data.task);
+  const model = modelBytes(run, parameters, trainingFacts(run, history, stoppedEarly, metrics));
   const checkpoint = encodeCheckpoint({
-    spec: artifacts.spec, optimizer: artifacts.optimizer, ...last!,
+    spec: artifacts.spec, optimizer: artifacts.optimizer, ...fitted.last,
     extra: { data: data.description, classNames: data.classNames, seed: settings.seed, batchSize: settings.batchSize },
   });
-  throwIfAborted(signal);
+  throwIfAborted(options.signal);
   options.onTrainEnd?.({ epochs: history.length, ...(metrics.accuracy !== undefined ? { testAccuracy: metrics.accuracy } : {}), testMetrics: metrics });
   return { model, checkpoint, history: [...history], testMetrics: metrics };
 }

@@ -103,6 +103,17 @@ describe('loadModel: models/mnist-mlp.onnx on the 2,000 test digits', () => {
     expect(info.onnxMlp!.training.seed).toBe(42);
     expect(info.metadata['onnx_mlp.kind']).toBe('inference');
   });
+
+  it('predict(records) on an onnx-mlp model without preprocessing (MNIST pixels) says to use predictArrays', async () => {
+    const model = await loadModel(await readFile(MNIST_MODEL), { runtime: ortNode as unknown as OrtModule });
+    const e = await model.predict([{ pixel0: 0 }]).then(() => undefined, (err: unknown) => err);
+    await model.dispose();
+    expect(e).toBeInstanceOf(WebModelError);
+    expect(e).toMatchObject({
+      code: 'not-onnx-mlp',
+      message: 'the bytes is an onnx-mlp model trained without preprocessing (on arrays, like MNIST): predict(records) needs the onnx-mlp preprocessing metadata to encode records; use predictArrays(features, rows)',
+    });
+  });
 });
 
 describe('loadModel: predict(records) on a tabular model gives what `onnx-mlp predict` prints', () => {

@@ -37,6 +37,8 @@ export interface ResolvedRuntime {
   readonly ort: OrtModule;
   readonly backend: Backend;
   readonly sessionOptions: InferenceSession.SessionOptions;
+  /** For small helper graphs (preprocessing, scoring) that are best run on the CPU whatever the backend. */
+  readonly cpuSessionOptions: InferenceSession.SessionOptions;
 }
 
 interface GpuNavigator {
@@ -81,7 +83,7 @@ export async function resolveRuntime(options: RuntimeOptions = {}): Promise<Reso
     ?? (webgpu ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm')) as unknown as OrtModule;
   if (isNative(ort)) {
     if (options.backend === 'webgpu') notice('onnxruntime-node has no WebGPU backend; running natively on the CPU');
-    return { ort, backend: 'native', sessionOptions: {} };
+    return { ort, backend: 'native', sessionOptions: {}, cpuSessionOptions: {} };
   }
   const paths = options.wasmPaths;
   if (paths !== undefined) ort.env.wasm.wasmPaths = typeof paths === 'object' && 'webgpu' in paths ? paths[webgpu ? 'webgpu' : 'wasm'] : paths;
@@ -90,5 +92,6 @@ export async function resolveRuntime(options: RuntimeOptions = {}): Promise<Reso
     ort,
     backend: webgpu ? 'webgpu' : 'wasm',
     sessionOptions: { executionProviders: [webgpu ? 'webgpu' : 'wasm'] },
+    cpuSessionOptions: { executionProviders: ['wasm'] },
   };
 }

@@ -51,7 +51,7 @@ describe('resolveRuntime', () => {
 
   it('onnxruntime-node is "native" and its env is left alone', async () => {
     const r = await resolveRuntime({ runtime: ortNode as unknown as OrtModule, wasmPaths: '/x/' });
-    expect([r.backend, r.sessionOptions]).toEqual(['native', {}]);
+    expect([r.backend, r.sessionOptions, r.cpuSessionOptions]).toEqual(['native', {}, {}]);
     expect((ortNode as unknown as OrtModule).env.wasm.wasmPaths).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@ import {
   type ColumnValues, type Dataset, type Preprocessing, type Table, type Task, type TextColumn,
 } from '@onnx-mlp/core';
 import { WebTrainError } from '../errors.js';
-import type { OrtModule } from '../runtime.js';
+import type { ResolvedRuntime } from '../runtime.js';
 import type { DataSettings } from './options.js';
 import { splitRows } from './row-split.js';
 
@@ -116,9 +116,10 @@ function rawRows(p: Preprocessing, table: Table, text: Map<string, TextColumn>, 
 /**
  * Prepares a table as `onnx-mlp train --data` does: label encoding, the seeded (stratified for
  * classifiers) split, kinds and statistics fitted on the train split only, and every split as raw
- * rows and, through the preprocessing graph run on `ort`, as the MLP's features.
+ * rows and, through the preprocessing graph run on the runtime's CPU backend, as the MLP's features.
  */
-export async function prepareTable(ort: OrtModule, table: Table, o: DataSettings, split: { valSplit: number | null; seed: number }): Promise<TabularData> {
+export async function prepareTable(runtime: ResolvedRuntime, table: Table, o: DataSettings, split: { valSplit: number | null; seed: number }): Promise<TabularData> {
+  const { ort } = runtime;
   const labels = labelColumns(table, o.label);
   const features = featureColumns(table, labels, o);
   const text = new Map(textColumns(table).map((c) => [c.name, c]));
@@ -133,7 +134,7 @@ export async function prepareTable(ort: OrtModule, table: Table, o: DataSettings
   const rows = splitRows(n, { validation: validationRows, test: testRows }, split.seed, stratified ? targets : undefined);
   const { preprocessing, notices } = fitColumns(table, text, features, rows.train, o);
 
-  const session = await ort.InferenceSession.create(encodeModel(buildPreprocessModel(preprocessing)));
+  const session = await ort.InferenceSession.create(encodeModel(buildPreprocessModel(preprocessing)), runtime.cpuSessionOptions);
   const featuresWidth = featureWidth(preprocessing);
   const make = async (part: readonly number[]): Promise<TabularSplit> => {
     const raw = rawRows(preprocessing, table, text, part, targets, width);

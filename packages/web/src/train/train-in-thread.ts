@@ -4,7 +4,7 @@ import {
   type EpochRecord, type TrainerOptions, type TrainingArtifacts, type TrainingState,
 } from '@onnx-mlp/core';
 import { WebTrainError } from '../errors.js';
-import { resolveRuntime, type Backend, type OrtModule, type ResolvedRuntime } from '../runtime.js';
+import { resolveRuntime, type Backend, type ResolvedRuntime } from '../runtime.js';
 import { throttleBatches } from './batch-throttle.js';
 import { controlFacts, earlyStoppingRule, learningRateSchedule, resolveClassWeights, scheduleWithSteps, stepOptions } from './controls.js';
 import { resolveTrainSettings, type TrainInThisThreadOptions, type TrainResult, type TrainSettings } from './options.js';
@@ -28,8 +28,9 @@ function asTrainError(e: unknown): unknown {
 }
 
 /** Scores model.onnx's bytes on the raw test split: accuracy of its `label`, or MSE/MAE/R² of its `prediction`. */
-async function testMetrics(ort: OrtModule, model: Uint8Array, test: TabularSplit, task: TabularData['task']): Promise<Record<string, number>> {
-  const session = await ort.InferenceSession.create(model);
+async function testMetrics(runtime: ResolvedRuntime, model: Uint8Array, test: TabularSplit, task: TabularData['task']): Promise<Record<string, number>> {
+  const { ort } = runtime;
+  const session = await ort.InferenceSession.create(model, runtime.cpuSessionOptions);
   try {
     const { raw } = test;
     const out = await session.run({ input: new ort.Tensor('float32', raw.features.slice(), [raw.rows, raw.cols]) });
@@ -117,7 +118,7 @@ async function prepareRun(options: TrainInThisThreadOptions, notice: (m: string)
   });
   const table = await readTrainingTable(options.data, options.format, options.dataName);
   throwIfAborted(options.signal);
-  const data = await prepareTable(runtime.ort, table, settings.dataset, { valSplit: settings.valSplit, seed: settings.seed });
+  const data = await prepareTable(runtime, table, settings.dataset, { valSplit: settings.valSplit, seed: settings.seed });
   for (const n of data.notices) notice(n);
   const spec = mlpSpec({ ...settings.spec, inputs: data.train.features.cols, outputs: data.outputs, task: data.task });
   const classWeights = resolveClassWeights(settings.classWeights, data);
@@ -186,7 +187,7 @@ async function runPipeline(options: TrainInThisThreadOptions): Promise<TrainResu
   throwIfAborted(options.signal);
   const { history, parameters, stoppedEarly } = fitted;
   // Scored with the model's own bytes, then written again with the score in its training facts (as the CLI does).
-  const metrics = await testMetrics(runtime.ort, modelBytes(run, parameters, trainingFacts(run, history, stoppedEarly)), data.test, data.task);
+  const metrics = await testMetrics(runtime, modelBytes(run, parameters, trainingFacts(run, history, stoppedEarly)), data.test, data.task);
   const model = modelBytes(run, parameters, trainingFacts(run, history, stoppedEarly, metrics));
   const checkpoint = encodeCheckpoint({
     spec: artifacts.spec, optimizer: artifacts.optimizer, ...fitted.last,

@@ -9,9 +9,10 @@ export function sourceName(source: ModelSource): string {
   if (source instanceof URL) return source.href;
   if (typeof Blob !== 'undefined' && source instanceof Blob) {
     const name = (source as Blob & { name?: unknown }).name;
-    return typeof name === 'string' && name !== '' ? name : 'the Blob';
+    return typeof name === 'string' && name !== '' ? name : `the given Blob (${source.size} bytes)`;
   }
-  return 'the bytes';
+  const bytes = source as ArrayBuffer | Uint8Array;
+  return `the given ${bytes instanceof Uint8Array ? 'Uint8Array' : 'ArrayBuffer'} (${bytes.byteLength} bytes)`;
 }
 
 async function fetchBytes(url: string): Promise<Uint8Array> {

@@ -105,13 +105,16 @@ describe('loadModel: models/mnist-mlp.onnx on the 2,000 test digits', () => {
   });
 
   it('predict(records) on an onnx-mlp model without preprocessing (MNIST pixels) says to use predictArrays', async () => {
-    const model = await loadModel(await readFile(MNIST_MODEL), { runtime: ortNode as unknown as OrtModule });
+    const bytes = await readFile(MNIST_MODEL);
+    const size = bytes.length;
+    const model = await loadModel(bytes, { runtime: ortNode as unknown as OrtModule });
     const e = await model.predict([{ pixel0: 0 }]).then(() => undefined, (err: unknown) => err);
     await model.dispose();
     expect(e).toBeInstanceOf(WebModelError);
     expect(e).toMatchObject({
       code: 'not-onnx-mlp',
-      message: 'the bytes is an onnx-mlp model trained without preprocessing (on arrays, like MNIST): predict(records) needs the onnx-mlp preprocessing metadata to encode records; use predictArrays(features, rows)',
+      message: `the given Uint8Array (${size} bytes) is an onnx-mlp model trained without preprocessing (on arrays, like MNIST): `
+        + 'predict(records) needs the onnx-mlp preprocessing metadata to encode records; use predictArrays(features, rows)',
     });
   });
 });
@@ -180,7 +183,7 @@ describe('loadModel: bad input rejects with a typed WebModelError', () => {
   it('bytes that are not ONNX (text, empty, random): code not-onnx, naming the source', async () => {
     const text = new File(['id,age\n1,2\n'], 'data.csv');
     expect(await rejection(loadModel(text, { runtime: ortWeb as unknown as OrtModule }))).toMatchObject({ code: 'not-onnx', message: expect.stringMatching(/^data\.csv is not an ONNX model \(/) });
-    expect(await rejection(loadModel(new Uint8Array(0), { runtime: ortWeb as unknown as OrtModule }))).toMatchObject({ code: 'not-onnx', message: 'the bytes is not an ONNX model (it is empty)' });
+    expect(await rejection(loadModel(new Uint8Array(0), { runtime: ortWeb as unknown as OrtModule }))).toMatchObject({ code: 'not-onnx', message: 'the given Uint8Array (0 bytes) is not an ONNX model (it is empty)' });
     const random = Uint8Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24);
     expect((await rejection(loadModel(random, { runtime: ortWeb as unknown as OrtModule }))).code).toBe('not-onnx');
   });
@@ -229,7 +232,7 @@ describe('loadModel: bad input rejects with a typed WebModelError', () => {
     const mnist = decodeModel(new Uint8Array(await readFile(MNIST_MODEL)));
     const checkpointLike = encodeModel({ ...mnist, metadata: new Map([...mnist.metadata, ['onnx_mlp.kind', 'checkpoint']]) });
     const e = await rejection(loadModel(checkpointLike, { runtime: ortNode as unknown as OrtModule }));
-    expect(e).toMatchObject({ code: 'not-inference-model', message: 'the bytes is an onnx-mlp checkpoint file, not an inference model (a run\'s model.onnx)' });
+    expect(e).toMatchObject({ code: 'not-inference-model', message: `the given Uint8Array (${checkpointLike.length} bytes) is an onnx-mlp checkpoint file, not an inference model (a run's model.onnx)` });
   });
 
   it('WebGPU asked for where there is none: falls back to WASM with a notice', async () => {

@@ -53,7 +53,8 @@ export function train(options: TrainOptions): Promise<TrainResult> {
       } else if (m.type === 'done') {
         finish(() => resolve({ model: new Uint8Array(m.model), checkpoint: new Uint8Array(m.checkpoint), history: m.history, testMetrics: m.testMetrics }));
       } else {
-        finish(() => reject(new WebTrainError(m.code ?? 'worker', m.message)));
+        // An error without a code comes from below the pipeline: ONNX Runtime (its .wasm, a backend).
+        finish(() => reject(new WebTrainError(m.code ?? 'runtime', m.message)));
       }
     });
     const start: StartMessage = { type: 'train', options: postable(options) };

@@ -185,11 +185,12 @@ describe('training in the page, in the package worker', () => {
     await page.click('#try-predict');
     await expect.poll(() => page.textContent('#try-output')).toMatch(/actual: yes/); // row 2 of customers.csv churned
     const record = JSON.parse((await page.textContent('#try-record'))!) as Record<string, unknown>;
-    expect(record.churn).toBeUndefined();
+    expect(Object.keys(record)).toEqual(['age', 'monthly_fee', 'plan', 'region', 'support_calls', 'autopay']); // the model's inputs
     const inPage = JSON.parse((await page.getAttribute('#try-output', 'data-prediction'))!) as { label: string; probabilities: Record<string, number> };
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-model')]);
     expect(download.suggestedFilename()).toBe('model.onnx');
-    const model = await loadModel(await readFile((await download.path())!), { runtime: ortNode as never });
+    const modelPath = (await download.path())!;
+    const model = await loadModel(await readFile(modelPath), { runtime: ortNode as never });
     const [inNode] = await model.predict([record]);
     expect(inNode!.label).toBe(inPage.label);
     for (const name of ['no', 'yes']) expect(Math.abs(inNode!.probabilities![name]! - inPage.probabilities[name]!)).toBeLessThanOrEqual(1e-5);
@@ -197,6 +198,13 @@ describe('training in the page, in the package worker', () => {
     const [checkpoint] = await Promise.all([page.waitForEvent('download'), page.click('#download-checkpoint')]);
     expect(decodeCheckpoint(await readFile((await checkpoint.path())!)).epoch).toBe(30);
     await screenshotOf(page, '#train-panel', 'train-csv');
+    // The trained model in the viewer: its preprocessing, one row per input column.
+    await page.setInputFiles('#viewer-file', { name: 'model.onnx', mimeType: 'application/octet-stream', buffer: await readFile(modelPath) });
+    await page.waitForSelector('#viewer-info [data-section="preprocessing"]');
+    const columns = await page.$$eval('#viewer-info [data-section="preprocessing"] tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
+    expect(columns.sort()).toEqual(['age', 'autopay', 'monthly_fee', 'plan', 'region', 'support_calls']);
+    expect(await page.textContent('#viewer-info [data-section="classes"]')).toContain('no, yes');
+    await screenshotOf(page, '#viewer-panel', 'model-viewer-trained');
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);

@@ -31,7 +31,9 @@ async function predictRow(model: Model, preview: DataPreview, label: string): Pr
     output.textContent = `Row must be between 1 and ${preview.records.length}.`;
     return;
   }
-  const record = Object.fromEntries(Object.entries(row).filter(([name]) => name !== label));
+  // The columns the model reads (the label and left-out columns are not inputs).
+  const inputs = new Set(model.inputColumns ?? Object.keys(row).filter((name) => name !== label));
+  const record = Object.fromEntries(Object.entries(row).filter(([name]) => inputs.has(name)));
   byId('try-record').textContent = JSON.stringify(record);
   try {
     const [prediction] = await model.predict([record]);

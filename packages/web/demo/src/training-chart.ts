@@ -1,7 +1,7 @@
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 480;
 const HEIGHT = 220;
-const PAD = { left: 44, right: 12, top: 14, bottom: 28 };
+const PAD = { left: 44, right: 12, top: 24, bottom: 28 };
 
 /** One line of the chart: its name, colour, and value per epoch (missing values are skipped). */
 export interface ChartSeries {
@@ -29,14 +29,14 @@ export function renderTrainingChart(target: HTMLElement, series: readonly ChartS
   const x = (epoch: number): number => PAD.left + (epochs <= 1 ? plotW / 2 : ((epoch - 1) / (epochs - 1)) * plotW);
   const y = (value: number, axis: ChartSeries['axis']): number => PAD.top + plotH * (1 - value / (axis === 'loss' ? maxLoss : 1));
   root.append(svg('rect', { x: PAD.left, y: PAD.top, width: plotW, height: plotH, class: 'plot' }));
-  root.append(svg('text', { x: 4, y: PAD.top + 4, class: 'axis' }, maxLoss.toFixed(2)));
+  root.append(svg('text', { x: 4, y: PAD.top + 8, class: 'axis' }, maxLoss.toFixed(2)));
   root.append(svg('text', { x: 4, y: PAD.top + plotH, class: 'axis' }, '0'));
-  root.append(svg('text', { x: WIDTH - PAD.right, y: PAD.top + 4, class: 'axis', 'text-anchor': 'end' }, 'acc 1'));
+  root.append(svg('text', { x: WIDTH - PAD.right, y: PAD.top - 4, class: 'axis', 'text-anchor': 'end' }, 'accuracy 1'));
   root.append(svg('text', { x: PAD.left + plotW / 2, y: HEIGHT - 6, class: 'axis', 'text-anchor': 'middle' }, `epoch (of ${epochs})`));
   series.forEach((s, i) => {
     const points = s.values.flatMap((v, e) => (v === undefined ? [] : [`${x(e + 1).toFixed(1)},${y(v, s.axis).toFixed(1)}`]));
     root.append(svg('polyline', { points: points.join(' '), fill: 'none', stroke: s.colour, 'stroke-width': 2, class: 'series', 'data-series': s.name }));
-    root.append(svg('text', { x: PAD.left + 8 + i * 110, y: PAD.top + 14, fill: s.colour, class: 'legend' }, s.name));
+    root.append(svg('text', { x: PAD.left + i * 90, y: PAD.top - 8, fill: s.colour, class: 'legend' }, s.name));
   });
   target.replaceChildren(root);
 }

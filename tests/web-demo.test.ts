@@ -116,6 +116,18 @@ describe('the demo site, built and served on 127.0.0.1, in Chromium', () => {
     await page.close();
   });
 
+  it('says so on the pad when the digit model cannot be fetched (404), and the rest of the page works', async () => {
+    if (typeof browser === 'string') throw new Error(browser);
+    const page = await browser.newPage();
+    await page.route('**/mnist-mlp*.onnx', (route) => route.fulfill({ status: 404, body: 'not found' }));
+    await page.goto(site.url);
+    await expect.poll(() => page.isVisible('#digit-message')).toBe(true);
+    expect(await page.textContent('#digit-message')).toMatch(/Could not load the digit model: .*404/);
+    await page.setInputFiles('#viewer-file', MNIST_MODEL);
+    await page.waitForSelector('#viewer-info [data-section="layers"]');
+    await page.close();
+  });
+
   it('shows any .onnx in the model viewer, and says so when a file is not ONNX', async () => {
     const { page, errors } = await openDemo();
     await page.setInputFiles('#viewer-file', { name: 'notes.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a model\n') });

@@ -4,7 +4,8 @@ import { decodeCheckpoint } from '@onnx-mlp/core';
 import { loadModel } from '@onnx-mlp/web';
 import * as ortNode from 'onnxruntime-node';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { launchChromium } from './helpers/chromium.js';
 import { launchChromiumWithWebGpu } from './helpers/chromium-webgpu.js';
 import { base64ToFloats, countFrames, floatsToBase64, frameRate, screenshotOf } from './helpers/demo-page.js';
 import { serveBuiltDemo, type DemoSite } from './helpers/demo-site.js';
@@ -25,13 +26,12 @@ afterAll(async () => {
   await site?.close();
 });
 
-/** A fresh page on the built demo; fails on any uncaught page error. */
-async function openDemo(init?: () => void): Promise<{ page: Page; errors: string[] }> {
-  if (typeof browser === 'string') throw new Error(browser);
-  const page = await browser.newPage();
+/** A fresh page on the built demo (in `on`, by default the WebGPU-enabled browser), collecting uncaught page errors. */
+async function openDemo(on: Browser | string = browser): Promise<{ page: Page; errors: string[] }> {
+  if (typeof on === 'string') throw new Error(on);
+  const page = await on.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  if (init) await page.addInitScript(init);
   await page.goto(site.url);
   return { page, errors };
 }
@@ -237,7 +237,10 @@ describe('training in the page, in the package worker', () => {
   }, 60_000);
 
   it('bad input shows a message and the page stays usable: a bad row, one label class, WebGPU where there is none', async () => {
-    const { page } = await openDemo(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }));
+    // Chromium without --enable-unsafe-webgpu: navigator.gpu exists but gives no adapter, in the page and its workers.
+    const plain = await launchChromium();
+    onTestFinished(async () => { if (typeof plain !== 'string') await plain.close(); });
+    const { page } = await openDemo(plain);
     const badRow = 'a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,9,y\n9,10,x\n';
     await page.setInputFiles('#train-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(badRow) });
     await page.click('#train-start');

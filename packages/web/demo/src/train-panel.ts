@@ -1,7 +1,7 @@
-import { hasWebGpuAdapter, train } from '@onnx-mlp/web';
+import { train } from '@onnx-mlp/web';
 import { byId, clearMessage, errorText, showMessage } from './dom.js';
 import { pickData, readFormOptions, type FormOptions, type PickedData } from './train-form.js';
-import { ortFiles } from './ort-files.js';
+import { ortFilesByBackend } from './ort-files.js';
 import { hideResult, showResult } from './trained-model.js';
 import { trainingProgress } from './training-progress.js';
 
@@ -9,16 +9,6 @@ import { trainingProgress } from './training-progress.js';
 interface PanelState {
   picked: PickedData | null;
   running: AbortController | null;
-}
-
-/** The form's options, with WebGPU swapped for WASM (and a notice) where the browser has no adapter. */
-async function chosenOptions(message: HTMLElement): Promise<FormOptions> {
-  const options = readFormOptions();
-  if (options.backend === 'webgpu' && !await hasWebGpuAdapter()) {
-    showMessage(message, 'WebGPU was asked for, but this browser has no WebGPU adapter: training on WASM (CPU) instead.', 'notice');
-    return { ...options, backend: 'wasm' };
-  }
-  return options;
 }
 
 /** One training run of the picked data: progress while it runs, the model when it ends, a message when it fails. */
@@ -30,7 +20,7 @@ async function runTraining(state: PanelState, picked: PickedData): Promise<void>
   hideResult();
   let options: FormOptions;
   try {
-    options = await chosenOptions(message);
+    options = readFormOptions();
   } catch (error) {
     showMessage(message, errorText(error));
     return;
@@ -46,7 +36,7 @@ async function runTraining(state: PanelState, picked: PickedData): Promise<void>
     const result = await train({
       ...options,
       data: picked.file,
-      wasmPaths: ortFiles(options.backend),
+      wasmPaths: ortFilesByBackend(), // where WebGPU is asked for but missing, the package falls back to WASM with a notice
       signal: running.signal,
       onNotice: (notice) => showMessage(message, notice, 'notice'),
       onTrainBegin: (e) => progress.status(`training on ${e.rows.train} rows (${e.rows.val} validation, ${e.rows.test} test)`),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, encodeRecord, regressionReport, type MlpSpec, type Preprocessing } from '@onnx-mlp/core';
-import { type NumericColumn } from '@onnx-mlp/core/preprocess';
+import type { NumericColumn } from '@onnx-mlp/core/preprocess';
 import { META } from '@onnx-mlp/core/internal';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';

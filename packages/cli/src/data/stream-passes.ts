@@ -1,6 +1,6 @@
 import { encodeRecord, type Dataset, type Preprocessing } from '@onnx-mlp/core';
 import { Rng } from '@onnx-mlp/core/model';
-import { type Cell, type SourceRow } from '@onnx-mlp/core/data';
+import type { Cell, SourceRow } from '@onnx-mlp/core/data';
 import { formatLocation } from '@onnx-mlp/core/internal';
 import type { PreprocessGraph } from './preprocess-graph.js';
 import { dataFileBatches } from './readers/index.js';

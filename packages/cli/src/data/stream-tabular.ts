@@ -1,5 +1,5 @@
 import { DataError, type Dataset, type Preprocessing, type Task } from '@onnx-mlp/core';
-import { type Cell, type SourceRow } from '@onnx-mlp/core/data';
+import type { Cell, SourceRow } from '@onnx-mlp/core/data';
 import { formatLocation } from '@onnx-mlp/core/internal';
 import { OptionError } from '../errors.js';
 import { featureColumns, headerTable, labelColumns } from './columns.js';

@@ -1,4 +1,4 @@
-import { type EpochRecord, type MlpSpec, type Model, type Task } from '@onnx-mlp/core';
+import type { EpochRecord, MlpSpec, Model, Task } from '@onnx-mlp/core';
 import { sizeOf } from '@onnx-mlp/core/ir';
 import { layerName, layerShapes, parameterShapes, validateSpec } from '@onnx-mlp/core/model';
 import { META, type ParameterSlot } from '@onnx-mlp/core/internal';

@@ -1,5 +1,5 @@
 import { DataError, DataFormatError, encodeRecord } from '@onnx-mlp/core';
-import { type Cell, type SourceRow } from '@onnx-mlp/core/data';
+import type { Cell, SourceRow } from '@onnx-mlp/core/data';
 import { formatLocation } from '@onnx-mlp/core/internal';
 import type { InferenceModel } from './inference-model.js';
 

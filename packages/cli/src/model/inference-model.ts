@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { type MlpSpec, type Model, type Preprocessing, type Task } from '@onnx-mlp/core';
+import type { MlpSpec, Model, Preprocessing, Task } from '@onnx-mlp/core';
 import { DataType, type Value } from '@onnx-mlp/core/ir';
 import { validateSpec } from '@onnx-mlp/core/model';
 import { validatePreprocessing } from '@onnx-mlp/core/preprocess';

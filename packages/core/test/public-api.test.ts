@@ -101,7 +101,7 @@ describe('subpath entry points', () => {
     const built = JSON.parse(stdout) as Record<string, string[]>;
     for (const sub of SUBPATHS) {
       const source = await import(/* @vite-ignore */ `@onnx-mlp/core/${sub}`) as Record<string, unknown>;
-      expect(built[sub], sub).toEqual(Object.keys(source).sort());
+      expect(built[sub], `${sub} (dist is built by 'npm run build')`).toEqual(Object.keys(source).sort());
     }
   });
 });

@@ -1,6 +1,7 @@
 // One onnx-mlp benchmark case in its own process, so its peak RSS is its own. Prints one JSON line.
 import * as ort from 'onnxruntime-node';
 import * as core from '../packages/core/dist/index.js';
+import { Rng } from '../packages/core/dist/entry/model.js';
 import { loadMnistDigits } from '../packages/cli/dist/data/mnist.js';
 import { SETUPS, medianAfterFirst } from './setups.mjs';
 
@@ -10,7 +11,7 @@ const s = SETUPS[name];
 async function data() {
   if (name === 'mnist') return core.stratifiedSplit(await loadMnistDigits(), s.rows, 42)[0];
   // A random linear teacher labels Gaussian features, so the problem is learnable.
-  const rng = new core.Rng(7);
+  const rng = new Rng(7);
   const features = new Float32Array(s.rows * s.inputs);
   for (let i = 0; i < features.length; i++) features[i] = rng.normal();
   const teacher = Float32Array.from({ length: s.inputs * s.outputs }, () => rng.normal());

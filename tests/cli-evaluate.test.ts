@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DataType, GraphBuilder, buildTrainingArtifacts, classificationReport, encodeModel, makeModel, mlpSpec, optimizerConfig,
-  regressionReport, rocAuc, type ClassificationReport,
+  buildTrainingArtifacts, classificationReport, encodeModel, mlpSpec, optimizerConfig, regressionReport,
+  type ClassificationReport,
 } from '@onnx-mlp/core';
+import { DataType, GraphBuilder, makeModel } from '@onnx-mlp/core/ir';
+import { rocAuc } from '@onnx-mlp/core/metrics';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 import { mnistTestSplit } from './helpers/mnist-test-split.js';

@@ -3,9 +3,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DataType, GraphBuilder, META, decodeCheckpoint, decodeModel, encodeModel, makeModel, printGraph, sizeOf, type Model,
-} from '@onnx-mlp/core';
+import { decodeCheckpoint, decodeModel, encodeModel, type Model } from '@onnx-mlp/core';
+import { DataType, GraphBuilder, makeModel, printGraph, sizeOf } from '@onnx-mlp/core/ir';
+import { META } from '@onnx-mlp/core/internal';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 

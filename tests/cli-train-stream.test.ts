@@ -1,7 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { META, Rng, columnValues, decodeModel, fitPreprocessing, inferKind, type Preprocessing, type TextColumn } from '@onnx-mlp/core';
+import { decodeModel, fitPreprocessing, type Preprocessing } from '@onnx-mlp/core';
+import { Rng } from '@onnx-mlp/core/model';
+import { columnValues, inferKind, type TextColumn } from '@onnx-mlp/core/preprocess';
+import { META } from '@onnx-mlp/core/internal';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 import { lines, trainInFreshFolder } from './helpers/tabular-data.js';

@@ -3,11 +3,12 @@
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  DataType, IO, Rng, TensorData, Trainer, buildTrainingArtifacts, encodeModel, initParameters, initialState, mlpSpec, optimizerConfig,
-  packTensors, unpackTensors,
-} from '@onnx-mlp/core';
-import type { Dataset, TensorMap } from '@onnx-mlp/core';
+import { Trainer, buildTrainingArtifacts, encodeModel, initialState, mlpSpec, optimizerConfig } from '@onnx-mlp/core';
+import type { Dataset } from '@onnx-mlp/core';
+import { DataType, TensorData } from '@onnx-mlp/core/ir';
+import { Rng, initParameters } from '@onnx-mlp/core/model';
+import type { TensorMap } from '@onnx-mlp/core/model';
+import { IO, packTensors, unpackTensors } from '@onnx-mlp/core/internal';
 
 const TOL = 1e-5;
 const spec = mlpSpec({ inputs: 784, hidden: [128, 128], outputs: 10 });

@@ -4,7 +4,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataError, DataFormatError, Table, tableRows } from '@onnx-mlp/core';
+import { DataError, DataFormatError, Table } from '@onnx-mlp/core';
+import { tableRows } from '@onnx-mlp/core/data';
 import {
   dataFileBatches, dataFileFormat, fileChunks, readArrayFile, readTableFile,
 } from '../packages/cli/src/data/readers/index.js';

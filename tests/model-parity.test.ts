@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { META, decodeModel, type Dataset } from '@onnx-mlp/core';
+import { decodeModel, type Dataset } from '@onnx-mlp/core';
+import { META } from '@onnx-mlp/core/internal';
 import { accuracyOf, probabilitiesOf } from './helpers/classifier-output.js';
 import { mnistTestSplit } from './helpers/mnist-test-split.js';
 

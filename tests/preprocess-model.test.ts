@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DataError, META, Preprocessing, Rng, Trainer, buildInferenceModel, buildPreprocessModel, buildTrainingArtifacts, decodeModel,
-  encodeModel, encodeRecord, featureWidth, fitPreprocessing, initialState, mlpSpec, optimizerConfig,
+  DataError, Preprocessing, Trainer, buildInferenceModel, buildTrainingArtifacts, decodeModel, encodeModel,
+  encodeRecord, featureWidth, fitPreprocessing, initialState, mlpSpec, optimizerConfig,
 } from '@onnx-mlp/core';
+import { Rng } from '@onnx-mlp/core/model';
+import { buildPreprocessModel } from '@onnx-mlp/core/artifacts';
+import { META } from '@onnx-mlp/core/internal';
 import { importOnnx, SYSTEM_PYTHON } from './helpers/python-onnx.js';
 import { requireTool, skipIfMissing } from './helpers/require-tool.js';
 import { execFileSync } from 'node:child_process';

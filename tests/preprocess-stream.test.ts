@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DataError, InvalidArgumentError, KIND_WINDOW, Rng, StreamingPreprocessing, columnValues, fitPreprocessing, inferKind,
-  type ColumnKind, type PreprocessOptions, type Preprocessing, type TextColumn,
+  DataError, InvalidArgumentError, fitPreprocessing, type PreprocessOptions, type Preprocessing,
 } from '@onnx-mlp/core';
+import { Rng } from '@onnx-mlp/core/model';
+import {
+  StreamingPreprocessing, columnValues, inferKind, type ColumnKind, type TextColumn,
+} from '@onnx-mlp/core/preprocess';
+import { KIND_WINDOW } from '@onnx-mlp/core/internal';
 
 /** Every number of `a` within `tol` of `b` (relative to its size), everything else equal. */
 function expectClose(a: unknown, b: unknown, tol = 1e-9, path = '$'): void {

@@ -1,6 +1,9 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { Rng, Trainer, buildTrainingArtifacts, initialState, mlpSpec, optimizerConfig, type Dataset, type EpochRecord } from '@onnx-mlp/core';
+import {
+  Trainer, buildTrainingArtifacts, initialState, mlpSpec, optimizerConfig, type Dataset, type EpochRecord,
+} from '@onnx-mlp/core';
+import { Rng } from '@onnx-mlp/core/model';
 
 function data(rows: number, seed: number): Dataset {
   const rng = new Rng(seed);

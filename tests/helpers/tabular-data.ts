@@ -1,6 +1,7 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Rng, stratifiedSplit, trainTestSplit, type Dataset } from '@onnx-mlp/core';
+import { stratifiedSplit, trainTestSplit, type Dataset } from '@onnx-mlp/core';
+import { Rng } from '@onnx-mlp/core/model';
 import { runCli, type CliResult } from './run-cli.js';
 import { makeTempDir, removeDir } from './temp-dir.js';
 

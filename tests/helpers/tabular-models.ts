@@ -1,8 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import {
-  Rng, Trainer, buildInferenceModel, buildPreprocessModel, buildTrainingArtifacts, encodeModel, encodeRecord, featureWidth,
-  fitPreprocessing, initialState, mlpSpec, optimizerConfig, type Preprocessing, type Task,
+  Trainer, buildInferenceModel, buildTrainingArtifacts, encodeModel, encodeRecord, featureWidth, fitPreprocessing,
+  initialState, mlpSpec, optimizerConfig, type Preprocessing, type Task,
 } from '@onnx-mlp/core';
+import { Rng } from '@onnx-mlp/core/model';
+import { buildPreprocessModel } from '@onnx-mlp/core/artifacts';
 
 /** One synthetic record as a CSV holds it: every cell text, missing values as "" or "NA". */
 export type TextRecord = Record<string, string>;

@@ -9,6 +9,7 @@ export interface OnnxMlpErrorOptions {
   readonly fields?: ErrorFields;
   /** Whether the user can act on this from the message alone (a value, a file), not a bug. */
   readonly userError: boolean;
+  /** The error this one reports, kept as the standard `cause`. */
   readonly cause?: unknown;
 }
 

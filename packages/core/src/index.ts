@@ -1,74 +1,66 @@
-// Public API of @onnx-mlp/core.
+// @onnx-mlp/core: what a user of the library needs to describe an MLP, train it on an injected ONNX
+// Runtime, save and load models and checkpoints, read and preprocess data, and score predictions.
+// The layers below have their own entry points: @onnx-mlp/core/ir, /ops, /autodiff, /model, /losses,
+// /optimizers, /artifacts, /training, /data, /preprocess, /metrics (see src/entry/).
 import './ops/index.js'; // registers the ops and installs them as every GraphBuilder's default op table
-export * from './ir/dtype.js';
-export * from './ir/graph.js';
-export { GraphBuilder } from './ir/builder.js';
-export type { OpOptions, GraphBuilderOptions } from './ir/builder.js';
-export type { OpTable, OpTyping } from './ir/op-table.js';
-export { encodeModel, encodeGraph, encodeTensor } from './ir/encode.js';
-export { decodeModel, decodeGraph, decodeTensor, ModelDecodeError } from './ir/decode.js';
-export type { DecodeOptions } from './ir/decode.js';
-export * from './ops/index.js';
-export { ShapeError } from './ops/shape-rules.js';
-export { addGradients, GradientError } from './autodiff/gradient.js';
-export { makeModel, PRODUCER_NAME, PRODUCER_VERSION } from './ir/model.js';
-export type { ModelOptions } from './ir/model.js';
-export * from './errors.js';
-export { Rng } from './model/rng.js';
-export type { RngState } from './model/rng.js';
-export * from './model/spec.js';
-export { initParameters, parameterShapes, zeroSlots } from './model/parameters.js';
-export type { TensorMap } from './model/parameters.js';
-export { emitLogits, emitPredictions } from './model/forward.js';
-export type { ForwardOptions } from './model/forward.js';
-export { softmaxCrossEntropy } from './losses/softmax-cross-entropy.js';
-export { binaryCrossEntropyWithLogits } from './losses/binary-cross-entropy.js';
-export { meanSquaredError } from './losses/mean-squared-error.js';
-export { emitTaskLoss, targetType, lossName } from './losses/task-loss.js';
-export * from './optimizers/index.js';
-export { META } from './artifacts/metadata.js';
-export type { ArtifactKind } from './artifacts/metadata.js';
-export { IO } from './artifacts/io-names.js';
-export { buildTrainStep, buildEvalStep, emitTrainStep, emitUnflatten } from './artifacts/train-step.js';
-export type { TrainStepOptions, TrainStepConfig, StepInputs, StepOutputs } from './artifacts/train-step.js';
-export { buildTrainEpoch } from './artifacts/epoch-model.js';
+
+// The network and its optimizer.
+export { mlpSpec, ACTIVATIONS, TASKS, INITIALIZERS } from './model/spec.js';
+export type { MlpSpec, Activation, Task, WeightInit } from './model/spec.js';
+export { optimizerConfig, OPTIMIZERS } from './optimizers/optimizer.js';
+export type { OptimizerConfig } from './optimizers/optimizer.js';
+export { parseSchedule, SCHEDULES } from './training/schedule.js';
+export type { ScheduleOptions, LearningRateSchedule } from './training/schedule.js';
+
+// The ONNX models of a run, and training them.
 export { buildTrainingArtifacts } from './artifacts/training-artifacts.js';
 export type { TrainingArtifacts } from './artifacts/training-artifacts.js';
-export { parameterLayout, packTensors, unpackTensors } from './model/layout.js';
-export type { ParameterLayout, ParameterSlot } from './model/layout.js';
-export { clipByGlobalNorm } from './optimizers/clip.js';
-export { stoppingStatus } from './training/early-stopping.js';
-export type { EarlyStopping, StoppingStatus } from './training/early-stopping.js';
-export { buildInferenceModel, buildPreprocessModel } from './artifacts/inference-model.js';
+export type { TrainStepOptions } from './artifacts/train-step.js';
+export { buildInferenceModel } from './artifacts/inference-model.js';
 export type { InferenceInfo } from './artifacts/inference-model.js';
-export { encodeCheckpoint, decodeCheckpoint, CheckpointError } from './artifacts/checkpoint.js';
-export type { Checkpoint, EpochRecord } from './artifacts/checkpoint.js';
-export type { OrtRuntime } from './training/runtime.js';
-export * from './training/dataset.js';
-export * from './training/schedule.js';
-export { Trainer, TrainingDivergedError, initialState } from './training/trainer.js';
-export type { TrainingState, FitOptions, BatchEvent, TrainerOptions } from './training/trainer.js';
-export * from './metrics/classification.js';
+export { Trainer, initialState } from './training/trainer.js';
+export type { TrainerOptions, FitOptions, BatchEvent, TrainingState } from './training/trainer.js';
+export type { EpochRecord } from './training/state.js';
+export type { EarlyStopping } from './training/early-stopping.js';
+export type { Dataset } from './training/dataset.js';
 export { trainTestSplit, stratifiedSplit } from './training/split.js';
-export { printGraph } from './ir/print.js';
-export { chooseDevice, DeviceUnavailableError, DEVICES } from './training/devices.js';
-export type { DeviceFailure } from './training/devices.js';
+export type { OrtRuntime } from './training/runtime.js';
+export { chooseDevice, DEVICES } from './training/devices.js';
 export type { Device, DeviceChoice } from './training/devices.js';
-export * from './preprocess/schema.js';
-export { fitPreprocessing, MISSING_CATEGORY } from './preprocess/fit.js';
-export type { ColumnValues, PreprocessOptions } from './preprocess/fit.js';
-export { emitPreprocess } from './preprocess/emit.js';
-export { encodeRecord, encodeCsvRow } from './preprocess/record.js';
-export { MISSING_TOKENS, isMissing } from './preprocess/tokens.js';
+
+// Saving and loading.
+export { encodeModel } from './ir/encode.js';
+export { decodeModel } from './ir/decode.js';
+export type { Model } from './ir/graph.js';
+export { encodeCheckpoint, decodeCheckpoint } from './artifacts/checkpoint.js';
+export type { Checkpoint } from './artifacts/checkpoint.js';
+
+// Data files and preprocessing.
+export { readCsv } from './data/csv.js';
+export type { CsvOptions } from './data/csv.js';
+export { readJson, readJsonLines } from './data/json.js';
+export type { JsonOptions } from './data/json.js';
+export { parseIdx } from './data/idx.js';
+export { parseNpy } from './data/npy.js';
+export type { Table } from './data/table.js';
+export { fitPreprocessing } from './preprocess/fit.js';
+export type { PreprocessOptions } from './preprocess/fit.js';
+export { encodeRecord } from './preprocess/record.js';
 export type { RawRecord } from './preprocess/record.js';
-export * from './metrics/classification-report.js';
-export * from './metrics/regression.js';
-export { inferKind, columnValues, encodeLabels } from './preprocess/infer.js';
-export type { TextColumn, Labels } from './preprocess/infer.js';
-export { KIND_WINDOW, type ColumnKind } from './preprocess/kind.js';
-export { LabelStats, labelTargeter, type LabelEncoding } from './preprocess/labels.js';
-export * from './data/index.js';
-export { numericColumn, categoricalColumn } from './preprocess/column-stats.js';
-export type { NumericSummary } from './preprocess/column-stats.js';
-export { StreamingColumnStats, StreamingPreprocessing } from './preprocess/stream.js';
-export type { FitChunksOptions } from './training/trainer.js';
+export { featureWidth, SCALINGS } from './preprocess/schema.js';
+export type { Preprocessing, Scaling } from './preprocess/schema.js';
+
+// Scoring.
+export { classificationReport } from './metrics/classification-report.js';
+export type { ClassificationReport } from './metrics/classification-report.js';
+export { regressionReport } from './metrics/regression.js';
+export type { RegressionReport } from './metrics/regression.js';
+
+// Errors: every one is an OnnxMlpError with a stable `code` and structured `fields`.
+export { OnnxMlpError, InvalidArgumentError, DataError } from './errors.js';
+export type { OnnxMlpErrorOptions, ErrorFields } from './errors.js';
+export { DataFormatError } from './data/errors.js';
+export { ModelDecodeError } from './ir/decode.js';
+export { CheckpointError } from './artifacts/checkpoint.js';
+export { TrainingDivergedError } from './training/diverged.js';
+export { DeviceUnavailableError } from './training/devices.js';

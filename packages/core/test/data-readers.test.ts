@@ -4,11 +4,14 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
-  Cell, DataError, DataFormatError, RowBatch, Table, cellError, csvBatches, delimiterForFileName, detectDelimiter,
-  gunzipIfNeeded, isGzip, jsonBatches, parseIdx, parseNpy, readCsv, readJson, readJsonLines, rowPlace, tableColumn,
-  tableFromArray, tableRows, textColumns,
-} from '../src/index.js';
-import type { ChunkSource } from '../src/index.js';
+  DataError, DataFormatError, Table, parseIdx, parseNpy, readCsv, readJson, readJsonLines,
+} from '@onnx-mlp/core';
+import {
+  Cell, RowBatch, csvBatches, delimiterForFileName, detectDelimiter, gunzipIfNeeded, isGzip, jsonBatches,
+  tableColumn, tableFromArray, tableRows, textColumns,
+} from '@onnx-mlp/core/data';
+import type { ChunkSource } from '@onnx-mlp/core/data';
+import { cellError, rowPlace } from '@onnx-mlp/core/internal';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 

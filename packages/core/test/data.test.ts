@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DataError, Dataset, InvalidArgumentError, Rng, checkDataset, datasetFromRows, mlpSpec, stratifiedSplit, trainTestSplit,
-} from '../src/index.js';
+import { DataError, Dataset, InvalidArgumentError, mlpSpec, stratifiedSplit, trainTestSplit } from '@onnx-mlp/core';
+import { Rng } from '@onnx-mlp/core/model';
+import { checkDataset, datasetFromRows } from '@onnx-mlp/core/training';
 
 function dataErrorOf(fn: () => unknown): DataError {
   try {

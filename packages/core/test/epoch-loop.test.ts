@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { expect, it } from 'vitest';
-import { Rng, Trainer, buildTrainingArtifacts, initialState, mlpSpec, optimizerConfig, Dataset } from '../src/index.js';
+import { Trainer, buildTrainingArtifacts, initialState, mlpSpec, optimizerConfig, Dataset } from '@onnx-mlp/core';
+import { Rng } from '@onnx-mlp/core/model';
 
 function data(rows: number, seed: number): Dataset {
   const rng = new Rng(seed);

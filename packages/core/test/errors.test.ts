@@ -5,9 +5,11 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
-  CheckpointError, DataError, DataFormatError, DeviceUnavailableError, GradientError, InvalidArgumentError, ModelDecodeError,
-  OnnxMlpError, ShapeError, TrainingDivergedError, chooseDevice, decodeCheckpoint, decodeModel, type OrtRuntime,
-} from '../src/index.js';
+  CheckpointError, DataError, DataFormatError, DeviceUnavailableError, InvalidArgumentError, ModelDecodeError,
+  OnnxMlpError, TrainingDivergedError, chooseDevice, decodeCheckpoint, decodeModel, type OrtRuntime,
+} from '@onnx-mlp/core';
+import { ShapeError } from '@onnx-mlp/core/ops';
+import { GradientError } from '@onnx-mlp/core/autodiff';
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '../src');
 

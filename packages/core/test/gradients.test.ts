@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DataType, GraphBuilder, Value, addGradients, attr, registeredOps } from '../src/index.js';
+import { DataType, GraphBuilder, Value, attr } from '@onnx-mlp/core/ir';
+import { registeredOps } from '@onnx-mlp/core/ops';
+import { addGradients } from '@onnx-mlp/core/autodiff';
 import { runGraph, tensor } from './helpers/ort.js';
 import { oneHot } from '../src/ops/gather.js';
 import { CheckOptions, checkGradients } from './helpers/gradcheck.js';

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DataType, Graph, GraphBuilder, Model, ModelDecodeError, Rng, TensorArray, TensorData, attr,
-  buildInferenceModel, buildTrainStep, buildTrainingArtifacts, decodeModel, encodeModel, initParameters, makeModel, mlpSpec, optimizerConfig,
-} from '../src/index.js';
+  Model, ModelDecodeError, buildInferenceModel, buildTrainingArtifacts, decodeModel, encodeModel, mlpSpec,
+  optimizerConfig,
+} from '@onnx-mlp/core';
+import { DataType, Graph, GraphBuilder, TensorArray, TensorData, attr, makeModel } from '@onnx-mlp/core/ir';
+import { Rng, initParameters } from '@onnx-mlp/core/model';
+import { buildTrainStep } from '@onnx-mlp/core/artifacts';
 
 const bytesOf = (a: TensorArray) => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 

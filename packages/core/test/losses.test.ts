@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DataType, GraphBuilder, addGradients, binaryCrossEntropyWithLogits, meanSquaredError, softmaxCrossEntropy,
-} from '../src/index.js';
+import { DataType, GraphBuilder } from '@onnx-mlp/core/ir';
+import { addGradients } from '@onnx-mlp/core/autodiff';
+import { binaryCrossEntropyWithLogits, meanSquaredError, softmaxCrossEntropy } from '@onnx-mlp/core/losses';
 import { checkGradients } from './helpers/gradcheck.js';
 import { runGraph, tensor } from './helpers/ort.js';
 

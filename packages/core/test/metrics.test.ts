@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { classificationReport, confusionMatrix, regressionReport, rocAuc } from '../src/index.js';
+import { classificationReport, regressionReport } from '@onnx-mlp/core';
+import { confusionMatrix, rocAuc } from '@onnx-mlp/core/metrics';
 
 // Expected values worked by hand (and identical to scikit-learn's classification_report,
 // roc_auc_score, mean_squared_error, r2_score on the same arrays).

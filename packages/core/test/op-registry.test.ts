@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ACTIVATIONS, DataType, GraphBuilder, Graph, OPTIMIZERS, buildInferenceModel, buildPreprocessModel, buildTrainingArtifacts, defineOp,
-  featureWidth, fitPreprocessing, getOp, initParameters, mlpSpec, optimizerConfig, registeredOps, Rng, TASKS,
-} from '../src/index.js';
+  ACTIVATIONS, OPTIMIZERS, buildInferenceModel, buildTrainingArtifacts, featureWidth, fitPreprocessing, mlpSpec,
+  optimizerConfig, TASKS,
+} from '@onnx-mlp/core';
+import { DataType, GraphBuilder, Graph } from '@onnx-mlp/core/ir';
+import { defineOp, getOp, registeredOps } from '@onnx-mlp/core/ops';
+import { initParameters, Rng } from '@onnx-mlp/core/model';
+import { buildPreprocessModel } from '@onnx-mlp/core/artifacts';
 
 /** Every op type in `graph` and the subgraphs (Loop bodies) of its nodes. */
 function opTypes(graph: Graph, into = new Set<string>()): Set<string> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DataType, GraphBuilder, InvalidArgumentError, OptimizerConfig, optimizerConfig, optimizerRule,
-} from '../src/index.js';
+import { InvalidArgumentError, OptimizerConfig, optimizerConfig } from '@onnx-mlp/core';
+import { DataType, GraphBuilder } from '@onnx-mlp/core/ir';
+import { optimizerRule } from '@onnx-mlp/core/optimizers';
 import { runSession, sessionOf, tensor } from './helpers/ort.js';
 import { RefAdam, RefSgd, RefState, referenceStep } from './helpers/reference-optimizers.js';
 

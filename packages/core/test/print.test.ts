@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { DataType, GraphBuilder, attr, printGraph } from '../src/index.js';
+import { DataType, GraphBuilder, attr, printGraph } from '@onnx-mlp/core/ir';
 
 it('prints a graph one node a line with types and attributes', () => {
   const b = new GraphBuilder('demo');

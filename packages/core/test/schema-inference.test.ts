@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { DataError, columnValues, encodeLabels, inferKind } from '../src/index.js';
+import { DataError } from '@onnx-mlp/core';
+import { columnValues, encodeLabels, inferKind } from '@onnx-mlp/core/preprocess';
 
 const at = (row: number) => `data.csv, line ${row + 2}`;
 

@@ -1,10 +1,14 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
-  ACTIVATIONS, Activation, DataType, GraphBuilder, IO, InvalidArgumentError, MlpSpec, ParameterLayout, Rng, TASKS, Task, TensorData,
-  TensorMap, Value, addGradients, buildTrainingArtifacts, emitLogits, emitTaskLoss, encodeModel, initParameters, mlpSpec, optimizerConfig,
-  packTensors, parameterShapes, unpackTensors, validateSpec,
-} from '../src/index.js';
+  ACTIVATIONS, Activation, InvalidArgumentError, MlpSpec, TASKS, Task, buildTrainingArtifacts, encodeModel, mlpSpec,
+  optimizerConfig,
+} from '@onnx-mlp/core';
+import { DataType, GraphBuilder, TensorData, Value } from '@onnx-mlp/core/ir';
+import { addGradients } from '@onnx-mlp/core/autodiff';
+import { Rng, TensorMap, emitLogits, initParameters, parameterShapes, validateSpec } from '@onnx-mlp/core/model';
+import { emitTaskLoss } from '@onnx-mlp/core/losses';
+import { IO, ParameterLayout, packTensors, unpackTensors } from '@onnx-mlp/core/internal';
 import { CheckInput, checkGradients } from './helpers/gradcheck.js';
 import { runSession, sessionOf, tensor } from './helpers/ort.js';
 

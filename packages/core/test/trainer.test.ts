@@ -1,9 +1,11 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
-  CheckpointError, DataError, Dataset, EpochRecord, MlpSpec, OptimizerConfig, TensorMap, Trainer, TrainingDivergedError, TrainingState,
-  buildInferenceModel, buildTrainingArtifacts, decodeCheckpoint, encodeCheckpoint, encodeModel, initialState, mlpSpec, optimizerConfig,
-} from '../src/index.js';
+  CheckpointError, DataError, Dataset, EpochRecord, MlpSpec, OptimizerConfig, Trainer, TrainingDivergedError,
+  TrainingState, buildInferenceModel, buildTrainingArtifacts, decodeCheckpoint, encodeCheckpoint, encodeModel,
+  initialState, mlpSpec, optimizerConfig,
+} from '@onnx-mlp/core';
+import { TensorMap } from '@onnx-mlp/core/model';
 import { blobs, linearRegression, scaled } from './helpers/datasets.js';
 
 const THREE_BLOBS: ReadonlyArray<[number, number]> = [[0, 3], [-2.6, -1.5], [2.6, -1.5]];

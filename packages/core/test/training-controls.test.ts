@@ -1,9 +1,12 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
-  Dataset, IO, Rng, Trainer, buildTrainingArtifacts, constantRate, cosineDecay, encodeModel, initialState, linearWarmup,
-  mlpSpec, optimizerConfig, packTensors, parseSchedule, stepDecay, stoppingStatus, EpochRecord,
-} from '../src/index.js';
+  Dataset, Trainer, buildTrainingArtifacts, encodeModel, initialState, mlpSpec, optimizerConfig, parseSchedule,
+  EpochRecord,
+} from '@onnx-mlp/core';
+import { Rng } from '@onnx-mlp/core/model';
+import { constantRate, cosineDecay, linearWarmup, stepDecay, stoppingStatus } from '@onnx-mlp/core/training';
+import { IO, packTensors } from '@onnx-mlp/core/internal';
 
 describe('learning-rate schedules give the documented rates', () => {
   it('constant, step, cosine, warm-up', () => {

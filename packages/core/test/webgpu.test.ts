@@ -4,7 +4,8 @@ import { promisify } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, expect, it } from 'vitest';
 import { requireTool, skipIfMissing, type MissingTool } from '../../../tests/helpers/require-tool.js';
-import { Rng, Trainer, buildTrainingArtifacts, initialState, mlpSpec, optimizerConfig } from '../src/index.js';
+import { Trainer, buildTrainingArtifacts, initialState, mlpSpec, optimizerConfig } from '@onnx-mlp/core';
+import { Rng } from '@onnx-mlp/core/model';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 // Opens a WebGPU session on the checked-in model in a child process: Dawn's own diagnosis (e.g.

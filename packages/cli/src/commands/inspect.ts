@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { printGraph } from '@onnx-mlp/core';
+import { printGraph } from '@onnx-mlp/core/ir';
 import { UsageError } from '../errors.js';
 import { formatReport } from '../inspect/format-text.js';
 import { readModelFile } from '../model/read-model.js';

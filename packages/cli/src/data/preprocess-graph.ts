@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
-import { buildPreprocessModel, encodeModel, featureWidth, type Preprocessing } from '@onnx-mlp/core';
+import { encodeModel, featureWidth, type Preprocessing } from '@onnx-mlp/core';
+import { buildPreprocessModel } from '@onnx-mlp/core/artifacts';
 
 /** The preprocessing graph in an onnxruntime-node session: raw rows in, the MLP's features out. */
 export interface PreprocessGraph {

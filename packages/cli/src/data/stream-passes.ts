@@ -1,4 +1,7 @@
-import { Rng, encodeRecord, formatLocation, type Cell, type Dataset, type Preprocessing, type SourceRow } from '@onnx-mlp/core';
+import { encodeRecord, type Dataset, type Preprocessing } from '@onnx-mlp/core';
+import { Rng } from '@onnx-mlp/core/model';
+import type { Cell, SourceRow } from '@onnx-mlp/core/data';
+import { formatLocation } from '@onnx-mlp/core/internal';
 import type { PreprocessGraph } from './preprocess-graph.js';
 import { dataFileBatches } from './readers/index.js';
 

@@ -1,4 +1,6 @@
-import { DataError, formatLocation, type Cell, type Dataset, type Preprocessing, type SourceRow, type Task } from '@onnx-mlp/core';
+import { DataError, type Dataset, type Preprocessing, type Task } from '@onnx-mlp/core';
+import type { Cell, SourceRow } from '@onnx-mlp/core/data';
+import { formatLocation } from '@onnx-mlp/core/internal';
 import { OptionError } from '../errors.js';
 import { featureColumns, headerTable, labelColumns } from './columns.js';
 import { openPreprocessGraph } from './preprocess-graph.js';

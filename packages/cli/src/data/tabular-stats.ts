@@ -1,7 +1,8 @@
+import { DataError, DataFormatError, InvalidArgumentError, type Preprocessing, type Task } from '@onnx-mlp/core';
 import {
-  DataError, DataFormatError, InvalidArgumentError, KIND_WINDOW, LabelStats, StreamingPreprocessing, isMissing, labelTargeter,
-  type ColumnKind, type Preprocessing, type Task,
-} from '@onnx-mlp/core';
+  LabelStats, StreamingPreprocessing, isMissing, labelTargeter, type ColumnKind,
+} from '@onnx-mlp/core/preprocess';
+import { KIND_WINDOW } from '@onnx-mlp/core/internal';
 import { OptionError } from '../errors.js';
 import { quoted } from './columns.js';
 import type { TabularOptions } from './tabular-options.js';

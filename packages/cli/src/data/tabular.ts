@@ -1,6 +1,6 @@
-import {
-  encodeRecord, rowPlace, textColumns, type Dataset, type Preprocessing, type Table, type Task,
-} from '@onnx-mlp/core';
+import { encodeRecord, type Dataset, type Preprocessing, type Table, type Task } from '@onnx-mlp/core';
+import { textColumns } from '@onnx-mlp/core/data';
+import { rowPlace } from '@onnx-mlp/core/internal';
 import { checkColumns, featureColumns, labelColumns, quoted, withLabelFile } from './columns.js';
 import { openPreprocessGraph, type PreprocessGraph } from './preprocess-graph.js';
 import { readTableFile } from './readers/index.js';

@@ -1,7 +1,7 @@
-import {
-  DataFormatError, MISSING_TOKENS, classificationReport, regressionReport,
-  type Cell, type ClassScores, type Task,
-} from '@onnx-mlp/core';
+import { DataFormatError, classificationReport, regressionReport, type Task } from '@onnx-mlp/core';
+import type { Cell } from '@onnx-mlp/core/data';
+import { MISSING_TOKENS } from '@onnx-mlp/core/preprocess';
+import type { ClassScores } from '@onnx-mlp/core/metrics';
 import type { TextFormat } from '../data/readers/index.js';
 import { rowBatches, rowGroups } from '../model/data-source.js';
 import { featureEncoder, numberError } from '../model/features.js';

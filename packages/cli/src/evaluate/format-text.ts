@@ -1,4 +1,4 @@
-import type { ClassScores } from '@onnx-mlp/core';
+import type { ClassScores } from '@onnx-mlp/core/metrics';
 import type { EvaluationReport } from './evaluate.js';
 
 const fixed = (x: number, digits = 4): string => (Number.isFinite(x) ? x.toFixed(digits) : String(x));

@@ -1,7 +1,7 @@
-import {
-  META, layerName, layerShapes, parameterShapes, sizeOf, validateSpec,
-  type EpochRecord, type MlpSpec, type Model, type ParameterSlot, type Task,
-} from '@onnx-mlp/core';
+import type { EpochRecord, MlpSpec, Model, Task } from '@onnx-mlp/core';
+import { sizeOf } from '@onnx-mlp/core/ir';
+import { layerName, layerShapes, parameterShapes, validateSpec } from '@onnx-mlp/core/model';
+import { META, type ParameterSlot } from '@onnx-mlp/core/internal';
 
 /** The onnx_mlp.kind values onnx-mlp writes, and what each file is. */
 export const ONNX_MLP_KINDS = {

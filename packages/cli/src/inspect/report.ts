@@ -1,4 +1,6 @@
-import { BYTES_PER_ELEMENT, META, ORT_TYPE, sizeOf, type DataType, type Graph, type Model, type Value } from '@onnx-mlp/core';
+import type { Model } from '@onnx-mlp/core';
+import { BYTES_PER_ELEMENT, ORT_TYPE, sizeOf, type DataType, type Graph, type Value } from '@onnx-mlp/core/ir';
+import { META } from '@onnx-mlp/core/internal';
 import { describeOnnxMlp, type OnnxMlpFacts } from './onnx-mlp.js';
 
 /** One graph input or output: symbolic dimensions keep their names (`batch`). */

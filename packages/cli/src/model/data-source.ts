@@ -1,7 +1,5 @@
-import {
-  DataFormatError, csvBatches, jsonBatches, jsonLinesBatches,
-  type RowBatch, type SourceRow,
-} from '@onnx-mlp/core';
+import { DataFormatError } from '@onnx-mlp/core';
+import { csvBatches, jsonBatches, jsonLinesBatches, type RowBatch, type SourceRow } from '@onnx-mlp/core/data';
 import { dataFileBatches, dataFileFormat, type TextFormat } from '../data/readers/index.js';
 
 /** The text formats evaluate and predict read. */

@@ -1,4 +1,6 @@
-import { DataError, DataFormatError, encodeRecord, formatLocation, type Cell, type SourceRow } from '@onnx-mlp/core';
+import { DataError, DataFormatError, encodeRecord } from '@onnx-mlp/core';
+import type { Cell, SourceRow } from '@onnx-mlp/core/data';
+import { formatLocation } from '@onnx-mlp/core/internal';
 import type { InferenceModel } from './inference-model.js';
 
 /** Turns the rows of one file into the model's `input` rows. */

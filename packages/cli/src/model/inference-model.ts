@@ -1,10 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import {
-  DataType, META, validatePreprocessing, validateSpec,
-  type MlpSpec, type Model, type Preprocessing, type Task, type Value,
-} from '@onnx-mlp/core';
+import type { MlpSpec, Model, Preprocessing, Task } from '@onnx-mlp/core';
+import { DataType, type Value } from '@onnx-mlp/core/ir';
+import { validateSpec } from '@onnx-mlp/core/model';
+import { validatePreprocessing } from '@onnx-mlp/core/preprocess';
+import { META } from '@onnx-mlp/core/internal';
 import { UserError } from '../errors.js';
 import { ONNX_MLP_KINDS } from '../inspect/onnx-mlp.js';
 import { UnreadableModelError, readModelFile } from './read-model.js';

@@ -1,7 +1,8 @@
 import {
-  mlpSpec, parseSchedule, stoppingStatus,
-  type EarlyStopping, type EpochRecord, type LearningRateSchedule, type MlpSpec, type TrainStepOptions,
+  mlpSpec, parseSchedule, type EarlyStopping, type EpochRecord, type LearningRateSchedule, type MlpSpec,
+  type TrainStepOptions,
 } from '@onnx-mlp/core';
+import { stoppingStatus } from '@onnx-mlp/core/training';
 import { OptionError } from '../errors.js';
 import type { EarlyStoppingConfig, ScheduleConfig, TrainConfig } from './config.js';
 import type { TrainingData } from './training-data.js';

@@ -1,4 +1,5 @@
-import type { DeviceChoice, EpochRecord, TensorMap, TrainingArtifacts } from '@onnx-mlp/core';
+import type { DeviceChoice, EpochRecord, TrainingArtifacts } from '@onnx-mlp/core';
+import type { TensorMap } from '@onnx-mlp/core/model';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { TrainConfig } from './config.js';
 import type { StoppingOutcome } from './controls.js';

@@ -1,4 +1,4 @@
-import { confusionMatrix } from '@onnx-mlp/core';
+import { confusionMatrix } from '@onnx-mlp/core/metrics';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { trainingReport } from '../report/html-report.js';

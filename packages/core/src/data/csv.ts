@@ -5,9 +5,9 @@ import { Cell, CsvDelimiter, RowBatch, SourceRow, Table, collectTable } from './
 
 /** How to read a CSV file. */
 export interface CsvOptions {
-  /** The file as the user named it, for messages. Default `<csv>`. */
+  /** The file as the user named it, for messages. @defaultValue '<csv>' */
   readonly file?: string;
-  /** The field delimiter, or `auto` (the default) to detect comma, semicolon or tab from the header line. */
+  /** The field delimiter, or `auto` to detect comma, semicolon or tab from the header line. @defaultValue 'auto' */
   readonly delimiter?: CsvDelimiter | 'auto';
 }
 

@@ -4,7 +4,7 @@ import { Cell, RowBatch, SourceRow, Table, collectTable } from './table.js';
 
 /** How to read a JSON or JSON Lines file. */
 export interface JsonOptions {
-  /** The file as the user named it, for messages. Default `<json>` / `<jsonl>`. */
+  /** The file as the user named it, for messages. @defaultValue '<json>' (readJson), '<jsonl>' (readJsonLines) */
   readonly file?: string;
 }
 

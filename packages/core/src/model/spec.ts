@@ -2,14 +2,17 @@ import { InvalidArgumentError } from '../errors.js';
 
 /** Hidden-layer activations. `gelu` is the exact erf form. */
 export const ACTIVATIONS = ['relu', 'leaky_relu', 'tanh', 'sigmoid', 'gelu'] as const;
+/** A hidden-layer activation, one of ACTIVATIONS. */
 export type Activation = (typeof ACTIVATIONS)[number];
 
 /** What the network predicts: one of C classes (softmax), yes/no (sigmoid), or real values. */
 export const TASKS = ['multiclass', 'binary', 'regression'] as const;
+/** A task, one of TASKS. */
 export type Task = (typeof TASKS)[number];
 
 /** Weight initialisers: Glorot (Xavier) for tanh/sigmoid-like nets, He (Kaiming) for ReLU nets. */
 export const INITIALIZERS = ['glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal'] as const;
+/** A weight initialiser, one of INITIALIZERS. */
 export type WeightInit = (typeof INITIALIZERS)[number];
 
 /** The architecture of a multi-layer perceptron. */

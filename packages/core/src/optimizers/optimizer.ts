@@ -30,7 +30,9 @@ export interface AdamConfig {
   readonly weightDecay: number;
 }
 
+/** An optimizer and its hyper-parameters, as `optimizerConfig` makes it. */
 export type OptimizerConfig = SgdConfig | AdamConfig;
+/** The optimizers `optimizerConfig` knows: SGD, Adam and AdamW. */
 export const OPTIMIZERS = ['sgd', 'adam', 'adamw'] as const;
 
 /** The graph inputs one parameter's update reads. */

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors.js';
 
 /** How a numeric column is scaled after imputation: x' = (x - center) / scale. */
 export const SCALINGS = ['standard', 'minmax', 'none'] as const;
+/** A numeric column's scaling, one of SCALINGS. */
 export type Scaling = (typeof SCALINGS)[number];
 
 /** A number (or a boolean as 0/1) column: missing values (NaN) are imputed, then scaled. */

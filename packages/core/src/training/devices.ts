@@ -7,7 +7,9 @@ import { InvalidArgumentError, OnnxMlpError } from '../errors.js';
 import type { OrtRuntime } from './runtime.js';
 import type { TrainerOptions } from './sessions.js';
 
+/** The devices training can run on; `auto` picks CUDA when it starts, else the CPU. */
 export const DEVICES = ['cpu', 'cuda', 'webgpu', 'auto'] as const;
+/** A device, one of DEVICES. */
 export type Device = (typeof DEVICES)[number];
 
 /** Where training will run, and how to set the trainer up for it. */

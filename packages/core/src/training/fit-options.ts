@@ -18,6 +18,7 @@ export interface FitOptions {
   readonly validationData?: Dataset;
   /** Hold out this fraction of the training rows, the last ones before shuffling (as Keras does). */
   readonly validationSplit?: number;
+  /** Stop when the monitored metric stops improving. @defaultValue off (train all `epochs`) */
   readonly earlyStopping?: EarlyStopping;
   /**
    * Run each epoch's full batches inside one ONNX Loop (one `run()` an epoch) rather than one
@@ -25,6 +26,7 @@ export interface FitOptions {
    * @defaultValue true
    */
   readonly loop?: boolean;
+  /** Called after each mini-batch with its loss and position. */
   readonly onBatchEnd?: (event: BatchEvent) => void;
   /** Called after each epoch with its record and the state to checkpoint. */
   readonly onEpochEnd?: (record: EpochRecord, state: TrainingState) => void | Promise<void>;

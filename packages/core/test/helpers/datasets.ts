@@ -1,4 +1,5 @@
-import { Dataset, Rng } from '../../src/index.js';
+import { Dataset } from '@onnx-mlp/core';
+import { Rng } from '@onnx-mlp/core/model';
 
 /**
  * `perClass` points around each of `centers` (2-D Gaussian blobs, standard deviation `spread`),

@@ -1,7 +1,6 @@
 import { expect } from 'vitest';
-import {
-  DataType, GraphBuilder, TensorData, Value, addGradients,
-} from '../../src/index.js';
+import { DataType, GraphBuilder, TensorData, Value } from '@onnx-mlp/core/ir';
+import { addGradients } from '@onnx-mlp/core/autodiff';
 import { runSession, sessionOf, tensor } from './ort.js';
 
 /** One graph input of a gradient check. */

@@ -1,7 +1,6 @@
 import * as ort from 'onnxruntime-node';
-import {
-  DataType, GraphBuilder, ORT_TYPE, TensorData, Value, encodeModel, makeModel,
-} from '../../src/index.js';
+import { encodeModel } from '@onnx-mlp/core';
+import { DataType, GraphBuilder, ORT_TYPE, TensorData, Value, makeModel } from '@onnx-mlp/core/ir';
 
 /** Runs a built graph once on onnxruntime-node (CPU) and returns every output as float64 numbers. */
 export async function runGraph(

@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { DataFormatError, collectBytes, isGzip } from '@onnx-mlp/core';
+import { DataFormatError } from '@onnx-mlp/core';
+import { collectBytes, isGzip } from '@onnx-mlp/core/data';
 
 /** Bytes per read: large enough to keep syscalls few, small enough that a huge file never sits in memory. */
 const CHUNK_BYTES = 1 << 20;

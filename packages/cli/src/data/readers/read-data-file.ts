@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
+import { DataFormatError, Table, parseIdx, parseNpy } from '@onnx-mlp/core';
 import {
-  DataFormatError, NdArray, RowBatch, Table, csvBatches, collectTable, delimiterForFileName, jsonBatches,
-  jsonLinesBatches, parseIdx, parseNpy, tableFromArray,
-} from '@onnx-mlp/core';
-import type { CsvDelimiter } from '@onnx-mlp/core';
+  NdArray, RowBatch, csvBatches, collectTable, delimiterForFileName, jsonBatches, jsonLinesBatches, tableFromArray,
+} from '@onnx-mlp/core/data';
+import type { CsvDelimiter } from '@onnx-mlp/core/data';
 import { fileChunks, readFileBytes } from './file-chunks.js';
 
 /** Text formats read as tables, row by row. `tsv` is CSV with tab as the delimiter. */

@@ -1,0 +1,13 @@
+// @onnx-mlp/core/artifacts: the ONNX models a run is made of (training step, epoch Loop, eval,
+// inference, preprocessing) and the checkpoint format.
+import '../ops/index.js'; // artifacts are built graphs
+export { buildTrainingArtifacts } from '../artifacts/training-artifacts.js';
+export type { TrainingArtifacts } from '../artifacts/training-artifacts.js';
+export { buildTrainStep, buildEvalStep, emitTrainStep } from '../artifacts/train-step.js';
+export type { TrainStepOptions, TrainStepConfig, StepInputs, StepOutputs } from '../artifacts/train-step.js';
+export { buildTrainEpoch } from '../artifacts/epoch-model.js';
+export { buildInferenceModel, buildPreprocessModel } from '../artifacts/inference-model.js';
+export type { InferenceInfo } from '../artifacts/inference-model.js';
+export { encodeCheckpoint, decodeCheckpoint, CheckpointError } from '../artifacts/checkpoint.js';
+export type { Checkpoint } from '../artifacts/checkpoint.js';
+export type { ArtifactKind } from '../artifacts/metadata.js';

@@ -1,9 +1,8 @@
 // TODO(core): `onnx-mlp inspect` builds a fuller report in packages/cli/src/inspect/onnx-mlp.ts and
 // report.ts (parameter checks, op counts, checkpoints); once that lives in core, `info` should be it.
-import {
-  ORT_TYPE, layerName, layerShapes,
-  type MlpSpec, type Model, type Preprocessing, type Value,
-} from '@onnx-mlp/core';
+import { type MlpSpec, type Model, type Preprocessing } from '@onnx-mlp/core';
+import { ORT_TYPE, type Value } from '@onnx-mlp/core/ir';
+import { layerName, layerShapes } from '@onnx-mlp/core/model';
 import type { OnnxMlpMetadata } from './model-metadata.js';
 
 /** One graph input or output. */

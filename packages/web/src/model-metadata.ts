@@ -1,9 +1,10 @@
 // TODO(core): this mirrors the checks of packages/cli/src/model/inference-model.ts (loadInferenceModel);
 // the metadata reading and checking belong in core (e.g. `readInferenceMetadata(model)`) for both to share.
-import {
-  DataType, META, validatePreprocessing, validateSpec,
-  type MlpSpec, type Model, type Preprocessing, type Task, type Value,
-} from '@onnx-mlp/core';
+import { type MlpSpec, type Model, type Preprocessing, type Task } from '@onnx-mlp/core';
+import { META } from '@onnx-mlp/core/internal';
+import { DataType, type Value } from '@onnx-mlp/core/ir';
+import { validateSpec } from '@onnx-mlp/core/model';
+import { validatePreprocessing } from '@onnx-mlp/core/preprocess';
 import { WebModelError } from './errors.js';
 
 /** onnx-mlp's facts about a model.onnx, read from its metadata and checked against its graph. */

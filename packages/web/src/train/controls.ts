@@ -2,9 +2,9 @@
 // (resolveClassWeights, learningRateSchedule, earlyStoppingRule, stoppingOutcome, controlFacts), which
 // only import core; they belong in core so that the CLI and the web package write identical metadata.
 import {
-  parseSchedule, stoppingStatus,
-  type EarlyStopping, type EpochRecord, type LearningRateSchedule, type TrainingArtifacts, type TrainStepOptions,
+  parseSchedule, type EarlyStopping, type EpochRecord, type LearningRateSchedule, type TrainingArtifacts, type TrainStepOptions,
 } from '@onnx-mlp/core';
+import { stoppingStatus } from '@onnx-mlp/core/training';
 import { WebTrainError } from '../errors.js';
 import type { TrainSettings } from './options.js';
 import type { TabularData } from './tabular-data.js';

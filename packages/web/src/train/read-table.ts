@@ -1,7 +1,7 @@
+import { DataError, type Table } from '@onnx-mlp/core';
 import {
-  DataError, collectTable, csvBatches, delimiterForFileName, jsonBatches, jsonLinesBatches,
-  type Cell, type ChunkSource, type Table,
-} from '@onnx-mlp/core';
+  collectTable, csvBatches, delimiterForFileName, jsonBatches, jsonLinesBatches, type Cell, type ChunkSource,
+} from '@onnx-mlp/core/data';
 import { WebTrainError } from '../errors.js';
 import type { ArrayData, TrainOptions } from './options.js';
 

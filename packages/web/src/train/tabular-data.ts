@@ -2,10 +2,12 @@
 // same core functions in the same order so that the CLI and the browser get the same split, kinds and
 // statistics; the shared pipeline belongs in core (issue 12's "one tabular pipeline").
 import {
-  DataError, InvalidArgumentError, MISSING_TOKENS, buildPreprocessModel, columnValues, encodeLabels, encodeModel, encodeRecord,
-  featureWidth, fitPreprocessing, inferKind, rowPlace, textColumns,
-  type ColumnValues, type Dataset, type Preprocessing, type Table, type Task, type TextColumn,
+  DataError, InvalidArgumentError, encodeModel, encodeRecord, featureWidth, fitPreprocessing, type Dataset, type Preprocessing, type Table, type Task,
 } from '@onnx-mlp/core';
+import { buildPreprocessModel } from '@onnx-mlp/core/artifacts';
+import { textColumns } from '@onnx-mlp/core/data';
+import { rowPlace } from '@onnx-mlp/core/internal';
+import { MISSING_TOKENS, columnValues, encodeLabels, inferKind, type ColumnValues, type TextColumn } from '@onnx-mlp/core/preprocess';
 import { WebTrainError } from '../errors.js';
 import type { ResolvedRuntime } from '../runtime.js';
 import type { DataSettings } from './options.js';

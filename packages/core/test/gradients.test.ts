@@ -85,7 +85,7 @@ const cases: Record<string, Case> = {
   'Split into three, one part unused': {
     ops: ['Split'], inputs: { a: { dims: [9] } },
     build: (b, x) => {
-      const [p, , r] = b.ops('Split', [x.a, b.constant([2, 3, 4], i64)], { axis: attr.int(0) }, 3);
+      const [p, , r] = b.ops('Split', [x.a, b.constant([2, 3, 4], i64)], { axis: attr.int(0) }, { count: 3 });
       return b.op('Mul', [b.op('ReduceSum', [p!], { keepdims: attr.int(0) }), b.op('ReduceSum', [r!], { keepdims: attr.int(0) })]);
     },
   },
@@ -132,7 +132,7 @@ it('Dropout in training mode reuses its forward mask in the backward pass', asyn
   const b = new GraphBuilder('dropout');
   const x = b.input('x', DataType.FLOAT, [64, 32]);
   const w = b.input('w', DataType.FLOAT, [64, 32]);
-  const [y, mask] = b.ops('Dropout', [x, b.constant(0.25, DataType.FLOAT), b.constant(1, DataType.BOOL)], { seed: attr.int(3) }, 2);
+  const [y, mask] = b.ops('Dropout', [x, b.constant(0.25, DataType.FLOAT), b.constant(1, DataType.BOOL)], { seed: attr.int(3) }, { count: 2 });
   const loss = b.op('ReduceSum', [b.op('Mul', [y!, w])], { keepdims: attr.int(0) });
   b.output(mask!, 'mask');
   b.output(addGradients(b, loss, [x]).get('x')!, 'dx');

@@ -110,7 +110,7 @@ describe('whole-MLP gradient (emitLogits + task loss, 5-4-3-k) agrees with finit
           inputs,
           build: (b, v) => {
             const params = new Map(parameterShapes(spec).map(([n]) => [n, v[n]!] as [string, Value]));
-            return emitTaskLoss(b, spec, emitLogits(b, spec, v.x!, params, { training: false }), v.target!);
+            return emitTaskLoss(b, spec, { logits: emitLogits(b, spec, { x: v.x!, params }, { training: false }), target: v.target! });
           },
         });
         expect(err).toBeLessThan(1e-6);
@@ -196,7 +196,7 @@ describe('the train step applies the true gradient (float32, SGD lr 1: p - updat
         const xv = b.input(IO.input, DataType.FLOAT, ['batch', 5]);
         const tv = b.input(IO.target, t.dtype, t.dims);
         const pv = new Map(parameterShapes(spec).map(([n, dims]) => [n, b.input(n, DataType.FLOAT, dims)] as [string, Value]));
-        const grads = addGradients(b, emitTaskLoss(b, spec, emitLogits(b, spec, xv, pv, { training: false }), tv), [...pv.values()]);
+        const grads = addGradients(b, emitTaskLoss(b, spec, { logits: emitLogits(b, spec, { x: xv, params: pv }, { training: false }), target: tv }), [...pv.values()]);
         for (const n of pv.keys()) b.output(grads.get(n)!, `grad_${n}`);
         const direct = await runSession(await sessionOf(b), { ...data, ...namedFeeds() });
         const updatedByName = updatedParameters(layout, stepOut);

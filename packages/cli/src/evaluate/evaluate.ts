@@ -3,9 +3,9 @@ import type { Cell } from '@onnx-mlp/core/data';
 import { MISSING_TOKENS } from '@onnx-mlp/core/preprocess';
 import type { ClassScores } from '@onnx-mlp/core/metrics';
 import type { TextFormat } from '../data/readers/index.js';
-import { rowBatches, rowGroups } from '../model/data-source.js';
-import { featureEncoder, numberError } from '../model/features.js';
-import { runBatch, storedLabelColumns, type InferenceModel } from '../model/inference-model.js';
+import { rowBatches, rowGroups, type RowGroup } from '../model/data-source.js';
+import { featureEncoder, numberError, type FeatureEncoder } from '../model/features.js';
+import { runBatch, storedLabelColumns, type BatchOutput, type InferenceModel } from '../model/inference-model.js';
 
 /** One class's scores, named. */
 export interface NamedClassScores extends ClassScores {
@@ -102,75 +102,114 @@ function classMatcher(m: InferenceModel, file: string, column: string): (cell: C
 
 /** Runs the model over every row of the data file and scores its outputs against the label column(s). */
 export async function evaluateModel(m: InferenceModel, options: EvaluateOptions): Promise<EvaluationReport> {
-  const file = options.data === '-' ? 'stdin' : options.data;
-  const input = new Float32Array(options.batchSize * m.inputWidth);
-  const classifier = m.task !== 'regression';
-  const truth = ints();
-  const predicted = ints();
-  const positive = floats();
-  const targets = floats();
-  const predictions = floats();
-  let label: { names: string[]; source: EvaluationReport['labelSource'] } | undefined;
-  let encoder: ReturnType<typeof featureEncoder> | undefined;
-  let labelIndex: number[] = [];
-  let matchClass: ((cell: Cell, line: number) => number) | undefined;
-  let rows = 0;
-
+  const evaluation = new Evaluation(m, options);
   for await (const group of rowGroups(rowBatches(options.data, options.format, 'evaluate'), options.batchSize)) {
-    if (label === undefined) {
-      label = labelColumns(m, options.label, group.columns);
-      const absent = label.names.filter((n) => !group.columns.includes(n));
-      if (absent.length > 0) {
-        const how = label.source === 'option' ? 'given with --label' : label.source === 'model' ? 'the model was trained with' : 'the default';
-        const cols = group.columns.slice(0, 20).map((c) => JSON.stringify(c)).join(', ') + (group.columns.length > 20 ? ', …' : '');
-        throw new DataFormatError(
-          { file },
-          `has no label column ${absent.map((n) => JSON.stringify(n)).join(', ')} (${how}); name it with --label COL (the columns are ${cols})`,
-        );
-      }
-      labelIndex = label.names.map((n) => group.columns.indexOf(n));
-      encoder = featureEncoder(m, file, group.columns, { excluded: label.names });
-      if (classifier) matchClass = classMatcher(m, file, label.names[0]!);
-    }
+    await evaluation.add(group);
+  }
+  return evaluation.report();
+}
+
+/** How a file's columns are read, decided at its first rows: the label column(s) and the features. */
+interface ColumnPlan {
+  readonly label: { names: string[]; source: EvaluationReport['labelSource'] };
+  /** Position of each label column in the file. */
+  readonly labelIndex: readonly number[];
+  readonly encoder: FeatureEncoder;
+  /** Classifiers: the class index of a label cell. */
+  readonly matchClass?: (cell: Cell, line: number) => number;
+}
+
+/** The label and feature columns of a file with `columns`; a missing label column is a DataFormatError. */
+function planColumns(m: InferenceModel, file: string, option: string | undefined, columns: readonly string[]): ColumnPlan {
+  const label = labelColumns(m, option, columns);
+  const absent = label.names.filter((n) => !columns.includes(n));
+  if (absent.length > 0) {
+    const how = label.source === 'option' ? 'given with --label' : label.source === 'model' ? 'the model was trained with' : 'the default';
+    const cols = columns.slice(0, 20).map((c) => JSON.stringify(c)).join(', ') + (columns.length > 20 ? ', …' : '');
+    throw new DataFormatError(
+      { file },
+      `has no label column ${absent.map((n) => JSON.stringify(n)).join(', ')} (${how}); name it with --label COL (the columns are ${cols})`,
+    );
+  }
+  return {
+    label,
+    labelIndex: label.names.map((n) => columns.indexOf(n)),
+    encoder: featureEncoder(m, file, columns, { excluded: label.names }),
+    ...(m.task !== 'regression' ? { matchClass: classMatcher(m, file, label.names[0]!) } : {}),
+  };
+}
+
+/**
+ * One evaluation: encodes each group of rows into the model's input, runs it, and gathers the truth
+ * and the model's outputs in growing typed arrays until the report is asked for.
+ */
+class Evaluation {
+  private readonly file: string;
+  private readonly input: Float32Array;
+  private plan: ColumnPlan | undefined;
+  private rows = 0;
+  private readonly truth = ints();
+  private readonly predicted = ints();
+  private readonly positive = floats();
+  private readonly targets = floats();
+  private readonly predictions = floats();
+
+  constructor(private readonly m: InferenceModel, private readonly options: EvaluateOptions) {
+    this.file = options.data === '-' ? 'stdin' : options.data;
+    this.input = new Float32Array(options.batchSize * m.inputWidth);
+  }
+
+  /** Scores one group of rows (at most `batchSize`). */
+  async add(group: RowGroup): Promise<void> {
+    const { m, file } = this;
+    const plan = this.plan ??= planColumns(m, file, this.options.label, group.columns);
     const n = group.rows.length;
     for (let i = 0; i < n; i++) {
       const row = group.rows[i]!;
-      encoder!.encode(row, input, i * m.inputWidth);
-      if (matchClass) {
-        truth.push(matchClass(row.cells[labelIndex[0]!] ?? null, row.line));
+      plan.encoder.encode(row, this.input, i * m.inputWidth);
+      if (plan.matchClass) {
+        this.truth.push(plan.matchClass(row.cells[plan.labelIndex[0]!] ?? null, row.line));
       } else {
-        labelIndex.forEach((c, k) => {
+        plan.labelIndex.forEach((c, k) => {
           const v = row.cells[c] ?? null;
           const y = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-          if (!Number.isFinite(y)) throw numberError(file, row.line, label!.names[k]!, v, 'a regression target must be a number');
-          targets.push(y);
+          if (!Number.isFinite(y)) throw numberError(file, row.line, plan.label.names[k]!, v, 'a regression target must be a number');
+          this.targets.push(y);
         });
       }
     }
-    const out = await runBatch(m, input, n);
-    if (out.labels) {
-      for (let i = 0; i < n; i++) predicted.push(out.labels[i]!);
-      if (m.outputWidth === 2) for (let i = 0; i < n; i++) positive.push(out.values[i * 2 + 1]!);
-    } else {
-      for (let i = 0; i < n * m.outputWidth; i++) predictions.push(out.values[i]!);
-    }
-    rows += n;
+    this.addOutputs(await runBatch(m, this.input, n), n);
+    this.rows += n;
   }
-  if (label === undefined) throw new DataFormatError({ file }, 'has no data rows');
 
-  const base = { model: m.path, data: file, task: m.task, rows, label: label.names, labelSource: label.source };
-  if (!classifier) return { ...base, ...regressionReport(targets.view(), predictions.view(), m.outputWidth) };
-  const classes = m.classNames.length;
-  const report = classificationReport(truth.view(), predicted.view(), classes, classes === 2 ? positive.view() : undefined);
-  return {
-    ...base,
-    classes: m.classNames,
-    accuracy: report.accuracy,
-    correct: report.confusion.reduce((a, r, c) => a + r[c]!, 0),
-    perClass: report.perClass.map((s, c) => ({ class: m.classNames[c]!, ...s })),
-    macro: report.macro,
-    weighted: report.weighted,
-    confusion: report.confusion,
-    ...(classes === 2 ? { rocAuc: Number.isNaN(report.rocAuc) ? null : report.rocAuc ?? null, positiveClass: m.classNames[1]! } : {}),
-  };
+  /** The report over every row added; a file without rows is a DataFormatError. */
+  report(): EvaluationReport {
+    const { m, plan } = this;
+    if (plan === undefined) throw new DataFormatError({ file: this.file }, 'has no data rows');
+    const base = { model: m.path, data: this.file, task: m.task, rows: this.rows, label: plan.label.names, labelSource: plan.label.source };
+    if (m.task === 'regression') return { ...base, ...regressionReport(this.targets.view(), this.predictions.view(), m.outputWidth) };
+    const classes = m.classNames.length;
+    const report = classificationReport(this.truth.view(), this.predicted.view(), classes, classes === 2 ? this.positive.view() : undefined);
+    return {
+      ...base,
+      classes: m.classNames,
+      accuracy: report.accuracy,
+      correct: report.confusion.reduce((a, r, c) => a + r[c]!, 0),
+      perClass: report.perClass.map((s, c) => ({ class: m.classNames[c]!, ...s })),
+      macro: report.macro,
+      weighted: report.weighted,
+      confusion: report.confusion,
+      ...(classes === 2 ? { rocAuc: Number.isNaN(report.rocAuc) ? null : report.rocAuc ?? null, positiveClass: m.classNames[1]! } : {}),
+    };
+  }
+
+  private addOutputs(out: BatchOutput, n: number): void {
+    const { m } = this;
+    if (out.labels) {
+      for (let i = 0; i < n; i++) this.predicted.push(out.labels[i]!);
+      if (m.outputWidth === 2) for (let i = 0; i < n; i++) this.positive.push(out.values[i * 2 + 1]!);
+    } else {
+      for (let i = 0; i < n * m.outputWidth; i++) this.predictions.push(out.values[i]!);
+    }
+  }
 }

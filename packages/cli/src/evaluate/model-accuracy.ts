@@ -10,13 +10,22 @@ export interface Accuracy {
   readonly predicted: Int32Array;
 }
 
+/** How `modelAccuracy` runs the model. */
+export interface ModelAccuracyOptions {
+  /** Options of the inference session (execution providers, threads). @defaultValue {} */
+  readonly sessionOptions?: InferenceSession.SessionOptions;
+  /** Rows per `session.run`. @defaultValue 1000 */
+  readonly batchSize?: number;
+}
+
 /**
  * Scores an inference model file (its `label` output) on `data`, so the accuracy reported is that
  * of the exact bytes written to disk rather than of the training graph.
  */
 export async function modelAccuracy(
-  ort: OrtRuntime, modelBytes: Uint8Array, data: Dataset, sessionOptions: InferenceSession.SessionOptions = {}, batchSize = 1000,
+  ort: OrtRuntime, modelBytes: Uint8Array, data: Dataset, options: ModelAccuracyOptions = {},
 ): Promise<Accuracy> {
+  const { sessionOptions = {}, batchSize = 1000 } = options;
   const session = await ort.InferenceSession.create(modelBytes, sessionOptions);
   try {
     let correct = 0;

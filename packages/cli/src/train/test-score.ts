@@ -7,7 +7,7 @@ import type { TrainingData } from './training-data.js';
 
 /** Scores the model file's bytes on the test split: accuracy of its `label`, or MSE/MAE/R² of its `prediction`. */
 export async function scoreModel(bytes: Uint8Array, data: TrainingData, sessionOptions: InferenceSession.SessionOptions): Promise<TestScore> {
-  if (data.task !== 'regression') return modelAccuracy(ort, bytes, data.test, sessionOptions);
+  if (data.task !== 'regression') return modelAccuracy(ort, bytes, data.test, { sessionOptions });
   return regressionScore(bytes, data.test, sessionOptions);
 }
 

@@ -60,7 +60,7 @@ export function buildTrainEpoch(spec: MlpSpec, optimizer: OptimizerConfig, optio
   const trips = b.op('Gather', [b.op('Shape', [order]), b.constant(0, DataType.INT64)], { axis: attr.int(0) });
   const names = [IO.updated(IO.parameters), ...slots.map((s) => IO.updated(IO.state(s))), IO.losses, IO.batchLogits];
   const results = b.ops('Loop', [trips, b.constant(1, DataType.BOOL), parameters, ...state],
-    { body: attr.graph(body.build()) }, names.length, { names });
+    { body: attr.graph(body.build()) }, { count: names.length, names });
   for (const r of results) b.output(r);
   return makeModel(b.build(
     `One epoch of ${optimizer.kind} training of ${lossName(spec)}: the train step in a Loop over batch_order's rows.`,

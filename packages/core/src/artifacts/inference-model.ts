@@ -45,7 +45,7 @@ export function buildInferenceModel(spec: MlpSpec, parameters: TensorMap, info: 
     }
     return [name, b.initializer(name, t)];
   }));
-  emitPredictions(b, spec, emitLogits(b, spec, x, params, { training: false }));
+  emitPredictions(b, spec, emitLogits(b, spec, { x, params }, { training: false }));
   const meta: Record<string, string> = { [META.kind]: 'inference', [META.spec]: JSON.stringify(spec) };
   if (info.classNames) meta[META.classNames] = JSON.stringify(info.classNames);
   if (info.training) meta[META.training] = JSON.stringify(info.training);

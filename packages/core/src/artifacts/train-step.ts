@@ -58,7 +58,7 @@ export function noiseLayers(spec: MlpSpec): Array<{ layer: string; width: number
 
 /** Views the flat parameter vector as the named, shaped parameters (Split, then Reshape). */
 export function emitUnflatten(b: GraphBuilder, layout: ParameterLayout, flat: Value): Map<string, Value> {
-  const parts = b.ops('Split', [flat, b.constant(layout.slots.map((s) => s.size), DataType.INT64)], { axis: attr.int(0) }, layout.slots.length);
+  const parts = b.ops('Split', [flat, b.constant(layout.slots.map((s) => s.size), DataType.INT64)], { axis: attr.int(0) }, { count: layout.slots.length });
   // The views carry the parameters' own names, so a viewer shows `dense1.weight` where it is used.
   return new Map(layout.slots.map((s, i) => [s.name, b.op('Reshape', [parts[i], b.constant(s.dims, DataType.INT64)], {}, { names: [s.name] })]));
 }
@@ -73,8 +73,8 @@ export function emitTrainStep(b: GraphBuilder, config: TrainStepConfig, io: Step
   const layout = parameterLayout(spec);
   const rule = optimizerRule(optimizer);
   const params = b.scoped('unflatten', () => emitUnflatten(b, layout, io.parameters));
-  const logits = emitLogits(b, spec, io.x, params, { training: true, dropoutNoise: io.noise });
-  const loss = emitTaskLoss(b, spec, logits, io.target, options.classWeights);
+  const logits = emitLogits(b, spec, { x: io.x, params }, { training: true, dropoutNoise: io.noise });
+  const loss = emitTaskLoss(b, spec, { logits, target: io.target, classWeights: options.classWeights });
   const grads = addGradients(b, loss, [...params.values()]);
   let flatGrad = b.scoped('grad', () => b.op('Concat',
     layout.slots.map((s) => b.op('Reshape', [grads.get(s.name)!, b.constant([-1], DataType.INT64)])), { axis: attr.int(0) }));
@@ -142,8 +142,8 @@ export function buildEvalStep(spec: MlpSpec): Model {
   const b = new GraphBuilder('eval_step');
   const { x, target } = declareData(b, spec);
   const params = b.scoped('unflatten', () => emitUnflatten(b, layout, b.input(IO.parameters, DataType.FLOAT, [layout.total])));
-  const logits = emitLogits(b, spec, x, params, { training: false });
-  b.output(emitTaskLoss(b, spec, logits, target), IO.loss);
+  const logits = emitLogits(b, spec, { x, params }, { training: false });
+  b.output(emitTaskLoss(b, spec, { logits, target }), IO.loss);
   b.output(logits, IO.logits);
   return makeModel(b.build(`Loss (${lossName(spec)}) and logits of the MLP, dropout off.`), {
     metadata: trainingMetadata('eval', spec, undefined, layout), docString: 'onnx-mlp eval model',

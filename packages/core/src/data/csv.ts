@@ -1,4 +1,5 @@
-import { CsvError, Parser } from '#csv-parse';
+import { CsvError } from '#csv-parse';
+import { CsvRecordFeed } from './csv-record-feed.js';
 import { DataFormatError } from './errors.js';
 import { ChunkSource, textChunks } from './source.js';
 import { Cell, CsvDelimiter, RowBatch, SourceRow, Table, collectTable } from './table.js';
@@ -72,125 +73,114 @@ function lineBreaks(text: string): number {
 export async function* csvBatches(source: ChunkSource, options: CsvOptions = {}): AsyncGenerator<RowBatch, void, undefined> {
   const file = options.file ?? '<csv>';
   const text = textChunks(source, file);
-  // The header line decides the delimiter: gather text until it is complete.
-  let pending = '';
-  let done = false;
-  while (options.delimiter === undefined || options.delimiter === 'auto') {
-    if (headerEnd(pending) !== -1 || pending.length > DETECTION_LIMIT) break;
-    const next = await text.next();
-    if (next.done) {
-      done = true;
-      break;
+  const { head, done, delimiter } = await readHeaderText(text, options.delimiter);
+  const feed = new CsvRecordFeed(delimiter);
+  const reader = new CsvRowReader(file);
+  try {
+    let wrote = false;
+    for await (const chunk of textAfterHeader(head, done, text)) {
+      reader.throwIfFailed(feed);
+      wrote = true;
+      await feed.write(chunk);
+      const rows = reader.take(feed.records);
+      if (rows.length > 0) yield { columns: reader.columns!, rows, delimiter };
     }
-    pending += next.value;
+    reader.throwIfFailed(feed);
+    if (!wrote) throw new DataFormatError({ file }, EMPTY);
+    await feed.end();
+    reader.throwIfFailed(feed);
+    const rows = reader.take(feed.records);
+    if (rows.length > 0) yield { columns: reader.columns!, rows, delimiter };
+    reader.checkComplete();
+  } finally {
+    feed.destroy();
+    await text.return(undefined);
   }
-  const delimiter = options.delimiter === undefined || options.delimiter === 'auto' ? detectDelimiter(pending) : options.delimiter;
+}
 
-  const parser = new Parser({
-    delimiter,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    relax_column_count: true,
-    relax_quotes: true,
-    // Empty lines come through as one empty field and are skipped below, so that every line break is
-    // accounted for: line numbers are counted here (csv-parse's own `info` costs 2.5x the parse time).
-    skip_empty_lines: false,
-    bom: true,
-  });
-  const parsed: string[][] = [];
-  let failure: unknown;
-  let ended = false;
-  let wake: (() => void) | undefined;
-  const signal = (): void => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  parser.on('data', (r: string[]) => parsed.push(r));
-  parser.on('error', (e: unknown) => {
-    failure ??= e;
-    signal();
-  });
-  parser.on('end', () => {
-    ended = true;
-    signal();
-  });
-  let needDrain = false;
-  parser.on('drain', () => {
-    needDrain = false;
-    signal();
-  });
+/** The start of a file's text, read far enough to choose the delimiter. */
+interface HeaderText {
+  /** The text read so far: the whole header line (unless over DETECTION_LIMIT) and perhaps more. */
+  readonly head: string;
+  /** Whether `head` is all of the file. */
+  readonly done: boolean;
+  readonly delimiter: CsvDelimiter;
+}
 
-  let columns: string[] | undefined;
-  let rowCount = 0;
-  let wrote = false;
-  // The line the next record starts on: each record ends with one line break, plus those inside it.
-  let nextLine = 1;
-  let headerLine = 1;
-  const toRows = (): SourceRow[] => {
+/** Gathers `text` until its header line is complete and detects the delimiter, unless one is given. */
+async function readHeaderText(
+  text: AsyncIterator<string, void, undefined>, delimiter: CsvDelimiter | 'auto' | undefined,
+): Promise<HeaderText> {
+  if (delimiter !== undefined && delimiter !== 'auto') return { head: '', done: false, delimiter };
+  let head = '';
+  while (headerEnd(head) === -1 && head.length <= DETECTION_LIMIT) {
+    const next = await text.next();
+    if (next.done) return { head, done: true, delimiter: detectDelimiter(head) };
+    head += next.value;
+  }
+  return { head, done: false, delimiter: detectDelimiter(head) };
+}
+
+/** The text already read for delimiter detection, then the rest of the file. */
+async function* textAfterHeader(
+  head: string, done: boolean, text: AsyncIterable<string>,
+): AsyncGenerator<string, void, undefined> {
+  if (head.length > 0) yield head;
+  if (!done) yield* text;
+}
+
+/**
+ * Turns parsed records into data rows: the first non-empty record is the header, every later one must
+ * have as many fields. Counts lines as it goes, since each record ends with one line break, plus those
+ * inside its fields.
+ */
+class CsvRowReader {
+  columns: string[] | undefined;
+  rowCount = 0;
+  /** The line the next record starts on. */
+  private nextLine = 1;
+  private headerLine = 1;
+
+  constructor(private readonly file: string) {}
+
+  /** The data rows among `records` (which it empties), header and empty lines left out. */
+  take(records: string[][]): SourceRow[] {
     const rows: SourceRow[] = [];
-    for (const record of parsed.splice(0)) {
-      const line = nextLine;
-      nextLine++;
+    for (const record of records.splice(0)) {
+      const line = this.nextLine;
+      this.nextLine++;
       for (const field of record) {
-        if (field.includes('\n') || field.includes('\r')) nextLine += lineBreaks(field);
+        if (field.includes('\n') || field.includes('\r')) this.nextLine += lineBreaks(field);
       }
       if (record.length === 1 && record[0] === '') continue; // an empty line
-      if (columns === undefined) {
-        headerLine = line;
-        columns = checkHeader(record, file, line);
+      if (this.columns === undefined) {
+        this.headerLine = line;
+        this.columns = checkHeader(record, this.file, line);
         continue;
       }
-      if (record.length !== columns.length) {
+      if (record.length !== this.columns.length) {
         throw new DataFormatError(
-          { file, line },
-          `expected ${columns.length} columns (as in the header), found ${record.length}`,
+          { file: this.file, line },
+          `expected ${this.columns.length} columns (as in the header), found ${record.length}`,
         );
       }
       rows.push({ line, cells: record as Cell[] });
     }
-    rowCount += rows.length;
+    this.rowCount += rows.length;
     return rows;
-  };
-  const fail = (e: unknown): never => {
-    toRows(); // the rows before the failure: an earlier ragged row is reported first, and `nextLine` is exact
-    throw csvFailure(e, file, nextLine, columns);
-  };
-  const wait = (): Promise<void> => new Promise<void>((resolve) => {
-    wake = resolve;
-  });
+  }
 
-  try {
-    const write = async (chunk: string): Promise<void> => {
-      if (failure !== undefined) fail(failure);
-      wrote = true;
-      if (!parser.write(chunk)) {
-        needDrain = true;
-        while (needDrain && failure === undefined) await wait();
-      }
-    };
-    if (pending.length > 0) await write(pending);
-    pending = '';
-    let rows = toRows();
-    if (rows.length > 0) yield { columns: columns!, rows, delimiter };
-    if (!done) {
-      for await (const chunk of text) {
-        await write(chunk);
-        rows = toRows();
-        if (rows.length > 0) yield { columns: columns!, rows, delimiter };
-      }
-    }
-    if (failure !== undefined) fail(failure);
-    if (!wrote) throw new DataFormatError({ file }, EMPTY);
-    parser.end();
-    while (!ended && failure === undefined) await wait();
-    if (failure !== undefined) fail(failure);
-    rows = toRows();
-    if (rows.length > 0) yield { columns: columns!, rows, delimiter };
-    if (columns === undefined) throw new DataFormatError({ file }, EMPTY);
-    if (rowCount === 0) throw new DataFormatError({ file, line: headerLine + 1 }, 'has a header but no data rows');
-  } finally {
-    parser.destroy?.();
-    await text.return(undefined);
+  /** Throws the feed's parse error, if it has one, placed after the records parsed before it. */
+  throwIfFailed(feed: CsvRecordFeed): void {
+    if (feed.failure === undefined) return;
+    this.take(feed.records); // an earlier ragged row is reported first, and `nextLine` is exact
+    throw csvFailure(feed.failure, this.file, this.nextLine, this.columns);
+  }
+
+  /** Throws when the whole file held no header, or a header and no data rows. */
+  checkComplete(): void {
+    if (this.columns === undefined) throw new DataFormatError({ file: this.file }, EMPTY);
+    if (this.rowCount === 0) throw new DataFormatError({ file: this.file, line: this.headerLine + 1 }, 'has a header but no data rows');
   }
 }
 

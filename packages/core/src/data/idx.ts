@@ -42,5 +42,5 @@ export function parseIdx(bytes: Uint8Array, file: string): NdArray {
   const what = `for shape ${formatShape(shape)} ${dtype}`;
   if (found < expected) fail(`is truncated: expected ${expected} bytes of data ${what}, found ${found}`);
   if (found > expected) fail(`has ${found - expected} bytes after the data: expected ${expected} bytes of data ${what}, found ${found}`);
-  return { file, dtype, shape, data: decodeElements(bytes, headerBytes, count, dtype, false) };
+  return { file, dtype, shape, data: decodeElements(bytes, { offset: headerBytes, count, dtype, littleEndian: false }) };
 }

@@ -121,9 +121,6 @@ export async function* jsonLinesBatches(source: ChunkSource, options: JsonOption
   if (records.rowCount === 0) throw new DataFormatError({ file }, 'has no records: expected one JSON object per line');
 }
 
-/** Scanner state of `jsonBatches`: where in `[ value , value ]` the text is. */
-type Phase = 'before' | 'open' | 'value' | 'comma' | 'after';
-
 /**
  * Streams a JSON file holding one array of records (`[{"a": 1}, {"a": 2}]`) as row batches, one per
  * chunk, never holding more than one record's text: a small scanner finds where each element starts
@@ -132,84 +129,121 @@ type Phase = 'before' | 'open' | 'value' | 'comma' | 'after';
 export async function* jsonBatches(source: ChunkSource, options: JsonOptions = {}): AsyncGenerator<RowBatch, void, undefined> {
   const file = options.file ?? '<json>';
   const records = new RecordRows(file);
-  let phase: Phase = 'before';
-  let line = 1;
-  let element = '';
-  let elementLine = 0;
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  const unexpected = (ch: string, expected: string): never => {
-    throw new DataFormatError({ file, line }, `invalid JSON: expected ${expected}, found ${JSON.stringify(ch)}`);
-  };
-  const finish = (rows: SourceRow[]): void => {
-    rows.push(records.row(parseJson(element, file, elementLine), elementLine));
-    element = '';
-  };
-  const scan = (text: string): SourceRow[] => {
+  const scanner = new JsonArrayScanner(file, records);
+  for await (const chunk of textChunks(source, file)) {
+    const rows = scanner.scan(chunk);
+    if (rows.length > 0) yield { columns: records.columns!, rows };
+  }
+  scanner.checkEnd();
+}
+
+/** Scanner state of `jsonBatches`: where in `[ value , value ]` the text is. */
+type Phase = 'before' | 'open' | 'value' | 'comma' | 'after';
+
+/**
+ * Finds the elements of one JSON array as its text arrives in chunks: tracks strings and nesting
+ * only as far as needed to see where an element ends, and hands each whole element to `RecordRows`.
+ */
+class JsonArrayScanner {
+  private phase: Phase = 'before';
+  private line = 1;
+  /** The text of the current element gathered from earlier chunks. */
+  private element = '';
+  private elementLine = 0;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+
+  constructor(private readonly file: string, private readonly records: RecordRows) {}
+
+  /** The rows of the elements that end in `text`; the rest of an unfinished element is kept. */
+  scan(text: string): SourceRow[] {
     const rows: SourceRow[] = [];
     let from = 0; // start of the part of `text` that belongs to the current element
     for (let i = 0; i < text.length; i++) {
       const ch = text[i]!;
-      if (phase === 'value') {
-        if (inString) {
-          if (escaped) escaped = false;
-          else if (ch === '\\') escaped = true;
-          else if (ch === '"') inString = false;
-          else if (ch === '\n') line++;
-          continue;
+      if (this.phase === 'value') {
+        if (this.endsValue(ch)) {
+          this.element += text.slice(from, i);
+          rows.push(this.finishElement());
+          this.phase = ch === ',' ? 'comma' : 'after';
         }
-        if (ch === '"') inString = true;
-        else if (ch === '{' || ch === '[') depth++;
-        else if ((ch === '}' || ch === ']') && depth > 0) depth--;
-        else if (ch === '\n') line++;
-        else if (depth === 0 && (ch === ',' || ch === ']')) {
-          element += text.slice(from, i);
-          finish(rows);
-          phase = ch === ',' ? 'comma' : 'after';
-        }
-        continue;
-      }
-      if (ch === '\n') {
-        line++;
-        continue;
-      }
-      if (ch === ' ' || ch === '\t' || ch === '\r') continue;
-      switch (phase) {
-        case 'before':
-          if (ch !== '[') {
-            const hint = ch === '{' ? ' (for one object per line, use JSON Lines: a .jsonl file)' : '';
-            throw new DataFormatError({ file, line }, `expected a JSON array of records ("["), found ${JSON.stringify(ch)}${hint}`);
-          }
-          phase = 'open';
-          break;
-        case 'open':
-        case 'comma':
-          if (ch === ']') {
-            if (phase === 'comma') unexpected(ch, 'a record after ","');
-            phase = 'after';
-            break;
-          }
-          phase = 'value';
-          elementLine = line;
-          from = i;
-          depth = 0;
-          i--; // scan this character as part of the value
-          break;
-        case 'after':
-          unexpected(ch, 'nothing after the closing "]"');
+      } else if (this.startsValue(ch)) {
+        from = i;
+        i--; // scan this character as part of the value
       }
     }
-    if (phase === 'value') element += text.slice(from);
+    if (this.phase === 'value') this.element += text.slice(from);
     return rows;
-  };
-  for await (const chunk of textChunks(source, file)) {
-    const rows = scan(chunk);
-    if (rows.length > 0) yield { columns: records.columns!, rows };
   }
-  if (phase === 'before') throw new DataFormatError({ file }, 'is empty: expected a JSON array of records');
-  if (phase !== 'after') throw new DataFormatError({ file, line }, 'invalid JSON: the file ends before the array\'s closing "]"');
-  if (records.rowCount === 0) throw new DataFormatError({ file }, 'has no records: the array is empty');
+
+  /** Throws unless the text seen so far was a whole array with at least one record. */
+  checkEnd(): void {
+    const { file, line } = this;
+    if (this.phase === 'before') throw new DataFormatError({ file }, 'is empty: expected a JSON array of records');
+    if (this.phase !== 'after') throw new DataFormatError({ file, line }, 'invalid JSON: the file ends before the array\'s closing "]"');
+    if (this.records.rowCount === 0) throw new DataFormatError({ file }, 'has no records: the array is empty');
+  }
+
+  /** Steps over `ch` inside an element; true when it is the `,` or `]` that ends the element. */
+  private endsValue(ch: string): boolean {
+    if (this.inString) {
+      if (this.escaped) this.escaped = false;
+      else if (ch === '\\') this.escaped = true;
+      else if (ch === '"') this.inString = false;
+      else if (ch === '\n') this.line++;
+      return false;
+    }
+    if (ch === '"') this.inString = true;
+    else if (ch === '{' || ch === '[') this.depth++;
+    else if ((ch === '}' || ch === ']') && this.depth > 0) this.depth--;
+    else if (ch === '\n') this.line++;
+    else return this.depth === 0 && (ch === ',' || ch === ']');
+    return false;
+  }
+
+  /** Steps over `ch` outside the elements; true when it is the first character of an element. */
+  private startsValue(ch: string): boolean {
+    const { file, line } = this;
+    if (ch === '\n') {
+      this.line++;
+      return false;
+    }
+    if (ch === ' ' || ch === '\t' || ch === '\r') return false;
+    switch (this.phase) {
+      case 'before':
+        if (ch !== '[') {
+          const hint = ch === '{' ? ' (for one object per line, use JSON Lines: a .jsonl file)' : '';
+          throw new DataFormatError({ file, line }, `expected a JSON array of records ("["), found ${JSON.stringify(ch)}${hint}`);
+        }
+        this.phase = 'open';
+        return false;
+      case 'open':
+      case 'comma':
+        if (ch === ']') {
+          if (this.phase === 'comma') this.unexpected(ch, 'a record after ","');
+          this.phase = 'after';
+          return false;
+        }
+        this.phase = 'value';
+        this.elementLine = line;
+        this.depth = 0;
+        return true;
+      default:
+        return this.unexpected(ch, 'nothing after the closing "]"');
+    }
+  }
+
+  /** The row of the element gathered in `element`, which it clears. */
+  private finishElement(): SourceRow {
+    const row = this.records.row(parseJson(this.element, this.file, this.elementLine), this.elementLine);
+    this.element = '';
+    return row;
+  }
+
+  private unexpected(ch: string, expected: string): never {
+    throw new DataFormatError({ file: this.file, line: this.line }, `invalid JSON: expected ${expected}, found ${JSON.stringify(ch)}`);
+  }
 }
 
 /** Reads a whole JSON array of records into a Table. */

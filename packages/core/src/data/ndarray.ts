@@ -43,11 +43,23 @@ function allocate(dtype: NdDtype, buffer: ArrayBuffer): NdData {
   }
 }
 
+/** Where and how a binary file stores its array elements. */
+export interface ElementLayout {
+  /** Byte offset of the first element. */
+  readonly offset: number;
+  /** Number of elements. */
+  readonly count: number;
+  readonly dtype: NdDtype;
+  /** The byte order the file stores elements in. */
+  readonly littleEndian: boolean;
+}
+
 /**
- * `count` elements of `dtype` stored at `bytes[offset..]` in the given byte order, copied into a new
- * typed array in native order (a copy, so alignment never matters and the file buffer can be freed).
+ * The elements `layout` describes in `bytes`, copied into a new typed array in native byte order (a
+ * copy, so alignment never matters and the file buffer can be freed).
  */
-export function decodeElements(bytes: Uint8Array, offset: number, count: number, dtype: NdDtype, littleEndian: boolean): NdData {
+export function decodeElements(bytes: Uint8Array, layout: ElementLayout): NdData {
+  const { offset, count, dtype, littleEndian } = layout;
   const size = ND_BYTES[dtype];
   // Not `bytes.slice`: on a Node Buffer that is a view into a shared pool, not a copy.
   const copy = new Uint8Array(count * size);

@@ -64,5 +64,5 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
   const what = `for shape ${formatShape(shape)} ${descr}`;
   if (found < expected) fail(`is truncated: expected ${expected} bytes of data ${what}, found ${found}`);
   if (found > expected) fail(`has ${found - expected} bytes after the data: expected ${expected} bytes of data ${what}, found ${found}`);
-  return { file, dtype: dtype!, shape, data: decodeElements(bytes, dataStart, count, dtype!, order !== '>') };
+  return { file, dtype: dtype!, shape, data: decodeElements(bytes, { offset: dataStart, count, dtype: dtype!, littleEndian: order !== '>' }) };
 }

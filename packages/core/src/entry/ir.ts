@@ -4,7 +4,7 @@ import '../ops/index.js'; // a GraphBuilder types its nodes through the op regis
 export * from '../ir/dtype.js';
 export * from '../ir/graph.js';
 export { GraphBuilder } from '../ir/builder.js';
-export type { OpOptions, GraphBuilderOptions } from '../ir/builder.js';
+export type { OpOptions, MultiOutputOptions, GraphBuilderOptions } from '../ir/builder.js';
 export type { OpTable, OpTyping } from '../ir/op-table.js';
 export { encodeModel, encodeGraph, encodeTensor } from '../ir/encode.js';
 export { decodeModel, decodeGraph, decodeTensor, ModelDecodeError } from '../ir/decode.js';

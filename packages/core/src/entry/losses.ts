@@ -4,3 +4,4 @@ export { softmaxCrossEntropy } from '../losses/softmax-cross-entropy.js';
 export { binaryCrossEntropyWithLogits } from '../losses/binary-cross-entropy.js';
 export { meanSquaredError } from '../losses/mean-squared-error.js';
 export { emitTaskLoss, targetType, lossName } from '../losses/task-loss.js';
+export type { TaskLossInputs } from '../losses/task-loss.js';

@@ -7,4 +7,4 @@ export type { RngState } from '../model/rng.js';
 export { initParameters, parameterShapes, zeroSlots } from '../model/parameters.js';
 export type { TensorMap } from '../model/parameters.js';
 export { emitLogits, emitPredictions } from '../model/forward.js';
-export type { ForwardOptions } from '../model/forward.js';
+export type { ForwardInputs, ForwardOptions } from '../model/forward.js';

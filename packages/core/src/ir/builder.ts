@@ -13,6 +13,12 @@ export interface OpOptions {
   readonly shape?: Shape;
 }
 
+/** Options of one emitted node with several outputs. */
+export interface MultiOutputOptions extends OpOptions {
+  /** How many of the op's outputs to declare (the first `count`). */
+  readonly count: number;
+}
+
 /** Options of a builder. */
 export interface GraphBuilderOptions {
   /** @defaultValue the parent's, or DEFAULT_OPSET */
@@ -89,13 +95,12 @@ export class GraphBuilder {
 
   /** Emits one node with a single output and returns that output. */
   op(opType: string, inputs: readonly (Value | undefined)[], attrs: Attributes = {}, options: OpOptions = {}): Value {
-    return this.ops(opType, inputs, attrs, 1, options)[0]!;
+    return this.ops(opType, inputs, attrs, { ...options, count: 1 })[0]!;
   }
 
-  /** Emits one node with `count` outputs (Dropout's mask, for instance). */
-  ops(
-    opType: string, inputs: readonly (Value | undefined)[], attrs: Attributes, count: number, options: OpOptions = {},
-  ): Value[] {
+  /** Emits one node with `options.count` outputs (Dropout's mask, for instance). */
+  ops(opType: string, inputs: readonly (Value | undefined)[], attrs: Attributes, options: MultiOutputOptions): Value[] {
+    const { count } = options;
     // Resolved at the first op, so that a builder of initializers alone needs no op table.
     const def = (this.opTable ?? installedOpTable())(opType);
     const present = inputs.filter((v): v is Value => v !== undefined);

@@ -20,8 +20,18 @@ export function lossName(spec: MlpSpec): string {
   return { multiclass: 'softmax_cross_entropy', binary: 'binary_cross_entropy', regression: 'mean_squared_error' }[spec.task];
 }
 
+/** What a task's loss compares, and how it weighs the classes. */
+export interface TaskLossInputs {
+  readonly logits: Value;
+  /** The `target` input, of the type `targetType` gives. */
+  readonly target: Value;
+  /** One weight per class (classification only); unweighted when absent. */
+  readonly classWeights?: readonly number[] | undefined;
+}
+
 /** Emits the task's loss: softmax cross-entropy, binary cross-entropy with logits, or MSE. */
-export function emitTaskLoss(b: GraphBuilder, spec: MlpSpec, logits: Value, target: Value, classWeights?: readonly number[]): Value {
+export function emitTaskLoss(b: GraphBuilder, spec: MlpSpec, inputs: TaskLossInputs): Value {
+  const { logits, target, classWeights } = inputs;
   return b.scoped('loss', () => {
     switch (spec.task) {
       case 'multiclass': return softmaxCrossEntropy(b, logits, target, classWeights);

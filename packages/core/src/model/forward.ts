@@ -4,6 +4,13 @@ import { attr, Value } from '../ir/graph.js';
 import { emitActivation } from './activation.js';
 import { MlpSpec, layerName, layerShapes } from './spec.js';
 
+/** What the forward pass reads: the input batch and the parameters by name (`dense1.weight`, …). */
+export interface ForwardInputs {
+  /** The input batch, [batch, inputs]. */
+  readonly x: Value;
+  readonly params: ReadonlyMap<string, Value>;
+}
+
 /** How the forward pass is emitted. */
 export interface ForwardOptions {
   /** Training graphs apply dropout; eval and inference graphs do not. */
@@ -20,9 +27,8 @@ export interface ForwardOptions {
  * Emits the MLP from input `x` to its logits: Gemm (x W + b) per layer, the activation and, when
  * training with dropout, inverted dropout: h * (noise < 1 - ratio) / (1 - ratio).
  */
-export function emitLogits(
-  b: GraphBuilder, spec: MlpSpec, x: Value, params: ReadonlyMap<string, Value>, options: ForwardOptions,
-): Value {
+export function emitLogits(b: GraphBuilder, spec: MlpSpec, inputs: ForwardInputs, options: ForwardOptions): Value {
+  const { x, params } = inputs;
   const layers = layerShapes(spec);
   let h = x;
   layers.forEach((_, i) => {

@@ -39,7 +39,7 @@ defineOp({
     const axis = intAttr(attrs, 'axis', 0);
     const sizes = inputs.map((v) => v.shape[normAxis(axis, v.shape.length)]);
     if (!sizes.every((d) => typeof d === 'number')) throw new ShapeError('Concat: gradients need static sizes along the axis');
-    const parts = b.ops('Split', [g, b.constant(sizes as number[], DataType.INT64)], { axis: { kind: 'int', value: axis } }, inputs.length);
+    const parts = b.ops('Split', [g, b.constant(sizes as number[], DataType.INT64)], { axis: { kind: 'int', value: axis } }, { count: inputs.length });
     return parts.map((p, i) => (wants[i] ? p : undefined));
   },
 });

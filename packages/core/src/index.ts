@@ -72,3 +72,4 @@ export { numericColumn, categoricalColumn } from './preprocess/column-stats.js';
 export type { NumericSummary } from './preprocess/column-stats.js';
 export { StreamingColumnStats, StreamingPreprocessing } from './preprocess/stream.js';
 export type { FitChunksOptions } from './training/trainer.js';
+export * from './tabular/index.js';

@@ -73,3 +73,4 @@ export type { NumericSummary } from './preprocess/column-stats.js';
 export { StreamingColumnStats, StreamingPreprocessing } from './preprocess/stream.js';
 export type { FitChunksOptions } from './training/trainer.js';
 export * from './tabular/index.js';
+export * from './inspect/index.js';

@@ -86,9 +86,10 @@ describe('readInferenceMetadata: what a model.onnx must hold to predict from rec
   });
 
   it('says what a model is when it is not one: another kind, broken class names, a missing output', () => {
-    const what = (edit: (m: ReturnType<typeof model>) => void): string => {
-      const m = model();
-      edit(m);
+    type Model = ReturnType<typeof model>;
+    const withMeta = (key: string, value: string) => (m: Model): Model => ({ ...m, metadata: new Map([...m.metadata, [key, value]]) });
+    const what = (edit: (m: Model) => Model): string => {
+      const m = edit(model());
       try {
         readInferenceMetadata(m);
       } catch (e) {
@@ -97,9 +98,9 @@ describe('readInferenceMetadata: what a model.onnx must hold to predict from rec
       }
       return 'accepted';
     };
-    expect(what((m) => m.metadata.set(META.kind, 'checkpoint'))).toBe("an onnx-mlp checkpoint (a run folder's checkpoint.ckpt)");
-    expect(what((m) => m.metadata.set(META.classNames, '["no","no "]'))).toBe(`an onnx-mlp inference model that names a class twice in ${META.classNames}`);
-    expect(what((m) => m.graph.outputs.splice(m.graph.outputs.findIndex((v) => v.name === 'label'), 1)))
+    expect(what(withMeta(META.kind, 'checkpoint'))).toBe("an onnx-mlp checkpoint (a run folder's checkpoint.ckpt)");
+    expect(what(withMeta(META.classNames, '["no","no "]'))).toBe(`an onnx-mlp inference model that names a class twice in ${META.classNames}`);
+    expect(what((m) => ({ ...m, graph: { ...m.graph, outputs: m.graph.outputs.filter((v) => v.name !== 'label') } })))
       .toMatch(/^an onnx-mlp inference model that has no output "label" \(it has probabilities float32 \[/);
   });
 });

@@ -49,7 +49,9 @@ export interface ModelInfo {
 export function modelInfo(model: Model, bytes: number, meta: OnnxMlpMetadata | null): ModelInfo {
   const report = describeModel(model, { path: '', bytes });
   const initializers = new Set(model.graph.initializers.keys());
-  const layers: LayerInfo[] = meta ? (report.layers ?? layersOf(meta.spec)).map(({ dropout: _, ...layer }) => layer) : [];
+  // inspect's layers, as ModelInfo has always named them: the spec's activation name (no leaky_relu alpha), no dropout.
+  const all = meta ? report.layers ?? layersOf(meta.spec) : [];
+  const layers: LayerInfo[] = all.map(({ dropout: _, ...layer }, i) => (i < all.length - 1 ? { ...layer, activation: meta!.spec.activation } : layer));
   const opset = report.opsets.find((o) => o.domain === 'ai.onnx')?.version ?? null;
   return {
     bytes,

@@ -31,7 +31,7 @@ export interface TabularColumns {
 
 /**
  * How a front end names its own options in advice that core's messages give (core names no flag):
- * the CLI says `--exclude id`, the web package `exclude: ["id"]`.
+ * the CLI words them as its flags, the web package as its option keys (`exclude: ["id"]`).
  */
 export interface TabularHints {
   /** The option that leaves `column` out of the features. */

@@ -52,7 +52,7 @@ export async function writeCsv(dir: string, name: string, rows: readonly Row[], 
 }
 
 /**
- * The documented split of `onnx-mlp train --data` (packages/cli/src/data/table-split.ts), redone with
+ * The documented split of `onnx-mlp train --data` (core's splitRows, packages/core/src/tabular/split-rows.ts), redone with
  * core alone: test rows first, then validation rows out of the rest, over a dataset whose one feature
  * is the row number; stratified by `classes` (class indices) for classifiers.
  */

@@ -29,7 +29,7 @@ const ROOT_TYPES = [
 ];
 
 /** The layers' entry points (src/entry/<name>.ts), lowest first, then the one that is not API. */
-const SUBPATHS = ['ir', 'ops', 'autodiff', 'model', 'losses', 'optimizers', 'artifacts', 'training', 'data', 'preprocess', 'metrics', 'internal'];
+const SUBPATHS = ['ir', 'ops', 'autodiff', 'model', 'losses', 'optimizers', 'artifacts', 'training', 'data', 'preprocess', 'metrics', 'tabular', 'inspect', 'internal'];
 
 /** Every name (values and types) a source entry point exports, as the compiler sees it. */
 function compiledExports(files: readonly string[]): Map<string, string[]> {

@@ -1,8 +1,5 @@
-// TODO(core): `onnx-mlp inspect` builds a fuller report in packages/cli/src/inspect/onnx-mlp.ts and
-// report.ts (parameter checks, op counts, checkpoints); once that lives in core, `info` should be it.
 import { type MlpSpec, type Model, type Preprocessing } from '@onnx-mlp/core';
-import { ORT_TYPE, type Value } from '@onnx-mlp/core/ir';
-import { layerName, layerShapes } from '@onnx-mlp/core/model';
+import { describeModel, layersOf } from '@onnx-mlp/core/inspect';
 import type { OnnxMlpMetadata } from './model-metadata.js';
 
 /** One graph input or output. */
@@ -49,35 +46,22 @@ export interface ModelInfo {
   } | null;
 }
 
-function tensorInfo(v: Value): TensorInfo {
-  return { name: v.name, dtype: ORT_TYPE[v.dtype] ?? `type ${v.dtype}`, shape: [...v.shape] };
-}
-
-/** The dense layers of a spec (what inspect's layer table lists). */
-function layersOf(spec: MlpSpec): LayerInfo[] {
-  const shapes = layerShapes(spec);
-  const output = spec.task === 'multiclass' ? 'softmax' : spec.task === 'binary' ? 'sigmoid' : 'linear';
-  return shapes.map(([inputs, outputs], i) => ({
-    name: layerName(i, shapes.length),
-    inputs,
-    outputs,
-    activation: i === shapes.length - 1 ? output : spec.activation,
-    parameters: inputs * outputs + outputs,
-  }));
-}
-
-/** The model's description: graph inputs/outputs and, for onnx-mlp models, layers, classes, preprocessing and training facts. */
+/** The model's description: graph inputs/outputs and, for onnx-mlp models, layers, classes, preprocessing and training facts (`onnx-mlp inspect`'s report). */
 export function modelInfo(model: Model, bytes: number, meta: OnnxMlpMetadata | null): ModelInfo {
-  const layers = meta ? layersOf(meta.spec) : [];
+  const report = describeModel(model, { path: '', bytes });
   const initializers = new Set(model.graph.initializers.keys());
+  // inspect's layers, as ModelInfo has always named them: the spec's activation name (no leaky_relu alpha), no dropout.
+  const all = meta ? report.layers ?? layersOf(meta.spec) : [];
+  const layers: LayerInfo[] = all.map(({ dropout: _, ...layer }, i) => (i < all.length - 1 ? { ...layer, activation: meta!.spec.activation } : layer));
+  const opset = report.opsets.find((o) => o.domain === 'ai.onnx')?.version ?? null;
   return {
     bytes,
-    producer: `${model.producerName} ${model.producerVersion}`.trim(),
-    irVersion: model.irVersion,
-    opset: model.opsetImports.get('') ?? model.opsetImports.get('ai.onnx') ?? null,
-    inputs: model.graph.inputs.filter((v) => !initializers.has(v.name)).map(tensorInfo),
-    outputs: model.graph.outputs.map(tensorInfo),
-    nodes: model.graph.nodes.length,
+    producer: `${report.producer.name} ${report.producer.version}`.trim(),
+    irVersion: report.irVersion,
+    opset,
+    inputs: report.inputs.filter((v) => !initializers.has(v.name)),
+    outputs: report.outputs,
+    nodes: report.nodes.graph,
     metadata: Object.fromEntries(model.metadata),
     onnxMlp: meta && {
       task: meta.task,

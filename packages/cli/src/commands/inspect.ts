@@ -1,9 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
+import { describeModel } from '@onnx-mlp/core/inspect';
 import { printGraph } from '@onnx-mlp/core/ir';
 import { UsageError } from '../errors.js';
 import { formatReport } from '../inspect/format-text.js';
 import { readModelFile } from '../model/read-model.js';
-import { describeModel } from '../inspect/report.js';
 
 /** `onnx-mlp inspect`'s arguments as parsed by yargs. */
 export interface InspectArgs {

@@ -1,5 +1,5 @@
 import type { EpochRecord } from '@onnx-mlp/core';
-import type { InspectReport, TensorInfo } from './report.js';
+import type { InspectReport, TensorInfo } from '@onnx-mlp/core/inspect';
 
 type Align = 'left' | 'right';
 

@@ -1,15 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { MlpSpec, Model, Preprocessing, Task } from '@onnx-mlp/core';
-import { DataType, type Value } from '@onnx-mlp/core/ir';
-import { validateSpec } from '@onnx-mlp/core/model';
-import { validatePreprocessing } from '@onnx-mlp/core/preprocess';
-import { META } from '@onnx-mlp/core/internal';
+import { type MlpSpec, type Model, type Preprocessing, type Task } from '@onnx-mlp/core';
+import { NotInferenceModelError, readInferenceMetadata, type InferenceMetadata } from '@onnx-mlp/core/inspect';
 import { UserError } from '../errors.js';
-import { ONNX_MLP_KINDS } from '../inspect/onnx-mlp.js';
 import { UnreadableModelError, readModelFile } from './read-model.js';
-import { dtypeName } from '../inspect/report.js';
 
 /**
  * An onnx-mlp inference model (a run folder's `model.onnx`), decoded and ready to run: its stored
@@ -50,49 +45,11 @@ export class NotAnInferenceModelError extends UserError {
   }
 }
 
-const FILE_NAMES: Record<string, string> = {
-  training: 'training_model.onnx',
-  training_epoch: 'training_epoch_model.onnx',
-  eval: 'eval_model.onnx',
-  checkpoint: 'checkpoint.ckpt',
-};
-
-function describeValues(values: readonly Value[]): string {
-  return values.map((v) => `${v.name} ${dtypeName(v.dtype)} [${v.shape.join(', ')}]`).join(', ') || 'none';
-}
-
-/** What a non-inference file is, in words, for NotAnInferenceModelError. */
-function whatItIs(model: Model): string {
-  const kind = model.metadata.get(META.kind);
-  if (kind === undefined) {
-    return `an ONNX model without onnx-mlp metadata (no ${META.kind}; inputs: ${describeValues(model.graph.inputs)}; `
-      + `outputs: ${describeValues(model.graph.outputs)})`;
-  }
-  const role = (ONNX_MLP_KINDS as Record<string, string>)[kind];
-  if (role === undefined) return `an onnx-mlp file of kind ${JSON.stringify(kind)}, which this version does not know`;
-  const file = FILE_NAMES[kind];
-  return `an onnx-mlp ${role}${file ? ` (a run folder's ${file})` : ''}`;
-}
-
-function parseJson(model: Model, key: string, path: string, command: string): unknown {
-  const text = model.metadata.get(key);
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new NotAnInferenceModelError(command, path, `an onnx-mlp inference model whose metadata ${key} is not valid JSON (${(e as Error).message})`);
-  }
-}
-
-function valueNamed(values: readonly Value[], name: string): Value | undefined {
-  return values.find((v) => v.name === name);
-}
-
 /**
- * Reads `path` and checks that it is an onnx-mlp inference model that `command` can run: metadata
- * onnx_mlp.kind `inference`, a valid spec, the input and outputs onnx-mlp writes, consistent class
- * names and preprocessing. Unreadable bytes are an UnreadableModelError naming the file; any other
- * ONNX file a NotAnInferenceModelError saying what it is.
+ * Reads `path` and checks that it is an onnx-mlp inference model that `command` can run (core's
+ * readInferenceMetadata: metadata onnx_mlp.kind `inference`, a valid spec, the input and outputs
+ * onnx-mlp writes, consistent class names and preprocessing). Unreadable bytes are an
+ * UnreadableModelError naming the file; any other ONNX file a NotAnInferenceModelError saying what it is.
  */
 export async function loadInferenceModel(
   path: string, command: string, sessionOptions: ort.InferenceSession.SessionOptions = {},
@@ -103,52 +60,14 @@ export async function loadInferenceModel(
     throw new UnreadableModelError(path, `it is a folder${hint}`);
   }
   const { model } = await readModelFile(path);
-  if (model.metadata.get(META.kind) !== 'inference') throw new NotAnInferenceModelError(command, path, whatItIs(model));
-  const broken = (why: string): NotAnInferenceModelError => new NotAnInferenceModelError(command, path, `an onnx-mlp inference model that ${why}`);
-
-  const spec = parseJson(model, META.spec, path, command) as MlpSpec | undefined;
-  if (spec === undefined) throw broken(`has no ${META.spec} metadata`);
+  let meta: InferenceMetadata;
   try {
-    validateSpec(spec);
+    meta = readInferenceMetadata(model);
   } catch (e) {
-    throw broken(`stores an invalid spec (${(e as Error).message})`);
+    if (e instanceof NotInferenceModelError) throw new NotAnInferenceModelError(command, path, e.what);
+    throw e;
   }
-  const classifier = spec.task !== 'regression';
-  const outputWidth = spec.task === 'binary' ? 2 : spec.outputs;
-
-  let classNames: string[] = [];
-  if (classifier) {
-    const stored = parseJson(model, META.classNames, path, command);
-    if (stored === undefined) {
-      classNames = Array.from({ length: outputWidth }, (_, i) => String(i));
-    } else if (!Array.isArray(stored) || stored.length !== outputWidth || !stored.every((s) => typeof s === 'string')) {
-      throw broken(`stores ${META.classNames} that are not ${outputWidth} strings`);
-    } else {
-      classNames = stored as string[];
-      if (new Set(classNames.map((s) => s.trim())).size !== classNames.length) throw broken(`names a class twice in ${META.classNames}`);
-    }
-  }
-
-  const preprocessing = parseJson(model, META.preprocessing, path, command) as Preprocessing | undefined;
-  if (preprocessing !== undefined) {
-    try {
-      validatePreprocessing(preprocessing);
-    } catch (e) {
-      throw broken(`stores invalid ${META.preprocessing} (${(e as Error).message})`);
-    }
-  }
-  const training = parseJson(model, META.training, path, command);
-  const inputWidth = preprocessing ? preprocessing.columns.length : spec.inputs;
-
-  // The graph itself must have what onnx-mlp writes, or running it would fail with ORT's message.
-  const input = valueNamed(model.graph.inputs, 'input');
-  if (!input || input.dtype !== DataType.FLOAT || input.shape.length !== 2 || (typeof input.shape[1] === 'number' && input.shape[1] !== inputWidth)) {
-    throw broken(`has no float32 input "input" [batch, ${inputWidth}] (it has ${describeValues(model.graph.inputs)})`);
-  }
-  const wanted = classifier ? ['probabilities', 'label'] : ['prediction'];
-  for (const name of wanted) {
-    if (!valueNamed(model.graph.outputs, name)) throw broken(`has no output "${name}" (it has ${describeValues(model.graph.outputs)})`);
-  }
+  const { spec, preprocessing } = meta;
 
   const bytes = await readFile(path);
   let session: ort.InferenceSession;
@@ -162,11 +81,11 @@ export async function loadInferenceModel(
     model,
     spec,
     task: spec.task,
-    classNames,
-    outputWidth,
+    classNames: meta.classNames,
+    outputWidth: meta.outputWidth,
     ...(preprocessing ? { preprocessing } : {}),
-    training: typeof training === 'object' && training !== null && !Array.isArray(training) ? training as Record<string, unknown> : {},
-    inputWidth,
+    training: meta.training,
+    inputWidth: meta.inputWidth,
     session,
   };
 }

@@ -1,44 +1,24 @@
-import {
-  buildInferenceModel, encodeCheckpoint, encodeModel, type TrainingArtifacts, type TrainingState,
-} from '@onnx-mlp/core';
+import { buildInferenceModel, encodeCheckpoint, encodeModel, type TrainingState } from '@onnx-mlp/core';
+import { controlFacts, testFacts, trainingFacts } from '@onnx-mlp/core/tabular';
 import { CLI_VERSION } from '../version.js';
 import type { TrainConfig } from './config.js';
-import type { StoppingOutcome } from './controls.js';
-import { isAccuracy, type TestScore } from './progress.js';
+import type { TestScore } from './progress.js';
 import type { PreparedRun, TrainedModel } from './run-context.js';
 
-/** Settings beyond the defaults, for the model's training facts (a default run's metadata stays as it was). */
-function controlFacts(config: TrainConfig, a: TrainingArtifacts, stopping: StoppingOutcome | null): Record<string, unknown> {
-  const s = config.schedule;
-  return {
-    ...(s.name !== 'constant' || s.warmup > 0 ? { schedule: s } : {}),
-    ...(a.options.clipNorm !== undefined ? { clipNorm: a.options.clipNorm } : {}),
-    ...(a.options.classWeights !== undefined ? { classWeights: a.options.classWeights } : {}),
-    ...(config.earlyStopping ? { earlyStopping: { monitor: 'val_loss', ...config.earlyStopping, restoreBestWeights: true } } : {}),
-    ...(stopping ? { epochsTrained: stopping.epochsTrained, bestEpoch: stopping.bestEpoch, stoppedEarly: stopping.stopped } : {}),
-  };
-}
-
-/** The test score as `onnx_mlp.training` records it. */
-function testFacts(test: TestScore, tabular: boolean): Record<string, unknown> {
-  if (isAccuracy(test)) return { ...(tabular ? { metric: 'accuracy' } : {}), testAccuracy: test.accuracy };
-  return { metric: 'mse', testMse: test.mse, testMae: test.mae, testR2: test.r2 };
-}
-
-/** The deployable model's bytes; the training facts include the test score once it is known. */
+/** The deployable model's bytes; the training facts (core's trainingFacts) include the test score once it is known. */
 export function inferenceBytes(run: PreparedRun, trained: Omit<TrainedModel, 'history'>, test?: TestScore): Uint8Array {
   const { artifacts: a, config, data } = run;
-  const training = {
-    data: data.description,
-    ...data.facts,
+  const training = trainingFacts({
+    description: data.description,
+    data: data.facts,
     epochs: config.epochs,
     batchSize: config.batchSize,
     optimizer: a.optimizer,
     seed: config.seed,
-    ...controlFacts(config, a, trained.stopping),
-    ...(test ? testFacts(test, data.preprocessing !== null) : {}),
+    controls: controlFacts({ schedule: config.schedule, earlyStopping: config.earlyStopping, options: a.options, stopping: trained.stopping }),
+    ...(test ? { test: testFacts(test, data.preprocessing !== null) } : {}),
     producer: `onnx-mlp ${CLI_VERSION}`,
-  };
+  });
   return encodeModel(buildInferenceModel(a.spec, trained.parameters, {
     ...(data.classNames ? { classNames: data.classNames } : {}),
     ...(data.preprocessing ? { preprocessing: data.preprocessing } : {}),

@@ -1,7 +1,8 @@
 import { featureWidth, stratifiedSplit, type Dataset, type Preprocessing, type Task } from '@onnx-mlp/core';
+import { tabularDataFacts } from '@onnx-mlp/core/tabular';
 import { MNIST_CLASSES, MNIST_CLASS_NAMES, MNIST_PIXELS, loadMnistSplit } from '../data/mnist-split.js';
 import { streamTabular, type StreamedData } from '../data/stream-tabular.js';
-import { loadTabular, type TabularOptions } from '../data/tabular.js';
+import { loadTabular } from '../data/tabular.js';
 import { OptionError } from '../errors.js';
 import type { TrainConfig } from './config.js';
 
@@ -64,7 +65,7 @@ async function loadStreamedData(config: TrainConfig): Promise<TrainingData> {
     rowsWord: 'rows',
     notices: s.notices,
     facts: {
-      ...dataFacts(o, s),
+      ...tabularDataFacts(o.file, s),
       split: `random, seed ${config.seed}`,
       stream: { shuffleBuffer: o.stream!.shuffleBuffer },
       trainRows: s.rows.train,
@@ -74,11 +75,6 @@ async function loadStreamedData(config: TrainConfig): Promise<TrainingData> {
     rows: { train: s.rows.train, validation: s.rows.validation > 0 ? s.rows.validation : null, test: s.rows.test },
     stream: s,
   };
-}
-
-/** What model.onnx's training metadata says about a tabular run's data, in memory or streamed alike. */
-function dataFacts(o: TabularOptions, d: { labels: readonly string[]; task: Task; preprocessing: Preprocessing }): Record<string, unknown> {
-  return { file: o.file, label: d.labels.length === 1 ? d.labels[0] : d.labels, task: d.task, features: d.preprocessing.columns.map((c) => c.name) };
 }
 
 function featureCount(s: StreamedData): number {
@@ -129,7 +125,7 @@ async function loadTabularData(config: TrainConfig): Promise<TrainingData> {
     rowsWord: 'rows',
     notices: t.notices,
     facts: {
-      ...dataFacts(o, t),
+      ...tabularDataFacts(o.file, t),
       ...(o.val ? { valFile: o.val } : {}),
       ...(o.test ? { testFile: o.test } : {}),
       split: o.val && o.test ? 'files' : `${t.task === 'regression' ? 'random' : 'stratified'}, seed ${config.seed}`,

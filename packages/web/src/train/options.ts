@@ -1,7 +1,7 @@
 import {
-  InvalidArgumentError, SCALINGS, SCHEDULES, mlpSpec, optimizerConfig,
-  type EpochRecord, type MlpSpec, type OptimizerConfig, type Scaling, type Task,
+  InvalidArgumentError, SCALINGS, SCHEDULES, mlpSpec, optimizerConfig, type EpochRecord, type MlpSpec, type OptimizerConfig, type Scaling, type Task,
 } from '@onnx-mlp/core';
+import { type TabularSettings } from '@onnx-mlp/core/tabular';
 import { WebTrainError } from '../errors.js';
 import type { OrtModule, WasmPaths, WasmPathsByBackend } from '../runtime.js';
 
@@ -113,16 +113,8 @@ export interface TrainResult {
   testMetrics: Record<string, number>;
 }
 
-/** The data options of a run, resolved (config.json's `dataset`, as the CLI records it). */
-export interface DataSettings {
-  readonly label: string;
-  readonly task: Task | 'auto';
-  readonly features: readonly string[] | null;
-  readonly exclude: readonly string[];
-  readonly categorical: readonly string[];
-  readonly scaling: Scaling;
-  readonly impute: 'mean' | 'median';
-  readonly missingCategory: boolean;
+/** The data options of a run, resolved: core's TabularSettings (config.json's `dataset`, as the CLI records it). */
+export interface DataSettings extends TabularSettings {
   readonly testSplit: number;
 }
 

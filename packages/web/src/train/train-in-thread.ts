@@ -1,12 +1,12 @@
 import {
-  DataError, InvalidArgumentError, Trainer, TrainingDivergedError, buildInferenceModel, buildTrainingArtifacts, encodeCheckpoint, encodeModel,
-  initialState, mlpSpec, regressionReport,
-  type EpochRecord, type TrainerOptions, type TrainingArtifacts, type TrainingState,
+  DataError, InvalidArgumentError, Trainer, TrainingDivergedError, buildInferenceModel, buildTrainingArtifacts, encodeCheckpoint, encodeModel, initialState, regressionReport, type EpochRecord, type TrainerOptions, type TrainingArtifacts, type TrainingState,
 } from '@onnx-mlp/core';
+import {
+  controlFacts, earlyStoppingRule, learningRateSchedule, resolveClassWeights, scheduleWithSteps, specForData, stepOptions, stoppingOutcome, tabularDataFacts, testFacts, trainingFacts as modelTrainingFacts, type ScheduleSetting,
+} from '@onnx-mlp/core/tabular';
 import { WebTrainError } from '../errors.js';
 import { resolveRuntime, type Backend, type ResolvedRuntime } from '../runtime.js';
 import { throttleBatches } from './batch-throttle.js';
-import { controlFacts, earlyStoppingRule, learningRateSchedule, resolveClassWeights, scheduleWithSteps, stepOptions } from './controls.js';
 import { resolveTrainSettings, type TrainInThisThreadOptions, type TrainResult, type TrainSettings } from './options.js';
 import { readTrainingTable } from './read-table.js';
 import { prepareTable, type TabularData, type TabularSplit } from './tabular-data.js';
@@ -23,7 +23,8 @@ function asTrainError(e: unknown): unknown {
   if (e instanceof WebTrainError) return e;
   if (e instanceof TrainingDivergedError) return new WebTrainError('diverged', `${e.message}; try a smaller learningRate or clipNorm`, { cause: e });
   if (e instanceof InvalidArgumentError) return new WebTrainError('bad-option', e.message, { cause: e });
-  if (e instanceof DataError) return new WebTrainError('bad-data', e.message, { cause: e });
+  // No feature column left is a matter of the label/features/exclude options, not of the data's cells.
+  if (e instanceof DataError) return new WebTrainError(e.code === 'NO_FEATURE_COLUMNS' ? 'bad-option' : 'bad-data', e.message, { cause: e });
   return e;
 }
 
@@ -46,36 +47,37 @@ async function testMetrics(runtime: ResolvedRuntime, model: Uint8Array, test: Ta
   }
 }
 
-/** The training facts model.onnx records, in the CLI's order and names. */
+/** The training facts model.onnx records: core's trainingFacts, as the CLI writes them. */
 function trainingFacts(run: RunContext, history: readonly EpochRecord[], stoppedEarly: boolean, metrics?: Record<string, number>): Record<string, unknown> {
   const { settings: s, data, artifacts } = run;
-  const test = metrics === undefined ? {}
-    : data.task === 'regression' ? { metric: 'mse', testMse: metrics.mse, testMae: metrics.mae, testR2: metrics.r2 } : { metric: 'accuracy', testAccuracy: metrics.accuracy };
-  return {
-    data: data.description,
-    file: run.file,
-    label: data.labels.length === 1 ? data.labels[0] : data.labels,
-    task: data.task,
-    features: data.preprocessing.columns.map((c) => c.name),
-    split: `${data.task === 'regression' ? 'random' : 'stratified'}, seed ${s.seed}`,
-    trainRows: data.train.raw.rows,
-    valRows: data.validation?.raw.rows ?? 0,
-    testRows: data.test.raw.rows,
+  const score = metrics === undefined ? undefined
+    : data.task === 'regression' ? { mse: metrics.mse!, mae: metrics.mae!, r2: metrics.r2! } : { accuracy: metrics.accuracy! };
+  return modelTrainingFacts({
+    description: data.description,
+    data: {
+      ...tabularDataFacts(run.file, data),
+      split: `${data.task === 'regression' ? 'random' : 'stratified'}, seed ${s.seed}`,
+      trainRows: data.train.raw.rows,
+      valRows: data.validation?.raw.rows ?? 0,
+      testRows: data.test.raw.rows,
+    },
     epochs: s.epochs,
     batchSize: s.batchSize,
     optimizer: artifacts.optimizer,
     seed: s.seed,
-    ...controlFacts({ settings: s, schedule: run.schedule, artifacts, history, stoppedEarly }),
-    ...test,
+    controls: controlFacts({
+      schedule: run.schedule, earlyStopping: s.earlyStopping, options: artifacts.options, stopping: stoppingOutcome(s.earlyStopping, history, stoppedEarly),
+    }),
+    ...(score ? { test: testFacts(score, true) } : {}),
     producer: PRODUCER,
-  };
+  });
 }
 
 interface RunContext {
   readonly settings: TrainSettings;
   readonly data: TabularData;
   readonly artifacts: TrainingArtifacts;
-  readonly schedule: ReturnType<typeof scheduleWithSteps>;
+  readonly schedule: ScheduleSetting;
   readonly file: string;
 }
 
@@ -120,10 +122,10 @@ async function prepareRun(options: TrainInThisThreadOptions, notice: (m: string)
   throwIfAborted(options.signal);
   const data = await prepareTable(runtime, table, settings.dataset, { valSplit: settings.valSplit, seed: settings.seed });
   for (const n of data.notices) notice(n);
-  const spec = mlpSpec({ ...settings.spec, inputs: data.train.features.cols, outputs: data.outputs, task: data.task });
-  const classWeights = resolveClassWeights(settings.classWeights, data);
-  const schedule = scheduleWithSteps(settings, data.train.features.rows);
-  const artifacts = buildTrainingArtifacts(spec, settings.optimizer, stepOptions(settings, classWeights));
+  const spec = specForData(settings.spec, { inputs: data.train.features.cols, outputs: data.outputs, task: data.task });
+  const classWeights = resolveClassWeights(settings.classWeights, { classNames: data.classNames, train: data.train.features });
+  const schedule = scheduleWithSteps(settings.schedule, { epochs: settings.epochs, trainRows: data.train.features.rows, batchSize: settings.batchSize });
+  const artifacts = buildTrainingArtifacts(spec, settings.optimizer, stepOptions({ clipNorm: settings.clipNorm, classWeights }));
   return { settings, data, artifacts, schedule, file: table.file, runtime };
 }
 

@@ -1,7 +1,7 @@
-import type { Model } from '@onnx-mlp/core';
-import { BYTES_PER_ELEMENT, ORT_TYPE, sizeOf, type DataType, type Graph, type Value } from '@onnx-mlp/core/ir';
-import { META } from '@onnx-mlp/core/internal';
-import { describeOnnxMlp, type OnnxMlpFacts } from './onnx-mlp.js';
+import { META } from '../artifacts/metadata.js';
+import { BYTES_PER_ELEMENT, ORT_TYPE, type DataType } from '../ir/dtype.js';
+import { sizeOf, type Graph, type Model, type Value } from '../ir/graph.js';
+import { describeOnnxMlp, type OnnxMlpFacts } from './onnx-mlp-facts.js';
 
 /** One graph input or output: symbolic dimensions keep their names (`batch`). */
 export interface TensorInfo {

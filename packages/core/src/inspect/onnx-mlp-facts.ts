@@ -1,7 +1,9 @@
-import type { EpochRecord, MlpSpec, Model, Task } from '@onnx-mlp/core';
-import { sizeOf } from '@onnx-mlp/core/ir';
-import { layerName, layerShapes, parameterShapes, validateSpec } from '@onnx-mlp/core/model';
-import { META, type ParameterSlot } from '@onnx-mlp/core/internal';
+import { META } from '../artifacts/metadata.js';
+import { sizeOf, type Model } from '../ir/graph.js';
+import type { ParameterSlot } from '../model/layout.js';
+import { parameterShapes } from '../model/parameters.js';
+import { layerName, layerShapes, validateSpec, type MlpSpec, type Task } from '../model/spec.js';
+import type { EpochRecord } from '../training/state.js';
 
 /** The onnx_mlp.kind values onnx-mlp writes, and what each file is. */
 export const ONNX_MLP_KINDS = {

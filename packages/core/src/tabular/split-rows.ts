@@ -1,4 +1,6 @@
-import { DataError, stratifiedSplit, trainTestSplit, type Dataset } from '@onnx-mlp/core';
+import type { Dataset } from '../training/dataset.js';
+import { DataError } from '../errors.js';
+import { stratifiedSplit, trainTestSplit } from '../training/split.js';
 
 /** Row numbers (0-based, into one table) of the three splits of a training run. */
 export interface RowSplit {
@@ -22,11 +24,10 @@ export interface SplitParts {
 /**
  * Splits rows 0..rows-1 into train, validation and test parts of exactly `validationRows` and
  * `testRows` rows (the rest train), seeded. With `classes` (the class index of every row) the split
- * is stratified: every class keeps its share in each part. The recipe, which a test can repeat with
- * core alone: the test part is cut first, `stratifiedSplit(all, rows - testRows, seed)`, then the
- * validation part out of the rest, `stratifiedSplit(rest, rest.rows - validationRows, seed)`
- * (`trainTestSplit` in both places for regression), each over a dataset whose one feature is the
- * row number.
+ * is stratified: every class keeps its share in each part. The recipe: the test part is cut first,
+ * `stratifiedSplit(all, rows - testRows, seed)`, then the validation part out of the rest,
+ * `stratifiedSplit(rest, rest.rows - validationRows, seed)` (`trainTestSplit` in both places for
+ * regression), each over a dataset whose one feature is the row number.
  */
 export function splitRows(rows: number, parts: SplitParts): RowSplit {
   const { validationRows, testRows, seed, classes } = parts;

@@ -1,0 +1,21 @@
+// The table -> training-data pipeline shared by the CLI and the web package: same columns, split,
+// statistics, controls and metadata from the same settings and seed.
+export { TabularOptionError } from './settings.js';
+export type { TabularSettings, TabularColumns, TabularHints } from './settings.js';
+export { quoted, headerTable, labelColumns, featureColumns, checkColumns, withLabelFile } from './columns.js';
+export { splitRows } from './split-rows.js';
+export type { RowSplit, SplitParts } from './split-rows.js';
+export { checkSplitCounts, heldOutCounts } from './split-counts.js';
+export type { SplitCounts } from './split-counts.js';
+export { TabularStats, describeTask } from './tabular-stats.js';
+export type { LabelPlan, TabularStatsOptions } from './tabular-stats.js';
+export { withFeatures } from './tabular-data.js';
+export type { RawSplit, TabularSplit, FeatureGraph, TabularShape, PreparedTables, TabularData } from './tabular-data.js';
+export { prepareTables, tableColumns, describeTabular } from './prepare-tables.js';
+export type { TabularTables, PrepareTablesOptions } from './prepare-tables.js';
+export {
+  specForData, resolveClassWeights, stepOptions, scheduleWithSteps, learningRateSchedule, earlyStoppingRule, stoppingOutcome, alreadyStopped,
+} from './controls.js';
+export type { ScheduleSetting, EarlyStoppingSetting, ClassWeightsSetting, StoppingOutcome } from './controls.js';
+export { tabularDataFacts, controlFacts, testFacts, trainingFacts } from './training-facts.js';
+export type { TestScore, TrainingFactsParts } from './training-facts.js';

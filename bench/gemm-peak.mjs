@@ -10,7 +10,11 @@ const x = b.input('a', ir.DataType.FLOAT, [n, n]);
 const y = b.input('b', ir.DataType.FLOAT, [n, n]);
 b.output(b.op('MatMul', [x, y]), 'c');
 const session = await ort.InferenceSession.create(ir.encodeModel(ir.makeModel(b.build())), { intraOpNumThreads: threads });
-const a = new ort.Tensor('float32', Float32Array.from({ length: n * n }, (_, i) => (i % 7) / 7), [n, n]);
+const a = new ort.Tensor(
+  'float32',
+  Float32Array.from({ length: n * n }, (_, i) => (i % 7) / 7),
+  [n, n],
+);
 let best = Infinity;
 for (let i = 0; i < 8; i++) {
   const t0 = performance.now();

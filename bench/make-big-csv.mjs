@@ -12,7 +12,11 @@ if (!(target > 0)) throw new Error('usage: make-big-csv.mjs OUT.csv GB [SEED]');
 let s = Number(seedText) >>> 0 || 1;
 const rand = () => {
   // xorshift32: fast and seeded, so the file is the same every time.
-  s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+  s ^= s << 13;
+  s >>>= 0;
+  s ^= s >>> 17;
+  s ^= s << 5;
+  s >>>= 0;
   return s / 4294967296;
 };
 const cats = ['red', 'green', 'blue', 'cyan', 'magenta', 'yellow', 'black', 'white'];
@@ -35,7 +39,7 @@ while (bytes < target) {
     const label = score < -0.8 ? 'low' : score < 0.8 ? 'mid' : 'high';
     lines.push(`${x1.toFixed(4)},${x2.toFixed(3)},${x3.toFixed(4)},${x4},${cats[c]},${member},${label}`);
   }
-  const text = lines.join('\n') + '\n';
+  const text = `${lines.join('\n')}\n`;
   bytes += text.length;
   rows += lines.length;
   if (!stream.write(text)) await once(stream, 'drain');

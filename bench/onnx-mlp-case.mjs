@@ -17,11 +17,15 @@ async function data() {
   const teacher = Float32Array.from({ length: s.inputs * s.outputs }, () => rng.normal());
   const targets = new Float32Array(s.rows);
   for (let r = 0; r < s.rows; r++) {
-    let best = 0; let bestScore = -Infinity;
+    let best = 0;
+    let bestScore = -Infinity;
     for (let c = 0; c < s.outputs; c++) {
       let z = 0;
       for (let k = 0; k < s.inputs; k++) z += features[r * s.inputs + k] * teacher[k * s.outputs + c];
-      if (z > bestScore) { bestScore = z; best = c; }
+      if (z > bestScore) {
+        bestScore = z;
+        best = c;
+      }
     }
     targets[r] = best;
   }
@@ -33,8 +37,10 @@ const spec = core.mlpSpec({ inputs: s.inputs, hidden: s.hidden, outputs: s.outpu
 const art = core.buildTrainingArtifacts(spec, core.optimizerConfig('adam'));
 const trainer = await core.Trainer.create(ort, art, core.initialState(art, 42), { intraOpNumThreads: threads });
 const history = await trainer.fit(train, { epochs: s.epochs, batchSize: s.batch, loop });
-console.log(JSON.stringify({
-  seconds: medianAfterFirst(history.map((h) => h.seconds)),
-  loss: history.at(-1).loss,
-  maxRssMiB: process.resourceUsage().maxRSS / 1024,
-}));
+console.log(
+  JSON.stringify({
+    seconds: medianAfterFirst(history.map((h) => h.seconds)),
+    loss: history.at(-1).loss,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  }),
+);

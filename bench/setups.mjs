@@ -2,11 +2,21 @@
 export const SETUPS = {
   mnist: {
     title: 'MNIST-10k, 784-128-128-10, batch 128, Adam',
-    inputs: 784, hidden: [128, 128], outputs: 10, rows: 8000, batch: 128, epochs: 6,
+    inputs: 784,
+    hidden: [128, 128],
+    outputs: 10,
+    rows: 8000,
+    batch: 128,
+    epochs: 6,
   },
   compute: {
     title: 'synthetic 200k x 256, 256-512-512-10, batch 512, Adam',
-    inputs: 256, hidden: [512, 512], outputs: 10, rows: 200000, batch: 512, epochs: 3,
+    inputs: 256,
+    hidden: [512, 512],
+    outputs: 10,
+    rows: 200000,
+    batch: 512,
+    epochs: 3,
   },
 };
 

@@ -27,7 +27,9 @@ const report = (what, value, note = '') => {
 async function packageSizes() {
   const bundle = async (entry, external) => {
     const out = await build({
-      configFile: false, logLevel: 'silent', root,
+      configFile: false,
+      logLevel: 'silent',
+      root,
       build: { write: false, minify: true, lib: { entry, formats: ['es'], fileName: 'out' }, rollupOptions: { external } },
       worker: { format: 'es' },
     });
@@ -45,7 +47,9 @@ async function packageSizes() {
 
 /** The demo's files on disk, raw and gzipped. */
 function distSizes() {
-  const files = readdirSync(`${DEMO_DIST}assets`).map((f) => `${DEMO_DIST}assets/${f}`).concat(`${DEMO_DIST}index.html`);
+  const files = readdirSync(`${DEMO_DIST}assets`)
+    .map((f) => `${DEMO_DIST}assets/${f}`)
+    .concat(`${DEMO_DIST}index.html`);
   return new Map(files.map((f) => [f.slice(DEMO_DIST.length), { raw: statSync(f).size, gzip: gz(readFileSync(f)) }]));
 }
 
@@ -60,7 +64,10 @@ async function pageFigures(url) {
     await page.addInitScript(() => {
       new MutationObserver((_, observer) => {
         const shown = document.querySelector('#digit-prediction[data-label]');
-        if (shown) { window.firstPredictionMs = performance.now(); observer.disconnect(); }
+        if (shown) {
+          window.firstPredictionMs = performance.now();
+          observer.disconnect();
+        }
       }).observe(document, { subtree: true, attributes: true, childList: true });
     });
     await page.goto(url);
@@ -72,13 +79,25 @@ async function pageFigures(url) {
     await page.waitForSelector('#digit-prediction[data-label]', { timeout: 60_000 });
     const firstPrediction = await page.evaluate(() => window.firstPredictionMs);
     const sizes = distSizes();
-    let raw = 0, gzip = 0;
+    let raw = 0,
+      gzip = 0;
     for (const [path] of loaded) {
       const size = sizes.get(path);
-      if (size) { raw += size.raw; gzip += size.gzip; }
+      if (size) {
+        raw += size.raw;
+        gzip += size.gzip;
+      }
     }
-    report('demo first load: files fetched until the first prediction', `${loaded.size} files, ${kb(raw)} raw, ${kb(gzip)} gzipped`, 'ORT wasm included');
-    report('time to first prediction on a cold page (navigation → probabilities shown)', `${firstPrediction.toFixed(0)} ms`, 'includes drawing a 5-step stroke');
+    report(
+      'demo first load: files fetched until the first prediction',
+      `${loaded.size} files, ${kb(raw)} raw, ${kb(gzip)} gzipped`,
+      'ORT wasm included',
+    );
+    report(
+      'time to first prediction on a cold page (navigation → probabilities shown)',
+      `${firstPrediction.toFixed(0)} ms`,
+      'includes drawing a 5-step stroke',
+    );
     const latency = await page.evaluate(async () => {
       const demo = window.onnxMlpDemo;
       const model = await demo.loadModel(demo.mnistModelUrl, { wasmPaths: demo.ortFiles('wasm'), numThreads: 1 });
@@ -92,23 +111,42 @@ async function pageFigures(url) {
       times.sort((a, b) => a - b);
       return { median: times[150], p95: times[285] };
     });
-    report('single-record predictArrays latency in the page, MNIST 784-128-128-10', `${latency.median.toFixed(3)} ms median, ${latency.p95.toFixed(3)} ms p95`, '300 calls, WASM 1 thread');
-    const records = await page.evaluate(async (csvUrl) => {
-      const demo = window.onnxMlpDemo;
-      const data = await (await fetch(csvUrl)).text();
-      const trained = await demo.train({ data, format: 'csv', label: 'churn', exclude: ['customer_id'], hidden: [32, 16], epochs: 5, wasmPaths: demo.ortFiles('wasm') });
-      const model = await demo.loadModel(trained.model, { wasmPaths: demo.ortFiles('wasm'), numThreads: 1 });
-      const record = { age: 41, monthly_fee: 57.7, plan: 'pro', region: 'west', support_calls: 2, autopay: 'yes' };
-      const times = [];
-      for (let i = 0; i < 300; i++) {
-        const t = performance.now();
-        await model.predict([record]);
-        times.push(performance.now() - t);
-      }
-      times.sort((a, b) => a - b);
-      return { median: times[150], p95: times[285] };
-    }, await page.evaluate(() => window.onnxMlpDemo.sampleCsvUrl));
-    report('single-record predict(records) latency in the page, customers.csv model (preprocessing in the graph)', `${records.median.toFixed(3)} ms median, ${records.p95.toFixed(3)} ms p95`, '300 calls, WASM 1 thread');
+    report(
+      'single-record predictArrays latency in the page, MNIST 784-128-128-10',
+      `${latency.median.toFixed(3)} ms median, ${latency.p95.toFixed(3)} ms p95`,
+      '300 calls, WASM 1 thread',
+    );
+    const records = await page.evaluate(
+      async (csvUrl) => {
+        const demo = window.onnxMlpDemo;
+        const data = await (await fetch(csvUrl)).text();
+        const trained = await demo.train({
+          data,
+          format: 'csv',
+          label: 'churn',
+          exclude: ['customer_id'],
+          hidden: [32, 16],
+          epochs: 5,
+          wasmPaths: demo.ortFiles('wasm'),
+        });
+        const model = await demo.loadModel(trained.model, { wasmPaths: demo.ortFiles('wasm'), numThreads: 1 });
+        const record = { age: 41, monthly_fee: 57.7, plan: 'pro', region: 'west', support_calls: 2, autopay: 'yes' };
+        const times = [];
+        for (let i = 0; i < 300; i++) {
+          const t = performance.now();
+          await model.predict([record]);
+          times.push(performance.now() - t);
+        }
+        times.sort((a, b) => a - b);
+        return { median: times[150], p95: times[285] };
+      },
+      await page.evaluate(() => window.onnxMlpDemo.sampleCsvUrl),
+    );
+    report(
+      'single-record predict(records) latency in the page, customers.csv model (preprocessing in the graph)',
+      `${records.median.toFixed(3)} ms median, ${records.p95.toFixed(3)} ms p95`,
+      '300 calls, WASM 1 thread',
+    );
     await context.close();
     return browser;
   } catch (e) {
@@ -126,7 +164,16 @@ async function mnistTable() {
   return { columns, rows, packed: { pixels: packed, labels: [...d.targets], cols: d.cols } };
 }
 
-const MNIST_RUN = { label: 'digit', hidden: [128, 128], epochs: EPOCHS, batchSize: 128, seed: 42, valSplit: 0, testSplit: 0.2, scaling: 'none' };
+const MNIST_RUN = {
+  label: 'digit',
+  hidden: [128, 128],
+  epochs: EPOCHS,
+  batchSize: 128,
+  seed: 42,
+  valSplit: 0,
+  testSplit: 0.2,
+  scaling: 'none',
+};
 const perEpoch = (history) => history.reduce((s, h) => s + h.seconds, 0) / history.length;
 
 async function browserTraining(browser, url, table) {
@@ -134,30 +181,50 @@ async function browserTraining(browser, url, table) {
   await page.goto(url);
   const figures = {};
   for (const numThreads of [1, 2]) {
-    figures[numThreads] = await page.evaluate(async ({ packed, run, numThreads }) => {
-      const demo = window.onnxMlpDemo;
-      const bytes = Uint8Array.from(atob(packed.pixels), (c) => c.charCodeAt(0));
-      const pixels = new Float32Array(bytes.buffer);
-      const columns = [...Array.from({ length: packed.cols }, (_, i) => `p${i}`), 'digit'];
-      const rows = packed.labels.map((label, r) => [...pixels.subarray(r * packed.cols, (r + 1) * packed.cols), label]);
-      const result = await demo.train({ ...run, data: { columns, rows }, numThreads, wasmPaths: demo.ortFiles('wasm') });
-      const seconds = result.history.reduce((sum, h) => sum + h.seconds, 0) / result.history.length;
-      return { seconds, accuracy: result.testMetrics.accuracy };
-    }, { packed: table.packed, run: MNIST_RUN, numThreads });
-    report(`train MNIST-10k in the page's worker, WASM ${numThreads} thread(s)`, `${figures[numThreads].seconds.toFixed(2)} s/epoch`, `${EPOCHS} epochs, 8,000 rows, 784-128-128-10, test accuracy ${figures[numThreads].accuracy.toFixed(4)}`);
+    figures[numThreads] = await page.evaluate(
+      async ({ packed, run, numThreads }) => {
+        const demo = window.onnxMlpDemo;
+        const bytes = Uint8Array.from(atob(packed.pixels), (c) => c.charCodeAt(0));
+        const pixels = new Float32Array(bytes.buffer);
+        const columns = [...Array.from({ length: packed.cols }, (_, i) => `p${i}`), 'digit'];
+        const rows = packed.labels.map((label, r) => [...pixels.subarray(r * packed.cols, (r + 1) * packed.cols), label]);
+        const result = await demo.train({ ...run, data: { columns, rows }, numThreads, wasmPaths: demo.ortFiles('wasm') });
+        const seconds = result.history.reduce((sum, h) => sum + h.seconds, 0) / result.history.length;
+        return { seconds, accuracy: result.testMetrics.accuracy };
+      },
+      { packed: table.packed, run: MNIST_RUN, numThreads },
+    );
+    report(
+      `train MNIST-10k in the page's worker, WASM ${numThreads} thread(s)`,
+      `${figures[numThreads].seconds.toFixed(2)} s/epoch`,
+      `${EPOCHS} epochs, 8,000 rows, 784-128-128-10, test accuracy ${figures[numThreads].accuracy.toFixed(4)}`,
+    );
   }
   await page.close();
 }
 
 async function nodeTraining(table) {
   // The same pipeline on onnxruntime-node (its default intra-op threads: one per core, 2 here).
-  const result = await trainInThisThread({ ...MNIST_RUN, data: { columns: table.columns, rows: table.rows }, runtime: ortNode, onNotice: () => {} });
-  report('train MNIST-10k in Node, onnxruntime-node, the same trainInThisThread pipeline', `${perEpoch(result.history).toFixed(2)} s/epoch`, `ORT default threads, test accuracy ${result.testMetrics.accuracy.toFixed(4)}`);
+  const result = await trainInThisThread({
+    ...MNIST_RUN,
+    data: { columns: table.columns, rows: table.rows },
+    runtime: ortNode,
+    onNotice: () => {},
+  });
+  report(
+    'train MNIST-10k in Node, onnxruntime-node, the same trainInThisThread pipeline',
+    `${perEpoch(result.history).toFixed(2)} s/epoch`,
+    `ORT default threads, test accuracy ${result.testMetrics.accuracy.toFixed(4)}`,
+  );
 }
 
 const site = await preview({ configFile: DEMO_CONFIG, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0 } });
 const url = site.resolvedUrls.local[0];
-console.error(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores; other work skews the timings)`);
+console.error(
+  `load average before: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} (2 cores; other work skews the timings)`,
+);
 let browser;
 try {
   await packageSizes();
@@ -169,8 +236,15 @@ try {
   await browser?.close();
   site.httpServer.close();
 }
-console.error(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.error(
+  `load average after: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.log('\n| what | figure | note |\n| --- | --- | --- |');
 for (const r of results) console.log(`| ${r.what} | ${r.value} | ${r.note} |`);
 mkdirSync(`${root}.bench`, { recursive: true });
-writeFileSync(`${root}.bench/web-size-speed.json`, `${JSON.stringify({ date: new Date().toISOString(), loadavg: loadavg(), results }, null, 2)}\n`);
+writeFileSync(
+  `${root}.bench/web-size-speed.json`,
+  `${JSON.stringify({ date: new Date().toISOString(), loadavg: loadavg(), results }, null, 2)}\n`,
+);

@@ -38,19 +38,29 @@ function testAccuracy(stdout: string): number {
 }
 
 let dir: string;
-beforeAll(async () => { dir = await makeTempDir(); });
-afterAll(async () => { await removeDir(dir); });
+beforeAll(async () => {
+  dir = await makeTempDir();
+});
+afterAll(async () => {
+  await removeDir(dir);
+});
 
 describe.runIf(noCuda === null)('on a machine where CUDA runs', () => {
   it('--device cuda trains on CUDA', async () => {
-    const r = await runCli(['train', '--device', 'cuda', '--epochs', '1', '--json', '--runs-dir', 'cuda-runs'], { cwd: dir, timeoutMs: 180_000 });
+    const r = await runCli(['train', '--device', 'cuda', '--epochs', '1', '--json', '--runs-dir', 'cuda-runs'], {
+      cwd: dir,
+      timeoutMs: 180_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(startEvent(r.stdout)).toMatchObject({ device: 'cuda', deviceUsed: 'cuda', notices: [] });
     expect(testAccuracy(r.stdout)).toBeGreaterThan(0.85);
   }, 200_000);
 
   it('--device auto picks CUDA, without a notice', async () => {
-    const r = await runCli(['train', '--device', 'auto', '--epochs', '1', '--json', '--runs-dir', 'auto-runs'], { cwd: dir, timeoutMs: 180_000 });
+    const r = await runCli(['train', '--device', 'auto', '--epochs', '1', '--json', '--runs-dir', 'auto-runs'], {
+      cwd: dir,
+      timeoutMs: 180_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(startEvent(r.stdout)).toMatchObject({ device: 'auto', deviceUsed: 'cuda', notices: [] });
     expect(testAccuracy(r.stdout)).toBeGreaterThan(0.85);

@@ -4,16 +4,27 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildTrainingArtifacts, classificationReport, encodeModel, mlpSpec, optimizerConfig, regressionReport,
+  buildTrainingArtifacts,
+  classificationReport,
+  encodeModel,
+  mlpSpec,
+  optimizerConfig,
+  regressionReport,
   type ClassificationReport,
 } from '@onnx-mlp/core';
 import { DataType, GraphBuilder, makeModel } from '@onnx-mlp/core/ir';
-import { rocAuc } from '@onnx-mlp/core/metrics';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 import { mnistTestSplit } from './helpers/mnist-test-split.js';
 import {
-  TABLE_COLUMNS, rawInputs, runModel, syntheticRecords, toCsv, trainTabularModel, type TabularFixture, type TextRecord,
+  TABLE_COLUMNS,
+  rawInputs,
+  runModel,
+  syntheticRecords,
+  toCsv,
+  trainTabularModel,
+  type TabularFixture,
+  type TextRecord,
 } from './helpers/tabular-models.js';
 
 const MNIST_MODEL = fileURLToPath(new URL('../models/mnist-mlp.onnx', import.meta.url));
@@ -67,7 +78,6 @@ function expectReport(r: Record<string, any>, expected: ClassificationReport, cl
   expectScores(r.weighted, expected.weighted);
 }
 
-
 describe('onnx-mlp evaluate', () => {
   let dir: string;
   let records: TextRecord[];
@@ -80,7 +90,9 @@ describe('onnx-mlp evaluate', () => {
     dir = await makeTempDir('onnx-mlp-evaluate-');
     records = syntheticRecords(400);
     [multiclass, binary, regression] = await Promise.all([
-      trainTabularModel(records, 'multiclass'), trainTabularModel(records, 'binary'), trainTabularModel(records, 'regression'),
+      trainTabularModel(records, 'multiclass'),
+      trainTabularModel(records, 'binary'),
+      trainTabularModel(records, 'regression'),
     ]);
     await Promise.all([
       writeFile(path('multiclass.onnx'), multiclass.bytes),
@@ -88,16 +100,29 @@ describe('onnx-mlp evaluate', () => {
       writeFile(path('regression.onnx'), regression.bytes),
       writeFile(path('data.csv'), toCsv(records)),
       // The same rows as JSON Lines with typed cells: numbers, booleans and null for missing values.
-      writeFile(path('data.jsonl'), records.map((r) => JSON.stringify({
-        id: Number(r.id), city: r.city || null, income: r.income === '' ? null : Number(r.income), note: r.note,
-        member: ['true', 'yes', '1'].includes(r.member!), age: r.age === 'NA' ? null : Number(r.age),
-        species: r.species, approved: r.approved, price: Number(r.price),
-      })).join('\n')),
+      writeFile(
+        path('data.jsonl'),
+        records
+          .map((r) =>
+            JSON.stringify({
+              id: Number(r.id),
+              city: r.city || null,
+              income: r.income === '' ? null : Number(r.income),
+              note: r.note,
+              member: ['true', 'yes', '1'].includes(r.member!),
+              age: r.age === 'NA' ? null : Number(r.age),
+              species: r.species,
+              approved: r.approved,
+              price: Number(r.price),
+            }),
+          )
+          .join('\n'),
+      ),
     ]);
   });
   afterAll(() => removeDir(dir));
 
-  it('a classifier with preprocessing: accuracy, per-class P/R/F1, averages and confusion matrix equal core\'s report of the model\'s own outputs', async () => {
+  it("a classifier with preprocessing: accuracy, per-class P/R/F1, averages and confusion matrix equal core's report of the model's own outputs", async () => {
     const expected = await expectedClassification(multiclass, records);
     const r = await evaluateJson([path('multiclass.onnx'), '--data', path('data.csv')], dir);
     expect(r).toMatchObject({ task: 'multiclass', rows: 400, label: ['species'], labelSource: 'model' });
@@ -126,8 +151,12 @@ describe('onnx-mlp evaluate', () => {
       const row = lines.find((l) => l.startsWith(`${name} `) && l.includes('.'))!;
       expect(row.split(/\s+/)).toEqual([name, s.precision.toFixed(4), s.recall.toFixed(4), s.f1.toFixed(4), String(s.support)]);
     });
-    expect(lines.find((l) => l.startsWith('macro avg'))!.split(/\s+/).slice(2))
-      .toEqual([expected.macro.precision, expected.macro.recall, expected.macro.f1].map((x) => x.toFixed(4)).concat('400'));
+    expect(
+      lines
+        .find((l) => l.startsWith('macro avg'))!
+        .split(/\s+/)
+        .slice(2),
+    ).toEqual([expected.macro.precision, expected.macro.recall, expected.macro.f1].map((x) => x.toFixed(4)).concat('400'));
     const at = lines.findIndex((l) => l.startsWith('true \\ predicted'));
     expect(lines[at]!.split(/\s+/).slice(3)).toEqual(['low', 'mid', 'high']);
     const matrix = lines.slice(at + 1, at + 4).map((l) => l.split(/\s+/));
@@ -146,10 +175,13 @@ describe('onnx-mlp evaluate', () => {
     expect(text.stdout).toContain(`roc-auc   ${expected.rocAuc!.toFixed(4)} (positive class "yes"`);
   });
 
-  it('a regression model: MSE, MAE and R² equal core\'s regressionReport of the model\'s predictions', async () => {
+  it("a regression model: MSE, MAE and R² equal core's regressionReport of the model's predictions", async () => {
     const width = regression.preprocessing.columns.length;
     const out = await runModel(regression.bytes, rawInputs(regression.preprocessing, records), width);
-    const expected = regressionReport(Float32Array.from(records, (r) => Number(r.price)), out.prediction as Float32Array);
+    const expected = regressionReport(
+      Float32Array.from(records, (r) => Number(r.price)),
+      out.prediction as Float32Array,
+    );
     const r = await evaluateJson([path('regression.onnx'), '--data', path('data.csv'), '--label', 'price'], dir);
     expect(r).toMatchObject({ task: 'regression', rows: 400, label: ['price'] });
     expect(r.mse).toBeCloseTo(expected.mse, 10);
@@ -185,7 +217,13 @@ describe('onnx-mlp evaluate', () => {
       /^onnx-mlp: .*digits-bad\.csv, line 6, column "px0": "dark" is not a number/,
     );
     // One feature column too many: expected vs found.
-    await writeFile(path('digits-wide.csv'), `${lines.slice(0, 3).map((l, i) => `${i === 0 ? 'extra' : '0'},${l}`).join('\n')}\n`);
+    await writeFile(
+      path('digits-wide.csv'),
+      `${lines
+        .slice(0, 3)
+        .map((l, i) => `${i === 0 ? 'extra' : '0'},${l}`)
+        .join('\n')}\n`,
+    );
     expectOneErrorLine(
       await runCli(['evaluate', MNIST_MODEL, '--data', path('digits-wide.csv')], { cwd: dir }),
       /^onnx-mlp: .*digits-wide\.csv: has 785 feature columns besides "label"; the model takes 784 numeric features/,
@@ -195,8 +233,20 @@ describe('onnx-mlp evaluate', () => {
   it('bad data: unknown class, missing feature column, missing label column, missing file — one line each, exit 1', async () => {
     const bad = records.slice(0, 20).map((r, i) => (i === 6 ? { ...r, species: 'giant' } : r));
     await writeFile(path('unknown-class.csv'), toCsv(bad));
-    await writeFile(path('no-city.csv'), toCsv(records.slice(0, 20), TABLE_COLUMNS.filter((c) => c !== 'city')));
-    await writeFile(path('no-label.csv'), toCsv(records.slice(0, 20), TABLE_COLUMNS.filter((c) => c !== 'species')));
+    await writeFile(
+      path('no-city.csv'),
+      toCsv(
+        records.slice(0, 20),
+        TABLE_COLUMNS.filter((c) => c !== 'city'),
+      ),
+    );
+    await writeFile(
+      path('no-label.csv'),
+      toCsv(
+        records.slice(0, 20),
+        TABLE_COLUMNS.filter((c) => c !== 'species'),
+      ),
+    );
     const [unknown, noCity, noLabel, noFile, unknownFlag] = await Promise.all([
       runCli(['evaluate', path('multiclass.onnx'), '--data', path('unknown-class.csv')], { cwd: dir }),
       runCli(['evaluate', path('multiclass.onnx'), '--data', path('no-city.csv')], { cwd: dir }),
@@ -205,9 +255,18 @@ describe('onnx-mlp evaluate', () => {
       runCli(['evaluate', path('multiclass.onnx'), '--data', path('data.csv'), '--labels', 'x'], { cwd: dir }),
     ]);
     // Record 7 is on line 8 (the header is line 1).
-    expectOneErrorLine(unknown, /^onnx-mlp: .*unknown-class\.csv, line 8, column "species": unknown class "giant"; the model's classes are "low", "mid", "high"$/);
-    expectOneErrorLine(noCity, /^onnx-mlp: .*no-city\.csv: has no column "city"; the model expects the columns "age", "income", "member", "city"$/);
-    expectOneErrorLine(noLabel, /^onnx-mlp: .*no-label\.csv: has no label column "species" \(the model was trained with\); name it with --label COL/);
+    expectOneErrorLine(
+      unknown,
+      /^onnx-mlp: .*unknown-class\.csv, line 8, column "species": unknown class "giant"; the model's classes are "low", "mid", "high"$/,
+    );
+    expectOneErrorLine(
+      noCity,
+      /^onnx-mlp: .*no-city\.csv: has no column "city"; the model expects the columns "age", "income", "member", "city"$/,
+    );
+    expectOneErrorLine(
+      noLabel,
+      /^onnx-mlp: .*no-label\.csv: has no label column "species" \(the model was trained with\); name it with --label COL/,
+    );
     expectOneErrorLine(noFile, /^onnx-mlp: .*nothing\.csv: cannot be read: no such file$/);
     expectOneErrorLine(unknownFlag, /^onnx-mlp: Unknown argument: labels/, 2);
   });
@@ -219,11 +278,22 @@ describe('onnx-mlp evaluate', () => {
     const artifacts = buildTrainingArtifacts(mlpSpec({ inputs: 4, outputs: 2 }), optimizerConfig('sgd'));
     await writeFile(path('training_model.onnx'), encodeModel(artifacts.trainingModel));
     await writeFile(path('random.onnx'), pseudoRandomBytes(4096, 7));
-    const [foreign, training, random, missing] = await Promise.all(['foreign.onnx', 'training_model.onnx', 'random.onnx', 'missing.onnx']
-      .map((name) => runCli(['evaluate', path(name), '--data', path('data.csv')], { cwd: dir })));
+    const [foreign, training, random, missing] = await Promise.all(
+      ['foreign.onnx', 'training_model.onnx', 'random.onnx', 'missing.onnx'].map((name) =>
+        runCli(['evaluate', path(name), '--data', path('data.csv')], { cwd: dir }),
+      ),
+    );
     const needs = 'evaluate needs an onnx-mlp inference model \\(model\\.onnx from a run folder\\)';
-    expectOneErrorLine(foreign!, new RegExp(`^onnx-mlp: ${needs}; .*foreign\\.onnx is an ONNX model without onnx-mlp metadata .*inputs: x float32 \\[n, 4\\]`));
-    expectOneErrorLine(training!, new RegExp(`^onnx-mlp: ${needs}; .*training_model\\.onnx is an onnx-mlp training step model \\(a run folder's training_model\\.onnx\\)$`));
+    expectOneErrorLine(
+      foreign!,
+      new RegExp(`^onnx-mlp: ${needs}; .*foreign\\.onnx is an ONNX model without onnx-mlp metadata .*inputs: x float32 \\[n, 4\\]`),
+    );
+    expectOneErrorLine(
+      training!,
+      new RegExp(
+        `^onnx-mlp: ${needs}; .*training_model\\.onnx is an onnx-mlp training step model \\(a run folder's training_model\\.onnx\\)$`,
+      ),
+    );
     expectOneErrorLine(random!, /^onnx-mlp: .*random\.onnx: not a readable ONNX model \(/);
     expectOneErrorLine(missing!, /^onnx-mlp: .*missing\.onnx: not a readable ONNX model \(no such file\)$/);
   });

@@ -31,7 +31,6 @@ function expectOneErrorLine(run: CliResult, file: string, reason: RegExp): void 
   expect(lines[0]).toMatch(reason);
 }
 
-
 function initializerElements(model: Model): number {
   return [...model.graph.initializers.values()].reduce((s, t) => s + sizeOf(t.dims), 0);
 }
@@ -56,7 +55,11 @@ describe('onnx-mlp inspect models/mnist-mlp.onnx', () => {
       { name: 'output', inputs: 128, outputs: 10, activation: 'softmax', parameters: 128 * 10 + 10 },
     ]);
     expect(r.parameters).toEqual({
-      total: 118282, checkedAgainst: 'initializers', found: 118282, matches: true, otherInitializers: { count: 0, elements: 0 },
+      total: 118282,
+      checkedAgainst: 'initializers',
+      found: 118282,
+      matches: true,
+      otherInitializers: { count: 0, elements: 0 },
     });
     // The same count, computed independently from the decoded file.
     expect(initializerElements(model)).toBe(118282);
@@ -103,17 +106,22 @@ describe('onnx-mlp inspect models/mnist-mlp.onnx', () => {
     expect(out).not.toContain('warnings');
   });
 
-  it('--graph appends core\'s printGraph listing (text and JSON)', async () => {
+  it("--graph appends core's printGraph listing (text and JSON)", async () => {
     const listing = printGraph(model.graph);
     const run = await runCli(['inspect', MNIST_MODEL, '--graph'], { cwd: dir });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain(`\nlisting (printGraph)\n${listing.split('\n').map((l) => `  ${l}`).join('\n')}\n`);
+    expect(run.stdout).toContain(
+      `\nlisting (printGraph)\n${listing
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n')}\n`,
+    );
     const r = await inspectJson(MNIST_MODEL, dir, ['--graph']);
     expect(r.listing).toBe(listing);
   });
 });
 
-describe('onnx-mlp inspect on a run folder\'s files (train --epochs 1 --hidden 16)', () => {
+describe("onnx-mlp inspect on a run folder's files (train --epochs 1 --hidden 16)", () => {
   let dir: string;
   let history: Array<Record<string, number>>;
   beforeAll(async () => {
@@ -167,7 +175,10 @@ describe('onnx-mlp inspect on a run folder\'s files (train --epochs 1 --hidden 1
     expect(r.parameters).toMatchObject({ total, checkedAgainst: 'layout', found: total, matches: true });
     expect(r.parameterLayout).toEqual(JSON.parse(model.metadata.get(META.parameters)!));
     expect(r.parameterLayout.map((s: { name: string; offset: number }) => [s.name, s.offset])).toEqual([
-      ['dense1.weight', 0], ['dense1.bias', 12544], ['output.weight', 12560], ['output.bias', 12720],
+      ['dense1.weight', 0],
+      ['dense1.bias', 12544],
+      ['output.weight', 12560],
+      ['output.bias', 12720],
     ]);
     expect(r.optimizerState).toEqual(['m', 'v']);
     expect(r.inputs).toContainEqual({ name: 'parameters', dtype: 'float32', shape: [total] });

@@ -8,7 +8,9 @@ import { createRunFolder, highestRunNumber } from '../packages/cli/src/io/run-fo
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
 let dir: string;
-beforeEach(async () => { dir = await makeTempDir(); });
+beforeEach(async () => {
+  dir = await makeTempDir();
+});
 afterEach(() => removeDir(dir));
 
 describe('writeFileAtomic', () => {

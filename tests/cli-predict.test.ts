@@ -11,7 +11,14 @@ import { CLI_PATH, runCli, type CliResult } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 import { mnistTestSplit } from './helpers/mnist-test-split.js';
 import {
-  TABLE_COLUMNS, rawInputs, runModel, syntheticRecords, toCsv, trainTabularModel, type TabularFixture, type TextRecord,
+  TABLE_COLUMNS,
+  rawInputs,
+  runModel,
+  syntheticRecords,
+  toCsv,
+  trainTabularModel,
+  type TabularFixture,
+  type TextRecord,
 } from './helpers/tabular-models.js';
 
 const MNIST_MODEL = fileURLToPath(new URL('../models/mnist-mlp.onnx', import.meta.url));
@@ -74,7 +81,10 @@ function expectOneErrorLine(run: CliResult, pattern: RegExp, code = 1): void {
 function csvRows(run: CliResult): string[][] {
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
-  return run.stdout.trimEnd().split('\n').map((l) => l.split(','));
+  return run.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.split(','));
 }
 
 /** predict's CSV output checked against onnxruntime-node's outputs for the same rows. */
@@ -89,7 +99,6 @@ function expectClassifierCsv(rows: string[][], classNames: readonly string[], pr
     for (let c = 0; c < C; c++) expect(Math.abs(Number(row[c + 1]) - probabilities[i * C + c]!)).toBeLessThanOrEqual(1e-6);
   }
 }
-
 
 describe('onnx-mlp predict', () => {
   let dir: string;
@@ -114,7 +123,7 @@ describe('onnx-mlp predict', () => {
   });
   afterAll(() => removeDir(dir));
 
-  it('a classifier: one row per input row, the class name as label, p_<class> equal to onnxruntime-node\'s to 1e-6', async () => {
+  it("a classifier: one row per input row, the class name as label, p_<class> equal to onnxruntime-node's to 1e-6", async () => {
     const run = await runCli(['predict', path('multiclass.onnx'), '--data', path('data.csv'), '--batch-size', '64'], { cwd: dir });
     expectClassifierCsv(csvRows(run), ['low', 'mid', 'high'], expected.probabilities as Float32Array, expected.label as BigInt64Array);
   });
@@ -125,14 +134,20 @@ describe('onnx-mlp predict', () => {
       spawnCli(['predict', model, '--data', path('data.csv')], { cwd: dir }),
       spawnCli(['predict', model, '--data', '-'], { cwd: dir, input: csvText() }),
       spawnCli(['predict', model, '--data', path('data.jsonl'), '--format', 'jsonl'], { cwd: dir }),
-      spawnCli(['predict', model, '--data', '-', '--input-format', 'jsonl', '--format', 'jsonl'], { cwd: dir, input: await readFile(path('data.jsonl')) }),
+      spawnCli(['predict', model, '--data', '-', '--input-format', 'jsonl', '--format', 'jsonl'], {
+        cwd: dir,
+        input: await readFile(path('data.jsonl')),
+      }),
     ]);
     expect(fromStdin.stderr).toBe('');
     expect(fromStdin.code).toBe(0);
     expect(fromStdin.stdout).toBe(fromFile.stdout);
     expect(fromFile.stdout.split('\n')).toHaveLength(records.length + 2); // header, rows, final newline
     expect(jsonlStdin.stdout).toBe(jsonlFile.stdout);
-    const objects = jsonlFile.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const objects = jsonlFile.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(objects).toHaveLength(records.length);
     const p = expected.probabilities as Float32Array;
     objects.forEach((o, i) => {
@@ -142,7 +157,7 @@ describe('onnx-mlp predict', () => {
     });
   });
 
-  it('a regression model: a `prediction` column equal to onnxruntime-node\'s', async () => {
+  it("a regression model: a `prediction` column equal to onnxruntime-node's", async () => {
     const out = await runModel(regression.bytes, rawInputs(regression.preprocessing, records), regression.preprocessing.columns.length);
     const rows = csvRows(await runCli(['predict', path('regression.onnx'), '--data', path('data.csv')], { cwd: dir }));
     expect(rows[0]).toEqual(['prediction']);
@@ -154,15 +169,24 @@ describe('onnx-mlp predict', () => {
     const rows = 100;
     const header = ['label', ...Array.from({ length: 784 }, (_, i) => `px${i}`)];
     const lines = [header.join(',')];
-    for (let i = 0; i < rows; i++) lines.push([String(test.targets[i]), ...Array.from(test.features.subarray(i * 784, (i + 1) * 784), String)].join(','));
+    for (let i = 0; i < rows; i++)
+      lines.push([String(test.targets[i]), ...Array.from(test.features.subarray(i * 784, (i + 1) * 784), String)].join(','));
     await writeFile(path('digits.csv'), `${lines.join('\n')}\n`);
     const out = await runModel(await readFile(MNIST_MODEL), test.features.slice(0, rows * 784), 784);
     const [withLabel, without] = await Promise.all([
       runCli(['predict', MNIST_MODEL, '--data', path('digits.csv'), '--label', 'label'], { cwd: dir }),
       runCli(['predict', MNIST_MODEL, '--data', path('digits.csv')], { cwd: dir }),
     ]);
-    expectClassifierCsv(csvRows(withLabel), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], out.probabilities as Float32Array, out.label as BigInt64Array);
-    expectOneErrorLine(without, /^onnx-mlp: .*digits\.csv: has 785 feature columns; the model takes 784 numeric features .*; add --label label to leave out the label column$/);
+    expectClassifierCsv(
+      csvRows(withLabel),
+      ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+      out.probabilities as Float32Array,
+      out.label as BigInt64Array,
+    );
+    expectOneErrorLine(
+      without,
+      /^onnx-mlp: .*digits\.csv: has 785 feature columns; the model takes 784 numeric features .*; add --label label to leave out the label column$/,
+    );
   });
 
   it('--out: written whole, never onto an existing file without --force; a bad row leaves nothing behind', async () => {
@@ -185,8 +209,12 @@ describe('onnx-mlp predict', () => {
     const bad = records.map((r, i) => (i === 250 ? { ...r, age: 'old' } : r));
     await writeFile(path('bad-age.csv'), toCsv(bad));
     const [badForced, badNew] = await Promise.all([
-      runCli(['predict', path('multiclass.onnx'), '--data', path('bad-age.csv'), '--out', out, '--force', '--batch-size', '100'], { cwd: dir }),
-      runCli(['predict', path('multiclass.onnx'), '--data', path('bad-age.csv'), '--out', path('new.jsonl'), '--batch-size', '100'], { cwd: dir }),
+      runCli(['predict', path('multiclass.onnx'), '--data', path('bad-age.csv'), '--out', out, '--force', '--batch-size', '100'], {
+        cwd: dir,
+      }),
+      runCli(['predict', path('multiclass.onnx'), '--data', path('bad-age.csv'), '--out', path('new.jsonl'), '--batch-size', '100'], {
+        cwd: dir,
+      }),
     ]);
     for (const run of [badForced, badNew]) {
       expectOneErrorLine(run, /^onnx-mlp: .*bad-age\.csv, line 252, column "age": "old" is not a number$/);
@@ -206,7 +234,13 @@ describe('onnx-mlp predict', () => {
     b.output(b.op('Relu', [b.input('x', DataType.FLOAT, ['n', 4])]), 'y');
     await writeFile(path('foreign.onnx'), encodeModel(makeModel(b.build())));
     await writeFile(path('random.onnx'), pseudoRandomBytes(3000, 11));
-    await writeFile(path('no-member.csv'), toCsv(records.slice(0, 5), TABLE_COLUMNS.filter((c) => c !== 'member')));
+    await writeFile(
+      path('no-member.csv'),
+      toCsv(
+        records.slice(0, 5),
+        TABLE_COLUMNS.filter((c) => c !== 'member'),
+      ),
+    );
     await writeFile(path('digit-text.csv'), `a,b\n1,2\n3,three\n`);
     const out = path('kept.csv');
     await writeFile(out, 'kept\n');
@@ -222,11 +256,17 @@ describe('onnx-mlp predict', () => {
       runCli(['predict', MNIST_MODEL, '--data', path('digit-text.csv'), ...withOut], { cwd: dir }),
     ]);
     const [noColumn, notBoolean, unknownFlag, noFile, foreign, random] = runs;
-    expectOneErrorLine(noColumn!, /^onnx-mlp: .*no-member\.csv: has no column "member"; the model expects the columns "age", "income", "member", "city"$/);
+    expectOneErrorLine(
+      noColumn!,
+      /^onnx-mlp: .*no-member\.csv: has no column "member"; the model expects the columns "age", "income", "member", "city"$/,
+    );
     expectOneErrorLine(notBoolean!, /^onnx-mlp: stdin, line 2, column "member": "maybe" is not a boolean/);
     expectOneErrorLine(unknownFlag!, /^onnx-mlp: Unknown argument: outfile/, 2);
     expectOneErrorLine(noFile!, /^onnx-mlp: .*absent\.csv: cannot be read: no such file$/);
-    expectOneErrorLine(foreign!, /^onnx-mlp: predict needs an onnx-mlp inference model \(model\.onnx from a run folder\); .*foreign\.onnx is an ONNX model without onnx-mlp metadata/);
+    expectOneErrorLine(
+      foreign!,
+      /^onnx-mlp: predict needs an onnx-mlp inference model \(model\.onnx from a run folder\); .*foreign\.onnx is an ONNX model without onnx-mlp metadata/,
+    );
     expectOneErrorLine(random!, /^onnx-mlp: .*random\.onnx: not a readable ONNX model \(/);
     // MNIST's model takes 784 columns; the width is checked before any cell.
     expectOneErrorLine(runs[6]!, /^onnx-mlp: .*digit-text\.csv: has 2 feature columns; the model takes 784 numeric features/);
@@ -234,8 +274,11 @@ describe('onnx-mlp predict', () => {
     expect((await readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
 
     // A non-numeric cell in a model without preprocessing: needs a 784-wide file.
-    const wide = [Array.from({ length: 784 }, (_, i) => `p${i}`).join(','), new Array(784).fill('0').join(','),
-      [...new Array(783).fill('0'), 'x'].join(',')];
+    const wide = [
+      Array.from({ length: 784 }, (_, i) => `p${i}`).join(','),
+      new Array(784).fill('0').join(','),
+      [...new Array(783).fill('0'), 'x'].join(','),
+    ];
     await writeFile(path('wide.csv'), `${wide.join('\n')}\n`);
     expectOneErrorLine(
       await runCli(['predict', MNIST_MODEL, '--data', path('wide.csv'), ...withOut], { cwd: dir }),
@@ -258,13 +301,17 @@ describe('onnx-mlp predict', () => {
     const run = await spawnCli(['predict', path('multiclass.onnx'), '--data', path('big.csv'), '--out', out], { cwd: dir, pollRss: true });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    console.log(`predict: ${n} rows (${(text.length / 1e6).toFixed(1)} MB) in ${run.seconds.toFixed(2)} s = `
-      + `${Math.round(n / run.seconds)} rows/s (process start included); peak RSS ${run.peakRssMiB!.toFixed(0)} MiB`);
+    console.log(
+      `predict: ${n} rows (${(text.length / 1e6).toFixed(1)} MB) in ${run.seconds.toFixed(2)} s = ` +
+        `${Math.round(n / run.seconds)} rows/s (process start included); peak RSS ${run.peakRssMiB!.toFixed(0)} MiB`,
+    );
     expect(run.peakRssMiB).toBeGreaterThan(20); // the poll really read the child
     expect(run.peakRssMiB).toBeLessThan(300);
     const predicted = (await readFile(out, 'utf8')).trimEnd().split('\n');
     expect(predicted).toHaveLength(n + 1);
-    const small = (await runCli(['predict', path('multiclass.onnx'), '--data', path('data.csv')], { cwd: dir })).stdout.trimEnd().split('\n');
+    const small = (await runCli(['predict', path('multiclass.onnx'), '--data', path('data.csv')], { cwd: dir })).stdout
+      .trimEnd()
+      .split('\n');
     for (let i = 0; i < n; i += 997) expect(predicted[i + 1]).toBe(small[(i % records.length) + 1]);
     expect(predicted[n]).toBe(small[((n - 1) % records.length) + 1]);
   }, 60_000);

@@ -32,7 +32,7 @@ describe('onnx-mlp train --json', () => {
   });
   afterAll(() => removeDir(dir));
 
-  it('prints only JSON lines: start, one epoch event per epoch with history.json\'s values, end with the model\'s accuracy', async () => {
+  it("prints only JSON lines: start, one epoch event per epoch with history.json's values, end with the model's accuracy", async () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const events = lines(run.stdout).map((l) => JSON.parse(l) as Record<string, any>);
@@ -42,7 +42,13 @@ describe('onnx-mlp train --json', () => {
     const config = JSON.parse(await readFile(join(dir, 'runs', '1', 'config.json'), 'utf8'));
 
     expect(start).toMatchObject({ runFolder: join('runs', '1'), epochs: 2, batchSize: 128, seed: 42, device: 'cpu', deviceUsed: 'cpu' });
-    expect(start).toMatchObject({ resumedAfterEpoch: null, batchesPerEpoch: Math.ceil(8000 / 128), trainRows: 8000, testRows: 2000, notices: [] });
+    expect(start).toMatchObject({
+      resumedAfterEpoch: null,
+      batchesPerEpoch: Math.ceil(8000 / 128),
+      trainRows: 8000,
+      testRows: 2000,
+      notices: [],
+    });
     expect(start.spec).toEqual(config.spec);
     expect(start.optimizer).toEqual(config.optimizer);
     expect(start.data).toBe(config.data);
@@ -56,7 +62,15 @@ describe('onnx-mlp train --json', () => {
     expect(e2.loss).toBeLessThan(e1.loss);
 
     expect(end.testAccuracy).toBe(testAccuracy);
-    expect(end).toEqual({ event: 'end', testAccuracy, testCorrect: Math.round(testAccuracy * 2000), testRows: 2000, epochs: 2, runFolder: join('runs', '1'), out: null });
+    expect(end).toEqual({
+      event: 'end',
+      testAccuracy,
+      testCorrect: Math.round(testAccuracy * 2000),
+      testRows: 2000,
+      epochs: 2,
+      runFolder: join('runs', '1'),
+      out: null,
+    });
     // The accuracy of the written model is the eval graph's val_acc of the last epoch.
     expect(end.testAccuracy).toBeCloseTo(e2.valAccuracy, 10);
   });
@@ -73,7 +87,9 @@ describe('onnx-mlp train --json', () => {
 
 describe('onnx-mlp train output when stdout is not a terminal', () => {
   let dir: string;
-  beforeAll(async () => { dir = await makeTempDir(); });
+  beforeAll(async () => {
+    dir = await makeTempDir();
+  });
   afterAll(() => removeDir(dir));
 
   it('is exactly the plain lines: no bar, no escape codes', async () => {
@@ -116,10 +132,15 @@ describe('onnx-mlp train on a terminal', () => {
     skipIfMissing(ctx, script);
     const command = [process.execPath, CLI_PATH, ...ARGS].map(shellQuote).join(' ');
     const output = await new Promise<{ code: number; text: string }>((resolve, reject) => {
-      const child = execFile('script', ['-qfec', command, '/dev/null'], { cwd: dir, timeout: 60_000, encoding: 'utf8' }, (error, stdout) => {
-        if (error && typeof error.code !== 'number') reject(error);
-        else resolve({ code: error ? (error.code as number) : 0, text: stdout });
-      });
+      const child = execFile(
+        'script',
+        ['-qfec', command, '/dev/null'],
+        { cwd: dir, timeout: 60_000, encoding: 'utf8' },
+        (error, stdout) => {
+          if (error && typeof error.code !== 'number') reject(error);
+          else resolve({ code: error ? (error.code as number) : 0, text: stdout });
+        },
+      );
       child.stdin?.end();
     });
     expect(output.code).toBe(0);

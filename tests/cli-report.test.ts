@@ -27,22 +27,32 @@ it('train --report writes a self-contained HTML report whose curves and confusio
   skipIfMissing(ctx, browser);
   const html = await readFile(join(dir, 'report.html'), 'utf8');
   expect(html).not.toMatch(/<script|src="http|href="http/); // self-contained, nothing fetched
-  const history = JSON.parse(await readFile(join(dir, 'runs', '1', 'history.json'), 'utf8')) as Array<{ loss: number; valAccuracy: number }>;
+  const history = JSON.parse(await readFile(join(dir, 'runs', '1', 'history.json'), 'utf8')) as Array<{
+    loss: number;
+    valAccuracy: number;
+  }>;
 
   const page = await browser.newPage();
   await page.goto(pathToFileURL(join(dir, 'report.html')).href);
-  const series = await page.$$eval('polyline.series', (lines) => lines.map((l) => ({
-    name: l.getAttribute('data-series'),
-    points: (l.getAttribute('points') ?? '').trim().split(/\s+/).length,
-    length: (l as SVGPolylineElement).getTotalLength(),
-  })));
+  const series = await page.$$eval('polyline.series', (lines) =>
+    lines.map((l) => ({
+      name: l.getAttribute('data-series'),
+      points: (l.getAttribute('points') ?? '').trim().split(/\s+/).length,
+      length: (l as SVGPolylineElement).getTotalLength(),
+    })),
+  );
   expect(series.map((s) => s.name)).toEqual(['loss', 'val_loss', 'accuracy', 'val_accuracy']);
   for (const s of series) {
     expect(s.points).toBe(3);
     expect(s.length).toBeGreaterThan(50); // drawn with real extent, not collapsed to a point
   }
   // The loss curve goes down as the history says: its last point is lower on screen (larger y).
-  const ys = await page.$eval('polyline[data-series="loss"]', (l) => (l.getAttribute('points') ?? '').trim().split(/\s+/).map((p) => Number(p.split(',')[1])));
+  const ys = await page.$eval('polyline[data-series="loss"]', (l) =>
+    (l.getAttribute('points') ?? '')
+      .trim()
+      .split(/\s+/)
+      .map((p) => Number(p.split(',')[1])),
+  );
   expect(ys[2]! > ys[0]!).toBe(history[2]!.loss < history[0]!.loss);
 
   const cells = await page.$$eval('#confusion g.cell', (gs) => gs.map((g) => Number(g.getAttribute('data-count'))));

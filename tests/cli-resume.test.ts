@@ -11,8 +11,12 @@ import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 const ARGS = ['train', '--epochs', '4', '--batch-size', '16', '--dropout', '0.2', '--hidden', '64', '--quiet'];
 
 let dir: string;
-beforeAll(async () => { dir = await makeTempDir(); });
-afterAll(async () => { await removeDir(dir); });
+beforeAll(async () => {
+  dir = await makeTempDir();
+});
+afterAll(async () => {
+  await removeDir(dir);
+});
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -58,13 +62,16 @@ describe('kill -9 in the middle of an epoch, then --resume', () => {
     expect(b.epoch).toBe(4);
     expect(b.step).toBe(a.step);
     for (const [name, t] of a.parameters) {
-      expect(Buffer.from((b.parameters.get(name)!.data as Float32Array).buffer).equals(Buffer.from((t.data as Float32Array).buffer)), name).toBe(true);
+      expect(
+        Buffer.from((b.parameters.get(name)!.data as Float32Array).buffer).equals(Buffer.from((t.data as Float32Array).buffer)),
+        name,
+      ).toBe(true);
     }
     expect(b.history.map((h) => h.loss)).toEqual(a.history.map((h) => h.loss));
     expect(await readFile(join(folder, 'model.onnx'))).toEqual(await readFile(join(dir, 'whole', '1', 'model.onnx')));
   }, 180_000);
 
-  it('refuses to change the run\'s settings or to resume a finished run, writing nothing', async () => {
+  it("refuses to change the run's settings or to resume a finished run, writing nothing", async () => {
     const folder = join(dir, 'whole', '1');
     const before = await readFile(join(folder, 'checkpoint.ckpt'));
     const clash = await runCli(['train', '--resume', folder, '--hidden', '32'], { cwd: dir });

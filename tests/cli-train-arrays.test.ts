@@ -22,22 +22,43 @@ beforeAll(async () => {
   const all = await loadMnistDigits();
   const rows = Array.from({ length: 1500 }, (_, i) => (i * 6007) % all.rows);
   const pixels = new Uint8Array(rows.length * 784);
-  rows.forEach((r, i) => { for (let k = 0; k < 784; k++) pixels[i * 784 + k] = Math.round(all.features[r * 784 + k]! * 255); });
+  rows.forEach((r, i) => {
+    for (let k = 0; k < 784; k++) pixels[i * 784 + k] = Math.round(all.features[r * 784 + k]! * 255);
+  });
   await writeFile(join(dir, 'images-idx3-ubyte.gz'), gzipSync(idx([rows.length, 28, 28], pixels)));
-  await writeFile(join(dir, 'labels-idx1-ubyte'), idx([rows.length], Uint8Array.from(rows, (r) => all.targets[r]!)));
-  await writeFile(join(dir, 'labels-cut-idx1-ubyte'), idx([rows.length], Uint8Array.from(rows, (r) => all.targets[r]!)).subarray(0, 500));
+  await writeFile(
+    join(dir, 'labels-idx1-ubyte'),
+    idx(
+      [rows.length],
+      Uint8Array.from(rows, (r) => all.targets[r]!),
+    ),
+  );
+  await writeFile(
+    join(dir, 'labels-cut-idx1-ubyte'),
+    idx(
+      [rows.length],
+      Uint8Array.from(rows, (r) => all.targets[r]!),
+    ).subarray(0, 500),
+  );
 }, 60_000);
-afterAll(async () => { await removeDir(dir); });
+afterAll(async () => {
+  await removeDir(dir);
+});
 
 it('trains from IDX image and label files (gzipped or not): --data images --labels labels', async () => {
-  const r = await runCli(['train', '--data', 'images-idx3-ubyte.gz', '--labels', 'labels-idx1-ubyte', '--epochs', '5', '--hidden', '64', '--quiet'], { cwd: dir });
+  const r = await runCli(
+    ['train', '--data', 'images-idx3-ubyte.gz', '--labels', 'labels-idx1-ubyte', '--epochs', '5', '--hidden', '64', '--quiet'],
+    { cwd: dir },
+  );
   expect(r.code, r.stderr).toBe(0);
   const accuracy = Number(/test accuracy: ([\d.]+)% \(300 rows\)/.exec(r.stdout)![1]);
   expect(accuracy).toBeGreaterThan(80);
 }, 120_000);
 
 it('a truncated labels file: one line naming it and what is wrong, exit 1, no run folder', async () => {
-  const r = await runCli(['train', '--data', 'images-idx3-ubyte.gz', '--labels', 'labels-cut-idx1-ubyte', '--runs-dir', 'cut'], { cwd: dir });
+  const r = await runCli(['train', '--data', 'images-idx3-ubyte.gz', '--labels', 'labels-cut-idx1-ubyte', '--runs-dir', 'cut'], {
+    cwd: dir,
+  });
   expect(r.code).toBe(1);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
   expect(r.stderr).toMatch(/^onnx-mlp: labels-cut-idx1-ubyte: is truncated: expected 1500 bytes of data .*found 492/);

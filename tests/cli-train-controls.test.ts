@@ -1,4 +1,4 @@
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,21 +48,26 @@ beforeAll(async () => {
   await writeCsv(dir, 'cls.csv', ROWS, COLUMNS);
   await writeCsv(dir, 'reg.csv', ROWS, ['x1', 'x2', 'color', 'member', 'zip', 'y']);
   const rng = new Rng(3);
-  for (const name of ['tiny.csv', 'tiny-val.csv', 'tiny-test.csv']) await writeCsv(dir, name, noisyRows(40, rng), ['a', 'b', 'c', 'd', 'e', 'f', 'label']);
+  for (const name of ['tiny.csv', 'tiny-val.csv', 'tiny-test.csv'])
+    await writeCsv(dir, name, noisyRows(40, rng), ['a', 'b', 'c', 'd', 'e', 'f', 'label']);
 });
 afterAll(() => removeDir(dir));
 
-describe('--schedule and --warmup: history.json records the documented rate of each epoch\'s last step', () => {
-  it('cosine with 30 warm-up steps on a CSV, and step decay on MNIST (with --early-stopping\'s validation split)', async () => {
+describe("--schedule and --warmup: history.json records the documented rate of each epoch's last step", () => {
+  it("cosine with 30 warm-up steps on a CSV, and step decay on MNIST (with --early-stopping's validation split)", async () => {
     const [cosine, mnist] = await Promise.all([
-      runCli(['train', ...CLS, '--epochs', '6', '--lr', '0.01', '--schedule', 'cosine', '--warmup', '30', '--runs-dir', 'cosine'], { cwd: dir }),
-      runCli(['train', '--epochs', '2', '--hidden', '16', '--schedule', 'step', '--early-stopping', '5', '--runs-dir', 'mnist'], { cwd: dir }),
+      runCli(['train', ...CLS, '--epochs', '6', '--lr', '0.01', '--schedule', 'cosine', '--warmup', '30', '--runs-dir', 'cosine'], {
+        cwd: dir,
+      }),
+      runCli(['train', '--epochs', '2', '--hidden', '16', '--schedule', 'step', '--early-stopping', '5', '--runs-dir', 'mnist'], {
+        cwd: dir,
+      }),
     ]);
     ok(cosine);
     // 6 epochs x 27 steps; cosine from 0.01 at step 1 to 0 at step 162, ramped up linearly over steps 1..30.
     const total = 6 * 27;
-    const cos = (s: number) => 0.5 * 0.01 * (1 + Math.cos(Math.PI * (Math.min(s, total) - 1) / (total - 1)));
-    const rate = (s: number) => (s < 30 ? cos(s) * s / 30 : cos(s));
+    const cos = (s: number) => 0.5 * 0.01 * (1 + Math.cos((Math.PI * (Math.min(s, total) - 1)) / (total - 1)));
+    const rate = (s: number) => (s < 30 ? (cos(s) * s) / 30 : cos(s));
     const h = await history(dir, join('cosine', '1'));
     expect(h.map((r) => r.learningRate)).toHaveLength(6);
     h.forEach((r, e) => expect(r.learningRate, `epoch ${e + 1}`).toBeCloseTo(rate((e + 1) * 27), 12));
@@ -73,14 +78,22 @@ describe('--schedule and --warmup: history.json records the documented rate of e
     ok(mnist);
     // MNIST keeps its printed format; --early-stopping takes 10% of the 8,000 train digits for val_*.
     const out = lines(mnist.stdout);
-    expect(out.filter((l) => /^epoch [12]\/2 {2}loss \d+\.\d{4} {2}acc \d\.\d{4} {2}val_loss \d+\.\d{4} {2}val_acc \d\.\d{4} {2}\d+\.\d{2}s$/.test(l))).toHaveLength(2);
+    expect(
+      out.filter((l) =>
+        /^epoch [12]\/2 {2}loss \d+\.\d{4} {2}acc \d\.\d{4} {2}val_loss \d+\.\d{4} {2}val_acc \d\.\d{4} {2}\d+\.\d{2}s$/.test(l),
+      ),
+    ).toHaveLength(2);
     expect(out.at(-2)).toMatch(/^test accuracy: \d+\.\d{2}% \(2000 digits\)$/);
     expect(out[2]).toMatch(/^early stopping: did not trigger in 2 epochs; model\.onnx has the weights of epoch [12]/);
     const steps = Math.ceil(7200 / 128); // 57 a epoch; step decay x0.1 every ceil(114 / 3) = 38 steps
     const m = await history(dir, join('mnist', '1'));
     m.forEach((r, e) => expect(r.learningRate).toBeCloseTo(0.001 * 0.1 ** Math.floor(((e + 1) * steps - 1) / 38), 15));
     const c = await config(dir, join('mnist', '1'));
-    expect(c).toMatchObject({ valSplit: 0.1, earlyStopping: { patience: 5, minDelta: 0 }, schedule: { name: 'step', totalSteps: 2 * steps } });
+    expect(c).toMatchObject({
+      valSplit: 0.1,
+      earlyStopping: { patience: 5, minDelta: 0 },
+      schedule: { name: 'step', totalSteps: 2 * steps },
+    });
     expect(c.data).toContain('validation: 800 of the train digits');
   });
 });
@@ -98,7 +111,9 @@ describe('--optimizer sgd --nesterov, --weight-decay, --clip-norm, --class-weigh
       runCli(['train', ...SGD, '--clip-norm', '0.5', '--runs-dir', 'clipped'], { cwd: dir }),
       runCli(['train', ...SGD, '--weight-decay', '0.001', '--runs-dir', 'decayed'], { cwd: dir }),
       runCli(['train', ...SGD, '--class-weights', '3,1,1', '--runs-dir', 'weighted'], { cwd: dir }),
-      runCli(['train', ...SGD, '--class-weights', 'balanced', '--clip-norm', '1', '--weight-decay', '0.0001', '--runs-dir', 'balanced'], { cwd: dir }),
+      runCli(['train', ...SGD, '--class-weights', 'balanced', '--clip-norm', '1', '--weight-decay', '0.0001', '--runs-dir', 'balanced'], {
+        cwd: dir,
+      }),
     ]);
   });
 
@@ -107,7 +122,13 @@ describe('--optimizer sgd --nesterov, --weight-decay, --clip-norm, --class-weigh
       ok(run);
       expect(accuracy(run)).toBeGreaterThan(0.8);
     }
-    expect((await config(dir, join('base', '1'))).optimizer).toEqual({ kind: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0 });
+    expect((await config(dir, join('base', '1'))).optimizer).toEqual({
+      kind: 'sgd',
+      learningRate: 0.05,
+      momentum: 0.9,
+      nesterov: true,
+      weightDecay: 0,
+    });
     expect(await config(dir, join('clipped', '1'))).toMatchObject({ clipNorm: 0.5, classWeights: null });
     expect((await config(dir, join('decayed', '1'))).optimizer.weightDecay).toBe(0.001);
     expect(await config(dir, join('weighted', '1'))).toMatchObject({ classWeights: [3, 1, 1] });
@@ -122,10 +143,11 @@ describe('--optimizer sgd --nesterov, --weight-decay, --clip-norm, --class-weigh
     expect(training).toMatchObject({ clipNorm: 1, classWeights: c.classWeights });
   });
 
-  it('each changes the first epoch\'s loss against the same run without it', async () => {
+  it("each changes the first epoch's loss against the same run without it", async () => {
     const first = async (folder: string) => (await history(dir, join(folder, '1')))[0]!.loss;
     const reference = await first('base');
-    for (const folder of ['clipped', 'decayed', 'weighted']) expect(Math.abs(await first(folder) - reference), folder).toBeGreaterThan(1e-4);
+    for (const folder of ['clipped', 'decayed', 'weighted'])
+      expect(Math.abs((await first(folder)) - reference), folder).toBeGreaterThan(1e-4);
     // Weights count in the training loss only: val_loss (eval graph) stays an unweighted mean.
     const weighted1 = (await history(dir, join('weighted', '1')))[0]!;
     expect(weighted1.loss).toBeGreaterThan(reference);
@@ -133,28 +155,66 @@ describe('--optimizer sgd --nesterov, --weight-decay, --clip-norm, --class-weigh
 });
 
 describe('--early-stopping', () => {
-  it('stops a 200-epoch run on tiny data early, and model.onnx has the best val_loss epoch\'s weights', async () => {
-    const run = await runCli(['train', '--data', 'tiny.csv', '--val', 'tiny-val.csv', '--test', 'tiny-test.csv', '--label', 'label',
-      '--epochs', '200', '--early-stopping', '5', '--lr', '0.01', '--hidden', '64', '--batch-size', '8', '--runs-dir', 'early'], { cwd: dir });
+  it("stops a 200-epoch run on tiny data early, and model.onnx has the best val_loss epoch's weights", async () => {
+    const run = await runCli(
+      [
+        'train',
+        '--data',
+        'tiny.csv',
+        '--val',
+        'tiny-val.csv',
+        '--test',
+        'tiny-test.csv',
+        '--label',
+        'label',
+        '--epochs',
+        '200',
+        '--early-stopping',
+        '5',
+        '--lr',
+        '0.01',
+        '--hidden',
+        '64',
+        '--batch-size',
+        '8',
+        '--runs-dir',
+        'early',
+      ],
+      { cwd: dir },
+    );
     ok(run);
     const h = await history(dir, join('early', '1'));
     expect(h.length).toBeLessThan(200);
     const losses = h.map((r) => r.valLoss!);
     const best = losses.indexOf(Math.min(...losses)) + 1;
     expect(h.length - best).toBe(5); // patience 5: five epochs without improvement, then stop
-    expect(run.stdout).toContain(`early stopping: stopped after epoch ${h.length} of 200, val_loss did not improve for 5 epochs; model.onnx has the weights of epoch ${best}`);
+    expect(run.stdout).toContain(
+      `early stopping: stopped after epoch ${h.length} of 200, val_loss did not improve for 5 epochs; model.onnx has the weights of epoch ${best}`,
+    );
     const bytes = await readFile(join(dir, 'early', '1', 'model.onnx'));
     const meta = decodeModel(bytes).metadata;
-    expect(JSON.parse(meta.get(META.training)!)).toMatchObject({ epochsTrained: h.length, bestEpoch: best, stoppedEarly: true, earlyStopping: { monitor: 'val_loss', patience: 5 } });
+    expect(JSON.parse(meta.get(META.training)!)).toMatchObject({
+      epochsTrained: h.length,
+      bestEpoch: best,
+      stoppedEarly: true,
+      earlyStopping: { monitor: 'val_loss', patience: 5 },
+    });
 
     // The model's binary cross-entropy on the validation file's raw records is the best epoch's val_loss, not the last one's.
     const p: Preprocessing = JSON.parse(meta.get(META.preprocessing)!);
     const classes: string[] = JSON.parse(meta.get(META.classNames)!);
-    const val = (await readFile(join(dir, 'tiny-val.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(','));
+    const val = (await readFile(join(dir, 'tiny-val.csv'), 'utf8'))
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     const input = new Float32Array(val.length * 6);
-    val.forEach((cells, i) => input.set(encodeRecord(p, Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].map((n, k) => [n, cells[k]!]))), i * 6));
+    val.forEach((cells, i) =>
+      input.set(encodeRecord(p, Object.fromEntries(['a', 'b', 'c', 'd', 'e', 'f'].map((n, k) => [n, cells[k]!]))), i * 6),
+    );
     const session = await ort.InferenceSession.create(bytes);
-    const probabilities = (await session.run({ input: new ort.Tensor('float32', input, [val.length, 6]) })).probabilities!.data as Float32Array;
+    const probabilities = (await session.run({ input: new ort.Tensor('float32', input, [val.length, 6]) })).probabilities!
+      .data as Float32Array;
     await session.release();
     const loss = val.reduce((sum, cells, i) => sum - Math.log(probabilities[i * 2 + classes.indexOf(cells[6]!)]!), 0) / val.length;
     expect(loss).toBeCloseTo(losses[best - 1]!, 4);
@@ -169,18 +229,37 @@ describe('--early-stopping', () => {
 
 describe('--config FILE', () => {
   it('takes options from a JSON object (camelCase and kebab-case keys, lists as JSON lists); the command line overrides it', async () => {
-    await writeFile(join(dir, 'settings.json'), JSON.stringify({
-      data: 'cls.csv', label: 'label', categorical: ['zip'], epochs: 5, hidden: [16], 'batch-size': 32, lr: 0.01,
-      schedule: 'cosine', earlyStopping: 10, minDelta: 0.001, missingCategory: true, quiet: true, runsDir: 'configured',
-    }));
+    await writeFile(
+      join(dir, 'settings.json'),
+      JSON.stringify({
+        data: 'cls.csv',
+        label: 'label',
+        categorical: ['zip'],
+        epochs: 5,
+        hidden: [16],
+        'batch-size': 32,
+        lr: 0.01,
+        schedule: 'cosine',
+        earlyStopping: 10,
+        minDelta: 0.001,
+        missingCategory: true,
+        quiet: true,
+        runsDir: 'configured',
+      }),
+    );
     const run = await runCli(['train', '--config', 'settings.json', '--epochs', '2', '--lr', '0.02'], { cwd: dir });
     ok(run);
     expect(lines(run.stdout).at(-1)).toBe(`run folder: ${join('configured', '1')}`);
     expect(await history(dir, join('configured', '1'))).toHaveLength(2);
     const c = await config(dir, join('configured', '1'));
     expect(c).toMatchObject({
-      epochs: 2, batchSize: 32, spec: { hidden: [16] }, optimizer: { learningRate: 0.02 }, schedule: { name: 'cosine' },
-      earlyStopping: { patience: 10, minDelta: 0.001 }, dataset: { file: 'cls.csv', categorical: ['zip'], missingCategory: true },
+      epochs: 2,
+      batchSize: 32,
+      spec: { hidden: [16] },
+      optimizer: { learningRate: 0.02 },
+      schedule: { name: 'cosine' },
+      earlyStopping: { patience: 10, minDelta: 0.001 },
+      dataset: { file: 'cls.csv', categorical: ['zip'], missingCategory: true },
     });
   });
 });
@@ -202,15 +281,24 @@ describe('bad control values: exit 1, one line naming the option and value, noth
     { args: ['--nesterov'], message: /^onnx-mlp: --nesterov true: only --optimizer sgd has Nesterov momentum/ },
     { args: ['--optimizer', 'sgd', '--nesterov'], message: /^onnx-mlp: --nesterov true: needs momentum > 0$/ },
     { args: ['--clip-norm', '0'], message: /^onnx-mlp: --clip-norm 0: must be a positive number$/ },
-    { args: ['--class-weights', 'heavy'], message: /^onnx-mlp: --class-weights heavy: must be "balanced" or comma-separated non-negative numbers/ },
+    {
+      args: ['--class-weights', 'heavy'],
+      message: /^onnx-mlp: --class-weights heavy: must be "balanced" or comma-separated non-negative numbers/,
+    },
     { args: ['--class-weights', '1,-1'], message: /^onnx-mlp: --class-weights 1,-1: must be "balanced" or/ },
     { args: ['--class-weights', '0,0'], message: /^onnx-mlp: --class-weights 0,0: needs at least one weight above 0$/ },
     { args: ['--class-weights', '1,2,3'], message: /^onnx-mlp: --class-weights 1,2,3: gives 3 weights but the label has 10 classes/ },
-    { args: ['--data', 'ok.csv', '--label', 'y', '--class-weights', 'balanced'], message: /^onnx-mlp: --class-weights balanced: weighs classes: it applies to classification, not regression$/ },
+    {
+      args: ['--data', 'ok.csv', '--label', 'y', '--class-weights', 'balanced'],
+      message: /^onnx-mlp: --class-weights balanced: weighs classes: it applies to classification, not regression$/,
+    },
     { args: ['--early-stopping', '0'], message: /^onnx-mlp: --early-stopping 0: must be an integer >= 1$/ },
     { args: ['--min-delta', '0.01'], message: /^onnx-mlp: --min-delta 0\.01: only --early-stopping uses it$/ },
     { args: ['--early-stopping', '3', '--min-delta', '-1'], message: /^onnx-mlp: --min-delta -1: must be a number >= 0$/ },
-    { args: ['--data', 'ok.csv', '--label', 'y', '--val-split', '0', '--early-stopping', '3'], message: /^onnx-mlp: --early-stopping 3: monitors val_loss and needs validation rows/ },
+    {
+      args: ['--data', 'ok.csv', '--label', 'y', '--val-split', '0', '--early-stopping', '3'],
+      message: /^onnx-mlp: --early-stopping 3: monitors val_loss and needs validation rows/,
+    },
     { args: ['--val-split', '0'], message: /^onnx-mlp: --val-split 0: must be a number in \(0, 1\)$/ },
     { args: ['--config', 'unknown-key.json'], message: /^onnx-mlp: --config unknown-key\.json: unknown key "learningRate"/ },
     { args: ['--config', 'wrong-type.json'], message: /^onnx-mlp: --config wrong-type\.json: key "epochs" must be a number, not "2"$/ },

@@ -1,4 +1,4 @@
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,9 +72,15 @@ describe('onnx-mlp train --data (built CLI): three tasks on a 600-row CSV', () =
     await writeCsv(dir, 'reg.csv', ROWS, [...FEATURES, 'y']);
     await writeCsv(dir, 'bin.csv', ROWS, [...FEATURES, 'bin']);
     // The same rows as JSON Lines: numbers as JSON numbers, missing values as null.
-    const asJson = (r: Row) => JSON.stringify({
-      x1: r.x1 === '' ? null : Number(r.x1), x2: Number(r.x2), color: r.color === 'NA' ? null : r.color, member: r.member, zip: Number(r.zip), label: r.label,
-    });
+    const asJson = (r: Row) =>
+      JSON.stringify({
+        x1: r.x1 === '' ? null : Number(r.x1),
+        x2: Number(r.x2),
+        color: r.color === 'NA' ? null : r.color,
+        member: r.member,
+        zip: Number(r.zip),
+        label: r.label,
+      });
     await writeFile(join(dir, 'cls.jsonl'), `${ROWS.map(asJson).join('\n')}\n`);
     [cls, reg, bin, jsonl] = await Promise.all([
       runCli(['train', '--data', 'cls.csv', '--label', 'label', ...SMALL_NET, '--runs-dir', 'cls'], { cwd: dir }),
@@ -89,8 +95,14 @@ describe('onnx-mlp train --data (built CLI): three tasks on a 600-row CSV', () =
     expect(cls.stderr).toBe('');
     expect(cls.code).toBe(0);
     const out = lines(cls.stdout);
-    expect(out[0]).toBe('data: cls.csv (600 rows), multiclass label "label" (3 classes), 5 feature columns: stratified split with seed 42, 420 train / 60 validation / 120 test');
-    expect(out.filter((l) => /^epoch +\d+\/20 {2}loss \d+\.\d{4} {2}acc \d\.\d{4} {2}val_loss \d+\.\d{4} {2}val_acc \d\.\d{4} {2}\d+\.\d{2}s$/.test(l))).toHaveLength(20);
+    expect(out[0]).toBe(
+      'data: cls.csv (600 rows), multiclass label "label" (3 classes), 5 feature columns: stratified split with seed 42, 420 train / 60 validation / 120 test',
+    );
+    expect(
+      out.filter((l) =>
+        /^epoch +\d+\/20 {2}loss \d+\.\d{4} {2}acc \d\.\d{4} {2}val_loss \d+\.\d{4} {2}val_acc \d\.\d{4} {2}\d+\.\d{2}s$/.test(l),
+      ),
+    ).toHaveLength(20);
     const [, pct, rows] = printed(cls.stdout, ACCURACY_LINE);
     expect(Number(rows)).toBe(120);
     expect(Number(pct)).toBeGreaterThan(85);
@@ -99,7 +111,11 @@ describe('onnx-mlp train --data (built CLI): three tasks on a 600-row CSV', () =
     const model = await readModel(dir, join('cls', '1'));
     expect(model.classNames).toEqual(['high', 'low', 'mid']);
     expect(model.preprocessing.columns.map((c) => [c.name, c.kind])).toEqual([
-      ['x1', 'numeric'], ['x2', 'numeric'], ['color', 'categorical'], ['member', 'boolean'], ['zip', 'categorical'],
+      ['x1', 'numeric'],
+      ['x2', 'numeric'],
+      ['color', 'categorical'],
+      ['member', 'boolean'],
+      ['zip', 'categorical'],
     ]);
     const [color, zip] = [model.preprocessing.columns[2]!, model.preprocessing.columns[4]!] as any[];
     expect(color.vocabulary).toEqual(['blue', 'green', 'red']);
@@ -107,11 +123,27 @@ describe('onnx-mlp train --data (built CLI): three tasks on a 600-row CSV', () =
     // 2 numeric + 1 boolean + 3 colors + 3 zips = 9 features; 3 classes.
     expect(model.spec).toMatchObject({ inputs: 9, outputs: 3, task: 'multiclass', hidden: [32] });
     expect(model.training).toMatchObject({
-      file: 'cls.csv', label: 'label', task: 'multiclass', features: FEATURES, trainRows: 420, valRows: 60, testRows: 120, seed: 42, epochs: 20, metric: 'accuracy',
+      file: 'cls.csv',
+      label: 'label',
+      task: 'multiclass',
+      features: FEATURES,
+      trainRows: 420,
+      valRows: 60,
+      testRows: 120,
+      seed: 42,
+      epochs: 20,
+      metric: 'accuracy',
     });
     const config = JSON.parse(await readFile(join(dir, 'cls', '1', 'config.json'), 'utf8'));
     expect(config.preprocessing).toEqual(model.preprocessing);
-    expect(config.dataset).toMatchObject({ file: 'cls.csv', label: 'label', categorical: ['zip'], scaling: 'standard', impute: 'mean', testSplit: 0.2 });
+    expect(config.dataset).toMatchObject({
+      file: 'cls.csv',
+      label: 'label',
+      categorical: ['zip'],
+      scaling: 'standard',
+      impute: 'mean',
+      testSplit: 0.2,
+    });
     expect(config.valSplit).toBe(0.1);
   });
 
@@ -123,7 +155,7 @@ describe('onnx-mlp train --data (built CLI): three tasks on a 600-row CSV', () =
     const labels = await runOnRecords(model, test, 'label');
     const correct = labels.filter((l, i) => l === classes[split.test[i]!]).length;
     expect(correct / test.length).toBe(model.training.testAccuracy);
-    expect((correct / test.length * 100).toFixed(2)).toBe(printed(cls.stdout, ACCURACY_LINE)[1]);
+    expect(((correct / test.length) * 100).toFixed(2)).toBe(printed(cls.stdout, ACCURACY_LINE)[1]);
 
     // x2's center (standard scaling) and x1's imputed mean are the train rows' means, not the file's.
     const [x1, x2] = model.preprocessing.columns as NumericColumn[];
@@ -132,16 +164,23 @@ describe('onnx-mlp train --data (built CLI): three tasks on a 600-row CSV', () =
     expect(x2!.center).toBeCloseTo(x2Train, 9);
     expect(Math.abs(x2Train - x2All)).toBeGreaterThan(0.01); // 0.07 here: far beyond the 1e-9 agreement above
     expect(Math.abs(x2!.center - x2All)).toBeGreaterThan(0.01);
-    const x1Train = mean(split.train.map((i) => ROWS[i]!.x1).filter((v) => v !== '').map(Number));
+    const x1Train = mean(
+      split.train
+        .map((i) => ROWS[i]!.x1)
+        .filter((v) => v !== '')
+        .map(Number),
+    );
     expect(x1!.impute).toBeCloseTo(x1Train, 9);
     expect(model.preprocessing.columns[3]).toMatchObject({ kind: 'boolean', scaling: 'none' });
   });
 
-  it('regression: R² > 0.9 on the test split, and model.onnx\'s predictions on raw records give the printed MSE and R²', async () => {
+  it("regression: R² > 0.9 on the test split, and model.onnx's predictions on raw records give the printed MSE and R²", async () => {
     expect(reg.stderr).toBe('');
     expect(reg.code).toBe(0);
     // No accuracy column for regression.
-    expect(lines(reg.stdout).filter((l) => /^epoch +\d+\/20 {2}loss \d+\.\d{4} {2}val_loss \d+\.\d{4} {2}\d+\.\d{2}s$/.test(l))).toHaveLength(20);
+    expect(
+      lines(reg.stdout).filter((l) => /^epoch +\d+\/20 {2}loss \d+\.\d{4} {2}val_loss \d+\.\d{4} {2}\d+\.\d{2}s$/.test(l)),
+    ).toHaveLength(20);
     const [, mse, , r2, rows] = printed(reg.stdout, REGRESSION_LINE);
     expect(Number(rows)).toBe(120);
     expect(Number(r2)).toBeGreaterThan(0.9);
@@ -151,7 +190,10 @@ describe('onnx-mlp train --data (built CLI): three tasks on a 600-row CSV', () =
     expect(model.training).toMatchObject({ label: 'y', task: 'regression', trainRows: 420, valRows: 60, testRows: 120, metric: 'mse' });
     const split = documentedSplit(600, 60, 120, 42); // random, not stratified
     const test = split.test.map((i) => ROWS[i]!);
-    const report = regressionReport(test.map((r) => Number(Math.fround(Number(r.y)))), await runOnRecords(model, test, 'prediction'));
+    const report = regressionReport(
+      test.map((r) => Number(Math.fround(Number(r.y)))),
+      await runOnRecords(model, test, 'prediction'),
+    );
     expect(report.r2).toBeCloseTo(model.training.testR2, 12);
     expect(report.mse.toPrecision(4)).toBe(mse);
     expect(report.r2.toFixed(4)).toBe(r2);
@@ -187,24 +229,70 @@ describe('onnx-mlp train --data with separate --val and --test files', () => {
     await writeCsv(dir, 'train.csv', ROWS.slice(0, 400), cols);
     await writeCsv(dir, 'val.csv', ROWS.slice(400, 480), cols);
     // A test file with its columns in another order and an extra column: columns are matched by name.
-    await writeCsv(dir, 'test.csv', ROWS.slice(480).map((r) => ({ ...r, note: 'x' })), ['label', 'note', ...FEATURES.slice().reverse()]);
+    await writeCsv(
+      dir,
+      'test.csv',
+      ROWS.slice(480).map((r) => ({ ...r, note: 'x' })),
+      ['label', 'note', ...FEATURES.slice().reverse()],
+    );
   });
   afterAll(() => removeDir(dir));
 
   it('fits the statistics on the --data file alone and reports on the given files', async () => {
-    const run = await runCli(['train', '--data', 'train.csv', '--val', 'val.csv', '--test', 'test.csv', '--label', 'label', ...SMALL_NET, '--epochs', '10', '--quiet', '--scaling', 'minmax', '--impute', 'median', '--missing-category'], { cwd: dir });
+    const run = await runCli(
+      [
+        'train',
+        '--data',
+        'train.csv',
+        '--val',
+        'val.csv',
+        '--test',
+        'test.csv',
+        '--label',
+        'label',
+        ...SMALL_NET,
+        '--epochs',
+        '10',
+        '--quiet',
+        '--scaling',
+        'minmax',
+        '--impute',
+        'median',
+        '--missing-category',
+      ],
+      { cwd: dir },
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(Number(printed(run.stdout, ACCURACY_LINE)[2])).toBe(120);
     expect(Number(printed(run.stdout, ACCURACY_LINE)[1])).toBeGreaterThan(80);
     const model = await readModel(dir, join('runs', '1'));
-    expect(model.training).toMatchObject({ trainRows: 400, valRows: 80, testRows: 120, valFile: 'val.csv', testFile: 'test.csv', split: 'files' });
+    expect(model.training).toMatchObject({
+      trainRows: 400,
+      valRows: 80,
+      testRows: 120,
+      valFile: 'val.csv',
+      testFile: 'test.csv',
+      split: 'files',
+    });
     const x2 = ROWS.slice(0, 400).map((r) => Number(r.x2));
-    expect(model.preprocessing.columns[1]).toMatchObject({ scaling: 'minmax', center: Math.min(...x2), scale: Math.max(...x2) - Math.min(...x2) });
-    const x1 = ROWS.slice(0, 400).map((r) => r.x1).filter((v) => v !== '').map(Number).sort((a, b) => a - b);
+    expect(model.preprocessing.columns[1]).toMatchObject({
+      scaling: 'minmax',
+      center: Math.min(...x2),
+      scale: Math.max(...x2) - Math.min(...x2),
+    });
+    const x1 = ROWS.slice(0, 400)
+      .map((r) => r.x1)
+      .filter((v) => v !== '')
+      .map(Number)
+      .sort((a, b) => a - b);
     const median = x1.length % 2 === 0 ? (x1[x1.length / 2 - 1]! + x1[x1.length / 2]!) / 2 : x1[(x1.length - 1) / 2]!;
     expect(model.preprocessing.columns[0]).toMatchObject({ imputeStrategy: 'median', impute: median });
-    expect(model.preprocessing.columns[2]).toMatchObject({ kind: 'categorical', vocabulary: ['blue', 'green', 'red', '<missing>'], missing: 'category' });
+    expect(model.preprocessing.columns[2]).toMatchObject({
+      kind: 'categorical',
+      vocabulary: ['blue', 'green', 'red', '<missing>'],
+      missing: 'category',
+    });
   });
 });
 
@@ -221,28 +309,76 @@ describe('onnx-mlp train --data rejects bad input with one line, exit 1, and no 
     'missing-label.jsonl': '{"a": 1, "b": 2}\n{"a": 2, "b": 3}\n',
   };
   it.concurrent.for([
-    { args: ['--data', 'ragged.csv', '--label', 'y'], message: /^onnx-mlp: ragged\.csv, line 3: expected 3 columns \(as in the header\), found 4$/ },
+    {
+      args: ['--data', 'ragged.csv', '--label', 'y'],
+      message: /^onnx-mlp: ragged\.csv, line 3: expected 3 columns \(as in the header\), found 4$/,
+    },
     { args: ['--data', 'empty.csv', '--label', 'y'], message: /^onnx-mlp: empty\.csv: .*empty/ },
     { args: ['--data', 'header-only.csv', '--label', 'y'], message: /^onnx-mlp: header-only\.csv, line 2: has a header but no data rows$/ },
-    { args: ['--data', 'ok.csv', '--label', 'nope'], message: /^onnx-mlp: --label nope: not a column of ok\.csv; the columns are "a", "b", "y"$/ },
+    {
+      args: ['--data', 'ok.csv', '--label', 'nope'],
+      message: /^onnx-mlp: --label nope: not a column of ok\.csv; the columns are "a", "b", "y"$/,
+    },
     { args: ['--data', 'ok.csv'], message: /^onnx-mlp: --label is required with --data: .*ok\.csv has the columns "a", "b", "y"/ },
-    { args: ['--data', 'missing-label.jsonl', '--label', 'y'], message: /^onnx-mlp: --label y: not a column of missing-label\.jsonl; the columns are "a", "b"$/ },
-    { args: ['--data', 'all-missing.csv', '--label', 'y'], message: /^onnx-mlp: all-missing\.csv, column "b": is entirely missing .*--exclude b/ },
-    { args: ['--data', 'one-class.csv', '--label', 'y'], message: /^onnx-mlp: one-class\.csv: label column "y" has a single class \("x"\)/ },
-    { args: ['--data', 'ok.csv', '--label', 'y', '--val', 'bad-val.csv'], message: /^onnx-mlp: bad-val\.csv, line 4, column "a": "seven" is not a number$/ },
+    {
+      args: ['--data', 'missing-label.jsonl', '--label', 'y'],
+      message: /^onnx-mlp: --label y: not a column of missing-label\.jsonl; the columns are "a", "b"$/,
+    },
+    {
+      args: ['--data', 'all-missing.csv', '--label', 'y'],
+      message: /^onnx-mlp: all-missing\.csv, column "b": is entirely missing .*--exclude b/,
+    },
+    {
+      args: ['--data', 'one-class.csv', '--label', 'y'],
+      message: /^onnx-mlp: one-class\.csv: label column "y" has a single class \("x"\)/,
+    },
+    {
+      args: ['--data', 'ok.csv', '--label', 'y', '--val', 'bad-val.csv'],
+      message: /^onnx-mlp: bad-val\.csv, line 4, column "a": "seven" is not a number$/,
+    },
     { args: ['--data', 'nothere.csv', '--label', 'y'], message: /^onnx-mlp: nothere\.csv: .*no such file/ },
-    { args: ['--data', 'ok.csv', '--label', 'y', '--features', 'a', '--exclude', 'b'], message: /^onnx-mlp: --exclude b: cannot be combined with --features/ },
-    { args: ['--data', 'ok.csv', '--label', 'y', '--features', 'a,zz'], message: /^onnx-mlp: --features a,zz: "zz" is not a column of ok\.csv/ },
+    {
+      args: ['--data', 'ok.csv', '--label', 'y', '--features', 'a', '--exclude', 'b'],
+      message: /^onnx-mlp: --exclude b: cannot be combined with --features/,
+    },
+    {
+      args: ['--data', 'ok.csv', '--label', 'y', '--features', 'a,zz'],
+      message: /^onnx-mlp: --features a,zz: "zz" is not a column of ok\.csv/,
+    },
     { args: ['--data', 'ok.csv', '--label', 'y', '--features', 'a,y'], message: /^onnx-mlp: --features a,y: "y" is the label column$/ },
-    { args: ['--data', 'ok.csv', '--label', 'y', '--categorical', 'q'], message: /^onnx-mlp: --categorical q: "q" is not a feature column/ },
-    { args: ['--data', 'ok.csv', '--label', 'y', '--task', 'regression'], message: /^onnx-mlp: ok\.csv, line 2, label column "y": "z" is not a number \(regression\)$/ },
-    { args: ['--data', 'ok.csv', '--label', 'a', '--task', 'binary'], message: /^onnx-mlp: --task binary: label column "a" has 40 classes$/ },
-    { args: ['--data', 'ok.csv', '--label', 'y', '--task', 'tree'], message: /^onnx-mlp: --task tree: must be one of auto, multiclass, binary, regression$/ },
-    { args: ['--data', 'ok.csv', '--label', 'y', '--scaling', 'log'], message: /^onnx-mlp: --scaling log: must be one of standard, minmax, none$/ },
+    {
+      args: ['--data', 'ok.csv', '--label', 'y', '--categorical', 'q'],
+      message: /^onnx-mlp: --categorical q: "q" is not a feature column/,
+    },
+    {
+      args: ['--data', 'ok.csv', '--label', 'y', '--task', 'regression'],
+      message: /^onnx-mlp: ok\.csv, line 2, label column "y": "z" is not a number \(regression\)$/,
+    },
+    {
+      args: ['--data', 'ok.csv', '--label', 'a', '--task', 'binary'],
+      message: /^onnx-mlp: --task binary: label column "a" has 40 classes$/,
+    },
+    {
+      args: ['--data', 'ok.csv', '--label', 'y', '--task', 'tree'],
+      message: /^onnx-mlp: --task tree: must be one of auto, multiclass, binary, regression$/,
+    },
+    {
+      args: ['--data', 'ok.csv', '--label', 'y', '--scaling', 'log'],
+      message: /^onnx-mlp: --scaling log: must be one of standard, minmax, none$/,
+    },
     { args: ['--data', 'ok.csv', '--label', 'y', '--impute', 'mode'], message: /^onnx-mlp: --impute mode: must be one of mean, median$/ },
-    { args: ['--data', 'ok.csv', '--label', 'y', '--test-split', '1.5'], message: /^onnx-mlp: --test-split 1\.5: must be a number in \(0, 1\)$/ },
-    { args: ['--data', 'ok.csv', '--label', 'y', '--val-split', '0.5', '--test-split', '0.5'], message: /^onnx-mlp: --val-split 0\.5: with --test-split 0\.5 leaves no rows to train on$/ },
-    { args: ['--data', 'ok.csv', '--label', 'y', '--val', 'ok.csv', '--val-split', '0.2'], message: /^onnx-mlp: --val-split 0\.2: cannot be combined with --val FILE$/ },
+    {
+      args: ['--data', 'ok.csv', '--label', 'y', '--test-split', '1.5'],
+      message: /^onnx-mlp: --test-split 1\.5: must be a number in \(0, 1\)$/,
+    },
+    {
+      args: ['--data', 'ok.csv', '--label', 'y', '--val-split', '0.5', '--test-split', '0.5'],
+      message: /^onnx-mlp: --val-split 0\.5: with --test-split 0\.5 leaves no rows to train on$/,
+    },
+    {
+      args: ['--data', 'ok.csv', '--label', 'y', '--val', 'ok.csv', '--val-split', '0.2'],
+      message: /^onnx-mlp: --val-split 0\.2: cannot be combined with --val FILE$/,
+    },
     { args: ['--label', 'y'], message: /^onnx-mlp: --label y: needs --data/ },
     { args: ['--test-split', '0.3'], message: /^onnx-mlp: --test-split 0\.3: needs --data/ },
   ])('train $args', async ({ args, message }, { expect }) => {

@@ -22,7 +22,9 @@ beforeAll(async () => {
   expect(run.code).toBe(0);
   help = run.stdout;
 });
-afterAll(async () => { await removeDir(dir); });
+afterAll(async () => {
+  await removeDir(dir);
+});
 
 /** The --help text under each group heading ("Options:", "Training controls:", ...). */
 function helpSections(text: string): Map<string, string> {
@@ -58,7 +60,15 @@ describe('train --help', () => {
 
 describe('--resume takes exactly the resumable options', () => {
   const VALUES: Record<string, string[]> = {
-    epochs: ['3'], out: ['m.onnx'], report: ['r.html'], force: [], quiet: [], json: [], threads: ['1'], device: ['cpu'], verbose: [],
+    epochs: ['3'],
+    out: ['m.onnx'],
+    report: ['r.html'],
+    force: [],
+    quiet: [],
+    json: [],
+    threads: ['1'],
+    device: ['cpu'],
+    verbose: [],
   };
   it('the table marks the expected options resumable', () => {
     expect(Object.keys(VALUES).sort()).toEqual(RESUMABLE_OPTIONS.filter((o) => o !== 'resume').sort());
@@ -71,14 +81,15 @@ describe('--resume takes exactly the resumable options', () => {
     expect(run.stderr).toMatch(/--resume nope: no checkpoint\.ckpt there/);
   });
 
-  it.concurrent.for([
-    ['batch-size', '8'], ['hidden', '16'], ['data', 'x.csv'], ['stream'], ['schedule', 'cosine'], ['config', 'c.json'],
-  ])('--%s is refused', async ([name, ...values], { expect }) => {
-    expect(TRAIN_OPTIONS.find((o) => o.name === name)).not.toHaveProperty('resumable');
-    const run = await runCli(['train', '--resume', 'nope', `--${name!}`, ...values], { cwd: dir });
-    expect(run.code).toBe(1);
-    expect(run.stderr.trim()).toMatch(new RegExp(`^onnx-mlp: --${name} .*cannot change when resuming`));
-  });
+  it.concurrent.for([['batch-size', '8'], ['hidden', '16'], ['data', 'x.csv'], ['stream'], ['schedule', 'cosine'], ['config', 'c.json']])(
+    '--%s is refused',
+    async ([name, ...values], { expect }) => {
+      expect(TRAIN_OPTIONS.find((o) => o.name === name)).not.toHaveProperty('resumable');
+      const run = await runCli(['train', '--resume', 'nope', `--${name!}`, ...values], { cwd: dir });
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim()).toMatch(new RegExp(`^onnx-mlp: --${name} .*cannot change when resuming`));
+    },
+  );
 });
 
 /** A value of the right type for each option a config file may set, and what yargs then holds. */
@@ -96,9 +107,10 @@ function configValues(): { file: Record<string, unknown>; parsed: Record<string,
 
 /** train's yargs parser alone (no handler, no main.ts): what a --config file becomes in argv. */
 async function parseTrainArgs(args: string[]): Promise<Record<string, unknown>> {
-  const parser = (trainCommand.builder as (y: Argv) => Argv)(yargs([]))
-    .fail((message, error) => { throw error ?? new Error(message); });
-  return await parser.parseAsync(args) as Record<string, unknown>;
+  const parser = (trainCommand.builder as (y: Argv) => Argv)(yargs([])).fail((message, error) => {
+    throw error ?? new Error(message);
+  });
+  return (await parser.parseAsync(args)) as Record<string, unknown>;
 }
 
 describe('--config FILE', () => {
@@ -136,12 +148,15 @@ describe('--config FILE', () => {
   });
 });
 
-it('packages/cli/README.md\'s option table lists every option, and --resume\'s companions', async () => {
+it("packages/cli/README.md's option table lists every option, and --resume's companions", async () => {
   const readme = await readFile(join(root, 'packages', 'cli', 'README.md'), 'utf8');
   const train = readme.slice(readme.indexOf('## `onnx-mlp train`'), readme.indexOf('## `onnx-mlp inspect'));
   const rows = train.split('\n').filter((l) => l.startsWith('| `--'));
   for (const option of TRAIN_OPTIONS) {
-    expect(rows.some((row) => new RegExp(`\`--${option.name}[\` ]`).test(row.split('|')[1]!)), option.name).toBe(true);
+    expect(
+      rows.some((row) => new RegExp(`\`--${option.name}[\` ]`).test(row.split('|')[1]!)),
+      option.name,
+    ).toBe(true);
   }
   const resume = rows.find((row) => row.startsWith('| `--resume'))!;
   const companions = [...resume.slice(resume.indexOf('only ')).matchAll(/`--([\w-]+)`/g)].map((m) => m[1]);

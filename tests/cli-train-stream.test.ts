@@ -25,7 +25,7 @@ function csv(): { text: string; rows: string[][] } {
     const label = score < -0.7 ? 'low' : score < 0.9 ? 'mid' : 'high';
     rows.push([x1.toFixed(5), x2 === null ? '' : x2.toFixed(5), COLORS[c]!, String(member), label]);
   }
-  return { text: ['x1,x2,color,member,label', ...rows.map((r) => r.join(','))].join('\n') + '\n', rows };
+  return { text: `${['x1,x2,color,member,label', ...rows.map((r) => r.join(','))].join('\n')}\n`, rows };
 }
 
 /**
@@ -45,10 +45,30 @@ describe('onnx-mlp train --data --stream (built CLI)', () => {
     dir = await makeTempDir();
     data = csv();
     await writeFile(join(dir, 'data.csv'), data.text);
-    run = await runCli([
-      'train', '--data', 'data.csv', '--label', 'label', '--stream', '--shuffle-buffer', '1000', '--epochs', '3',
-      '--batch-size', '64', '--hidden', '32', '--lr', '0.01', '--runs-dir', 'runs', '--quiet',
-    ], { cwd: dir, timeoutMs: 60_000 });
+    run = await runCli(
+      [
+        'train',
+        '--data',
+        'data.csv',
+        '--label',
+        'label',
+        '--stream',
+        '--shuffle-buffer',
+        '1000',
+        '--epochs',
+        '3',
+        '--batch-size',
+        '64',
+        '--hidden',
+        '32',
+        '--lr',
+        '0.01',
+        '--runs-dir',
+        'runs',
+        '--quiet',
+      ],
+      { cwd: dir, timeoutMs: 60_000 },
+    );
   }, 90_000);
   afterAll(() => removeDir(dir));
 
@@ -62,7 +82,7 @@ describe('onnx-mlp train --data --stream (built CLI)', () => {
     expect(Number(m![2])).toBeLessThan(held);
   });
 
-  it("bakes into model.onnx the preprocessing fitPreprocessing computes on the same train rows", async () => {
+  it('bakes into model.onnx the preprocessing fitPreprocessing computes on the same train rows', async () => {
     const meta = decodeModel(await readFile(join(dir, 'runs', '1', 'model.onnx'))).metadata;
     const got = JSON.parse(meta.get(META.preprocessing)!) as Preprocessing;
     const train = trainRows(data.rows, 42, 0.1, 0.2);
@@ -75,7 +95,8 @@ describe('onnx-mlp train --data --stream (built CLI)', () => {
         expect(c.vocabulary).toEqual(e.vocabulary);
         expect(c.missingIndex).toBe(e.missingIndex);
       } else if (c.kind !== 'categorical' && e.kind !== 'categorical') {
-        for (const k of ['impute', 'center', 'scale'] as const) expect(Math.abs(c[k] - e[k])).toBeLessThan(1e-9 * Math.max(1, Math.abs(e[k])));
+        for (const k of ['impute', 'center', 'scale'] as const)
+          expect(Math.abs(c[k] - e[k])).toBeLessThan(1e-9 * Math.max(1, Math.abs(e[k])));
       }
     });
     const training = JSON.parse(meta.get(META.training)!);
@@ -84,7 +105,9 @@ describe('onnx-mlp train --data --stream (built CLI)', () => {
   });
 
   it('refuses --impute median with --stream in one line, exit 1', async () => {
-    const r = await runCli(['train', '--data', 'data.csv', '--label', 'label', '--stream', '--impute', 'median', '--runs-dir', 'runs2'], { cwd: dir });
+    const r = await runCli(['train', '--data', 'data.csv', '--label', 'label', '--stream', '--impute', 'median', '--runs-dir', 'runs2'], {
+      cwd: dir,
+    });
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/--impute median: cannot be used with --stream/);
@@ -93,7 +116,8 @@ describe('onnx-mlp train --data --stream (built CLI)', () => {
 
 describe('train --data with and without --stream: one answer for a bad value in a numeric column', () => {
   /** 3,000 rows of a numeric x, a category and a label, with `bad` as x at data row `at` (line at + 2). */
-  const file = (at: number, bad: string) => `x,c,y\n${Array.from({ length: 3000 }, (_, i) => `${i === at ? bad : (i % 97) / 7},${'pq'[i % 2]},${i % 3 ? 'a' : 'b'}`).join('\n')}\n`;
+  const file = (at: number, bad: string) =>
+    `x,c,y\n${Array.from({ length: 3000 }, (_, i) => `${i === at ? bad : (i % 97) / 7},${'pq'[i % 2]},${i % 3 ? 'a' : 'b'}`).join('\n')}\n`;
   const FILES: Record<string, string> = {
     'late-text.csv': file(2700, 'abc'),
     'late-inf.csv': file(2700, 'Infinity'),
@@ -104,8 +128,10 @@ describe('train --data with and without --stream: one answer for a bad value in 
     'late-nan.csv': file(2700, 'NaN'),
   };
   const late = (f: string, v: string, line: number) =>
-    new RegExp(`^onnx-mlp: ${f.replace('.', '\\.')}, line ${line}, column "x": "${v}" is not a number \\(the column is numeric\\); `
-      + `its kind comes from its first 1000 values: if it holds categories, declare it with --categorical x$`);
+    new RegExp(
+      `^onnx-mlp: ${f.replace('.', '\\.')}, line ${line}, column "x": "${v}" is not a number \\(the column is numeric\\); ` +
+        `its kind comes from its first 1000 values: if it holds categories, declare it with --categorical x$`,
+    );
   it.concurrent.for([
     ...['', '--stream'].flatMap((stream) => [
       { stream, args: ['--data', 'late-text.csv'], message: late('late-text.csv', 'abc', 2702) },
@@ -123,29 +149,34 @@ describe('train --data with and without --stream: one answer for a bad value in 
     expect(entries).toEqual(Object.keys(FILES).sort());
   });
 
-  it.concurrent.for(['', '--stream'])('train %s: with --categorical x the late text is a category, early text makes x categorical; NaN is a missing value', async (stream, { expect }) => {
-    const cwd = await makeTempDir();
-    try {
-      for (const [name, text] of Object.entries(FILES)) await writeFile(join(cwd, name), text);
-      const flags = ['--label', 'y', ...(stream ? [stream] : []), '--hidden', '4', '--epochs', '1', '--quiet'];
-      const kindOfX = async (folder: string) => {
-        const meta = decodeModel(await readFile(join(cwd, folder, '1', 'model.onnx'))).metadata;
-        return (JSON.parse(meta.get(META.preprocessing)!) as Preprocessing).columns[0];
-      };
-      const declared = await runCli(['train', '--data', 'late-text.csv', '--categorical', 'x', '--runs-dir', 'declared', ...flags], { cwd });
-      expect(declared.stderr).toBe('');
-      expect(declared.code).toBe(0);
-      expect(await kindOfX('declared')).toMatchObject({ name: 'x', kind: 'categorical' });
-      const early = await runCli(['train', '--data', 'early-text.csv', '--runs-dir', 'early', ...flags], { cwd });
-      expect(early.stderr).toBe('');
-      expect(early.code).toBe(0);
-      expect(await kindOfX('early')).toMatchObject({ name: 'x', kind: 'categorical' });
-      const nan = await runCli(['train', '--data', 'late-nan.csv', '--runs-dir', 'nan', ...flags], { cwd });
-      expect(nan.stderr).toBe('');
-      expect(nan.code).toBe(0);
-      expect(await kindOfX('nan')).toMatchObject({ name: 'x', kind: 'numeric', imputeStrategy: 'mean' });
-    } finally {
-      await removeDir(cwd);
-    }
-  });
+  it.concurrent.for(['', '--stream'])(
+    'train %s: with --categorical x the late text is a category, early text makes x categorical; NaN is a missing value',
+    async (stream, { expect }) => {
+      const cwd = await makeTempDir();
+      try {
+        for (const [name, text] of Object.entries(FILES)) await writeFile(join(cwd, name), text);
+        const flags = ['--label', 'y', ...(stream ? [stream] : []), '--hidden', '4', '--epochs', '1', '--quiet'];
+        const kindOfX = async (folder: string) => {
+          const meta = decodeModel(await readFile(join(cwd, folder, '1', 'model.onnx'))).metadata;
+          return (JSON.parse(meta.get(META.preprocessing)!) as Preprocessing).columns[0];
+        };
+        const declared = await runCli(['train', '--data', 'late-text.csv', '--categorical', 'x', '--runs-dir', 'declared', ...flags], {
+          cwd,
+        });
+        expect(declared.stderr).toBe('');
+        expect(declared.code).toBe(0);
+        expect(await kindOfX('declared')).toMatchObject({ name: 'x', kind: 'categorical' });
+        const early = await runCli(['train', '--data', 'early-text.csv', '--runs-dir', 'early', ...flags], { cwd });
+        expect(early.stderr).toBe('');
+        expect(early.code).toBe(0);
+        expect(await kindOfX('early')).toMatchObject({ name: 'x', kind: 'categorical' });
+        const nan = await runCli(['train', '--data', 'late-nan.csv', '--runs-dir', 'nan', ...flags], { cwd });
+        expect(nan.stderr).toBe('');
+        expect(nan.code).toBe(0);
+        expect(await kindOfX('nan')).toMatchObject({ name: 'x', kind: 'numeric', imputeStrategy: 'mean' });
+      } finally {
+        await removeDir(cwd);
+      }
+    },
+  );
 });

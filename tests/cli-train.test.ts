@@ -10,7 +10,15 @@ import { mnistTestSplit } from './helpers/mnist-test-split.js';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
-const RUN_FILES = ['checkpoint.ckpt', 'config.json', 'eval_model.onnx', 'history.json', 'model.onnx', 'training_epoch_model.onnx', 'training_model.onnx'];
+const RUN_FILES = [
+  'checkpoint.ckpt',
+  'config.json',
+  'eval_model.onnx',
+  'history.json',
+  'model.onnx',
+  'training_epoch_model.onnx',
+  'training_model.onnx',
+];
 const EPOCH_LINE = /^epoch 1\/1 {2}loss (\d+\.\d{4}) {2}acc (\d\.\d{4}) {2}val_loss (\d+\.\d{4}) {2}val_acc (\d\.\d{4}) {2}\d+\.\d{2}s$/;
 
 function lines(text: string): string[] {
@@ -26,7 +34,9 @@ function printedAccuracy(stdout: string): { accuracy: number; rows: number } {
 
 /** Epoch lines without their timing, which is the only part allowed to differ between runs. */
 function lossLines(stdout: string): string[] {
-  return lines(stdout).filter((l) => l.startsWith('epoch ')).map((l) => l.replace(/\s+\d+\.\d{2}s$/, ''));
+  return lines(stdout)
+    .filter((l) => l.startsWith('epoch '))
+    .map((l) => l.replace(/\s+\d+\.\d{2}s$/, ''));
 }
 
 async function folderBytes(dir: string): Promise<Map<string, Buffer>> {
@@ -119,7 +129,7 @@ describe('onnx-mlp train (built CLI, 1 epoch)', () => {
     expect(printedAccuracy(second.stdout)).toEqual(printedAccuracy(first.stdout));
   });
 
-  it('--seed 7 --out FILE --force trains differently and replaces FILE with the run\'s model.onnx', async () => {
+  it("--seed 7 --out FILE --force trains differently and replaces FILE with the run's model.onnx", async () => {
     const target = join(dir, 'copy.onnx');
     await writeFile(target, 'old contents');
     const run = await runCli(['train', '--epochs', '1', '--seed', '7', '--out', 'copy.onnx', '--force', '--quiet'], { cwd: dir });
@@ -137,7 +147,9 @@ describe('onnx-mlp train (built CLI, 1 epoch)', () => {
 
 describe('onnx-mlp train rejects bad input before writing anything', () => {
   let dir: string;
-  beforeAll(async () => { dir = await makeTempDir(); });
+  beforeAll(async () => {
+    dir = await makeTempDir();
+  });
   afterAll(() => removeDir(dir));
 
   it.each([
@@ -198,9 +210,21 @@ describe('onnx-mlp help and usage', () => {
     const run = await runCli(['train', '--help'], { cwd: process.cwd() });
     expect(run.code).toBe(0);
     const defaults: Record<string, string> = {
-      '--epochs': '10', '--batch-size': '128', '--lr': '0.001 (adam, adamw), 0.01 (sgd)', '--optimizer': '"adam"',
-      '--momentum': '0', '--hidden': '"128,128"', '--activation': '"relu"', '--dropout': '0', '--init': '"glorot_uniform"',
-      '--seed': '42', '--runs-dir': '"runs"', '--force': 'false', '--quiet': 'false', '--threads': '2', '--verbose': 'false',
+      '--epochs': '10',
+      '--batch-size': '128',
+      '--lr': '0.001 (adam, adamw), 0.01 (sgd)',
+      '--optimizer': '"adam"',
+      '--momentum': '0',
+      '--hidden': '"128,128"',
+      '--activation': '"relu"',
+      '--dropout': '0',
+      '--init': '"glorot_uniform"',
+      '--seed': '42',
+      '--runs-dir': '"runs"',
+      '--force': 'false',
+      '--quiet': 'false',
+      '--threads': '2',
+      '--verbose': 'false',
     };
     const text = run.stdout.replace(/\n\s+(?=\[)/g, ' '); // yargs may wrap the [default: ...] part
     for (const [option, value] of Object.entries(defaults)) {

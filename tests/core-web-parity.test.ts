@@ -5,7 +5,7 @@ import * as ortWeb from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Trainer, buildTrainingArtifacts, encodeModel, initialState, mlpSpec, optimizerConfig } from '@onnx-mlp/core';
 import type { Dataset } from '@onnx-mlp/core';
-import { DataType, TensorData } from '@onnx-mlp/core/ir';
+import { DataType, type TensorData } from '@onnx-mlp/core/ir';
 import { Rng, initParameters } from '@onnx-mlp/core/model';
 import type { TensorMap } from '@onnx-mlp/core/model';
 import { IO, packTensors, unpackTensors } from '@onnx-mlp/core/internal';
@@ -30,9 +30,12 @@ type Runtime = typeof ortNode | typeof ortWeb;
 
 async function oneStep(runtime: Runtime, model: Uint8Array, feeds: Record<string, TensorData>): Promise<Record<string, Float32Array>> {
   const session = await (runtime.InferenceSession as typeof ortNode.InferenceSession).create(model);
-  const inputs = Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, new runtime.Tensor(
-    t.data instanceof BigInt64Array ? 'int64' : 'float32', t.data as Float32Array, [...t.dims],
-  )]));
+  const inputs = Object.fromEntries(
+    Object.entries(feeds).map(([n, t]) => [
+      n,
+      new runtime.Tensor(t.data instanceof BigInt64Array ? 'int64' : 'float32', t.data as Float32Array, [...t.dims]),
+    ]),
+  );
   const out = await session.run(inputs as Record<string, ortNode.Tensor>);
   await session.release();
   return Object.fromEntries(Object.entries(out).map(([n, v]) => [n, Float32Array.from(v.data as Float32Array)]));
@@ -49,11 +52,15 @@ describe('onnxruntime-web (WASM, in Node) agrees with onnxruntime-node', () => {
     const params = initParameters(spec, rng);
     // Non-zero Adam moments (v > 0) and step 3, so the state inputs and bias correction matter.
     // Named `dense1.weight.m`, ..., then packed into one flat vector per slot, as the model takes them.
-    const state = new Map<string, TensorData>(slots.flatMap((slot) => parameterNames.map((name): [string, TensorData] => {
-      const p = params.get(name)!;
-      const data = Float32Array.from(p.data as Float32Array, () => (slot === 'm' ? 1e-3 * rng.normal() : 1e-6 * (1 + rng.uniform())));
-      return [`${name}.${slot}`, { ...p, data }];
-    })));
+    const state = new Map<string, TensorData>(
+      slots.flatMap((slot) =>
+        parameterNames.map((name): [string, TensorData] => {
+          const p = params.get(name)!;
+          const data = Float32Array.from(p.data as Float32Array, () => (slot === 'm' ? 1e-3 * rng.normal() : 1e-6 * (1 + rng.uniform())));
+          return [`${name}.${slot}`, { ...p, data }];
+        }),
+      ),
+    );
     const flat = (data: Float32Array): TensorData => ({ dtype: DataType.FLOAT, dims: [layout.total], data });
     const batch = 32;
     const feeds: Record<string, TensorData> = {
@@ -72,13 +79,21 @@ describe('onnxruntime-web (WASM, in Node) agrees with onnxruntime-node', () => {
     expect(Object.keys(native).sort()).toEqual([...expected].sort());
     expect(Object.keys(wasm).sort()).toEqual([...expected].sort());
     // Flat outputs viewed by name again: one diff per parameter and per state tensor.
-    const byName = (out: Record<string, Float32Array>) => new Map<string, Float32Array>([
-      [IO.loss, out[IO.loss]!],
-      [IO.logits, out[IO.logits]!],
-      ...[...unpackTensors(layout, out[IO.updated(IO.parameters)]!)].map(([n, t]): [string, Float32Array] => [IO.updated(n), t.data as Float32Array]),
-      ...slots.flatMap((slot) => [...unpackTensors(layout, out[IO.updated(IO.state(slot))]!, `.${slot}`)]
-        .map(([n, t]): [string, Float32Array] => [IO.updated(n), t.data as Float32Array])),
-    ]);
+    const byName = (out: Record<string, Float32Array>) =>
+      new Map<string, Float32Array>([
+        [IO.loss, out[IO.loss]!],
+        [IO.logits, out[IO.logits]!],
+        ...[...unpackTensors(layout, out[IO.updated(IO.parameters)]!)].map(([n, t]): [string, Float32Array] => [
+          IO.updated(n),
+          t.data as Float32Array,
+        ]),
+        ...slots.flatMap((slot) =>
+          [...unpackTensors(layout, out[IO.updated(IO.state(slot))]!, `.${slot}`)].map(([n, t]): [string, Float32Array] => [
+            IO.updated(n),
+            t.data as Float32Array,
+          ]),
+        ),
+      ]);
     const nativeByName = byName(native);
     const wasmByName = byName(wasm);
     expect(nativeByName.size).toBe(2 + parameterNames.length * (1 + slots.length));
@@ -118,7 +133,8 @@ describe('onnxruntime-web (WASM, in Node) agrees with onnxruntime-node', () => {
     expect(native.batchLosses.length).toBe(8);
     const batchDiff = maxAbsDiff(native.batchLosses, wasm.batchLosses);
     const epochDiff = Math.abs(native.history[0]!.loss - wasm.history[0]!.loss);
-    const paramDiff = (m: TensorMap, n: TensorMap) => Math.max(...[...m].map(([k, t]) => maxAbsDiff(t.data as Float32Array, n.get(k)!.data as Float32Array)));
+    const paramDiff = (m: TensorMap, n: TensorMap) =>
+      Math.max(...[...m].map(([k, t]) => maxAbsDiff(t.data as Float32Array, n.get(k)!.data as Float32Array)));
     const pd = paramDiff(native.state.parameters, wasm.state.parameters);
     console.log('Trainer node vs web: batch loss', batchDiff, 'epoch loss', epochDiff, 'parameters', pd);
     expect(batchDiff).toBeLessThan(TOL);

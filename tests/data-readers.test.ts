@@ -4,15 +4,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataError, DataFormatError, Table } from '@onnx-mlp/core';
+import { DataError, DataFormatError, type Table } from '@onnx-mlp/core';
 import { tableRows } from '@onnx-mlp/core/data';
-import {
-  dataFileBatches, dataFileFormat, fileChunks, readArrayFile, readTableFile,
-} from '../packages/cli/src/data/readers/index.js';
+import { dataFileBatches, dataFileFormat, fileChunks, readArrayFile, readTableFile } from '../packages/cli/src/data/readers/index.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
 let dir: string;
-beforeEach(async () => { dir = await makeTempDir(); });
+beforeEach(async () => {
+  dir = await makeTempDir();
+});
 afterEach(() => removeDir(dir));
 
 async function put(name: string, contents: string | Uint8Array): Promise<string> {
@@ -41,16 +41,31 @@ describe('text files', () => {
     expect(t.file).toBe(path);
     expect(names(t)).toEqual(['sepal_length', 'sepal_width', 'species']);
     expect(t.rowCount).toBe(3);
-    expect(tableRows(t)).toEqual([['5.1', '3.5', 'setosa'], ['7.0', '3.2', 'versicolor'], ['6.3', '3.3', 'virginica']]);
+    expect(tableRows(t)).toEqual([
+      ['5.1', '3.5', 'setosa'],
+      ['7.0', '3.2', 'versicolor'],
+      ['6.3', '3.3', 'virginica'],
+    ]);
     expect(t.lines).toEqual([2, 3, 4]);
   });
 
   it('CSV with a BOM, semicolons (detected), a quoted newline and CRLF line ends', async () => {
-    const path = await put('eu.csv', new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('name;price;note\r\nWürst;2,50;"line one\r\nline two"\r\nBrot;1,20;"a;b"\r\n')]));
+    const path = await put(
+      'eu.csv',
+      new Uint8Array([
+        0xef,
+        0xbb,
+        0xbf,
+        ...new TextEncoder().encode('name;price;note\r\nWürst;2,50;"line one\r\nline two"\r\nBrot;1,20;"a;b"\r\n'),
+      ]),
+    );
     const t = await readTableFile(path);
     expect(t.delimiter).toBe(';');
     expect(names(t)).toEqual(['name', 'price', 'note']);
-    expect(tableRows(t)).toEqual([['Würst', '2,50', 'line one\r\nline two'], ['Brot', '1,20', 'a;b']]);
+    expect(tableRows(t)).toEqual([
+      ['Würst', '2,50', 'line one\r\nline two'],
+      ['Brot', '1,20', 'a;b'],
+    ]);
     expect(t.lines).toEqual([2, 4]);
   });
 
@@ -58,7 +73,10 @@ describe('text files', () => {
     const path = await put('cities.tsv', 'name\tcoords\nParis\t48.85,2.35,35\nLyon\t45.76,4.83,173\n');
     const t = await readTableFile(path);
     expect(t.delimiter).toBe('\t');
-    expect(tableRows(t)).toEqual([['Paris', '48.85,2.35,35'], ['Lyon', '45.76,4.83,173']]);
+    expect(tableRows(t)).toEqual([
+      ['Paris', '48.85,2.35,35'],
+      ['Lyon', '45.76,4.83,173'],
+    ]);
   });
 
   it('a ragged row names the file, the line and expected vs found counts', async () => {
@@ -78,16 +96,34 @@ describe('text files', () => {
   it('JSON array and JSON Lines: values, missing keys as null; errors name the line', async () => {
     const json = await put('r.json', '[\n {"x": 1.5, "label": "cat"},\n {"label": "dog"}\n]\n');
     const tj = await readTableFile(json);
-    expect([tj.format, names(tj), tableRows(tj), tj.lines]).toEqual(['json', ['x', 'label'], [[1.5, 'cat'], [null, 'dog']], [2, 3]]);
+    expect([tj.format, names(tj), tableRows(tj), tj.lines]).toEqual([
+      'json',
+      ['x', 'label'],
+      [
+        [1.5, 'cat'],
+        [null, 'dog'],
+      ],
+      [2, 3],
+    ]);
     const jsonl = await put('r.jsonl', '{"x": 1.5, "label": "cat"}\n{"label": "dog"}\n');
     const tl = await readTableFile(jsonl);
-    expect([tl.format, names(tl), tableRows(tl), tl.lines]).toEqual(['jsonl', ['x', 'label'], [[1.5, 'cat'], [null, 'dog']], [1, 2]]);
+    expect([tl.format, names(tl), tableRows(tl), tl.lines]).toEqual([
+      'jsonl',
+      ['x', 'label'],
+      [
+        [1.5, 'cat'],
+        [null, 'dog'],
+      ],
+      [1, 2],
+    ]);
     const bad = await put('bad.jsonl', '{"x": 1}\n{"x": 2}\n{"x": 3,}\n');
     const e = await formatError(readTableFile(bad));
     expect(e.line).toBe(3);
     expect(e.message).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, line 3: invalid JSON: `));
     const newKey = await put('bad.json', '[{"x": 1},\n {"x": 2, "y": 3}]');
-    expect((await formatError(readTableFile(newKey))).message).toContain(`${newKey}, line 2, column "y": this key is not in the first record`);
+    expect((await formatError(readTableFile(newKey))).message).toContain(
+      `${newKey}, line 2, column "y": this key is not in the first record`,
+    );
   });
 
   it('gzipped CSV (any name; detected by the magic 1f 8b) reads the same as plain', async () => {
@@ -136,7 +172,7 @@ function idx(code: number, shape: number[], data: Uint8Array): Uint8Array {
 function npy(descr: string, shape: number[], data: Uint8Array, fortran = false): Uint8Array {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let dict = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
-  dict += ' '.repeat(63 - ((10 + dict.length) % 64)) + '\n';
+  dict += `${' '.repeat(63 - ((10 + dict.length) % 64))}\n`;
   const out = new Uint8Array(10 + dict.length + data.length);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
   new DataView(out.buffer).setUint16(8, dict.length, true);
@@ -173,7 +209,9 @@ describe('binary files', () => {
     expect((await formatError(readArrayFile(zipped))).message).toContain(`${zipped}: is truncated: expected 48 bytes`);
     const gz = gzipSync(idx(0x08, [3, 4, 4], pixels));
     const cut = await put('cut-idx3-ubyte.gz', gz.subarray(0, gz.length - 10));
-    expect((await formatError(readArrayFile(cut))).message).toMatch(new RegExp(`^${cut.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: is not a valid gzip file`));
+    expect((await formatError(readArrayFile(cut))).message).toMatch(
+      new RegExp(`^${cut.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: is not a valid gzip file`),
+    );
   });
 
   it('NPY float32 round trip; Fortran order and truncated data refused', async () => {
@@ -187,15 +225,30 @@ describe('binary files', () => {
     expect((await formatError(readArrayFile(fortran))).message).toContain(`${fortran}: is stored in Fortran order`);
     const full = npy('<f4', [3, 2], new Uint8Array(values.buffer));
     const short = await put('short.npy', full.subarray(0, full.length - 5));
-    expect((await formatError(readArrayFile(short))).message).toBe(`${short}: is truncated: expected 24 bytes of data for shape (3, 2) <f4, found 19`);
+    expect((await formatError(readArrayFile(short))).message).toBe(
+      `${short}: is truncated: expected 24 bytes of data for shape (3, 2) <f4, found 19`,
+    );
   });
 });
 
 describe('file names and file errors', () => {
   it('format from the name (a trailing .gz aside); unknown names are an error listing the formats', () => {
-    expect(['a.csv', 'a.TXT', 'a.tsv', 'a.tab.gz', 'a.json', 'a.jsonl', 'a.ndjson.gz', 'a.npy', 'train-images-idx3-ubyte',
-      'train-labels-idx1-ubyte.gz', 'digits.idx3', 'x.idx'].map(dataFileFormat)).toEqual(
-      ['csv', 'csv', 'tsv', 'tsv', 'json', 'jsonl', 'jsonl', 'npy', 'idx', 'idx', 'idx', 'idx']);
+    expect(
+      [
+        'a.csv',
+        'a.TXT',
+        'a.tsv',
+        'a.tab.gz',
+        'a.json',
+        'a.jsonl',
+        'a.ndjson.gz',
+        'a.npy',
+        'train-images-idx3-ubyte',
+        'train-labels-idx1-ubyte.gz',
+        'digits.idx3',
+        'x.idx',
+      ].map(dataFileFormat),
+    ).toEqual(['csv', 'csv', 'tsv', 'tsv', 'json', 'jsonl', 'jsonl', 'npy', 'idx', 'idx', 'idx', 'idx']);
     expect(() => dataFileFormat('model.onnx')).toThrow(/model\.onnx: unknown data format: name the file \.csv, \.tsv/);
   });
 

@@ -13,7 +13,11 @@ const CHECKED_IN = fileURLToPath(new URL('../models/mnist-mlp.onnx', import.meta
 /** Training graphs from core in a few configurations that emit different ops (dropout, momentum, gelu). */
 const CONFIGS = [
   { name: 'default', spec: {}, optimizer: optimizerConfig('adam') },
-  { name: 'sgd-nesterov-dropout-gelu', spec: { activation: 'gelu', dropout: 0.2 }, optimizer: optimizerConfig('sgd', { momentum: 0.9, nesterov: true }) },
+  {
+    name: 'sgd-nesterov-dropout-gelu',
+    spec: { activation: 'gelu', dropout: 0.2 },
+    optimizer: optimizerConfig('sgd', { momentum: 0.9, nesterov: true }),
+  },
   { name: 'adamw-tanh-he', spec: { activation: 'tanh', init: 'he_normal', hidden: [32] }, optimizer: optimizerConfig('adamw') },
 ] as const;
 
@@ -22,7 +26,10 @@ function expectStandardOnnx(check: OnnxCheck | undefined): void {
   expect(check!.error, `${check!.path}: onnx.checker`).toBeNull();
   expect(check!.irVersion).toBe(8);
   expect(check!.opsets).toEqual([['', 17]]);
-  expect(check!.nodeDomains.every((d) => d === ''), `${check!.path}: domains ${check!.nodeDomains}`).toBe(true);
+  expect(
+    check!.nodeDomains.every((d) => d === ''),
+    `${check!.path}: domains ${check!.nodeDomains}`,
+  ).toBe(true);
 }
 
 describe('ONNX files pass onnx.checker.check_model(full_check=True) (Debian python3-onnx)', () => {
@@ -37,7 +44,11 @@ describe('ONNX files pass onnx.checker.check_model(full_check=True) (Debian pyth
     dir = await makeTempDir();
     for (const c of CONFIGS) {
       const a = buildTrainingArtifacts(mlpSpec({ inputs: 784, hidden: [128, 128], outputs: 10, ...c.spec }), c.optimizer);
-      for (const [kind, model] of [['training', a.trainingModel], ['training_epoch', a.epochModel], ['eval', a.evalModel]] as const) {
+      for (const [kind, model] of [
+        ['training', a.trainingModel],
+        ['training_epoch', a.epochModel],
+        ['eval', a.evalModel],
+      ] as const) {
         const path = join(dir, `${c.name}.${kind}_model.onnx`);
         await writeFile(path, encodeModel(model));
         files.push(path);
@@ -50,7 +61,9 @@ describe('ONNX files pass onnx.checker.check_model(full_check=True) (Debian pyth
     await writeFile(join(dir, BROKEN), encodeModel({ ...evalModel, graph: { ...evalModel.graph, nodes } }));
     checks = new Map((await checkWithOnnx([CHECKED_IN, ...files, join(dir, BROKEN)])).map((c) => [c.path, c]));
   });
-  afterAll(async () => { if (dir) await removeDir(dir); });
+  afterAll(async () => {
+    if (dir) await removeDir(dir);
+  });
 
   it('models/mnist-mlp.onnx: valid, IR 8, opset 17, default-domain ops only', (ctx) => {
     skipIfMissing(ctx, onnx);

@@ -50,10 +50,21 @@ describe('models/mnist-mlp.onnx (checked in, made by `npm run models`)', () => {
 
   it('records the default training: 784-128-128-10 relu, Adam 1e-3 (eps 1e-7), batch 128, 10 epochs, seed 42', () => {
     const meta = decodeModel(bytes).metadata;
-    expect(JSON.parse(meta.get(META.spec)!)).toMatchObject({ inputs: 784, hidden: [128, 128], outputs: 10, activation: 'relu', task: 'multiclass', dropout: 0 });
+    expect(JSON.parse(meta.get(META.spec)!)).toMatchObject({
+      inputs: 784,
+      hidden: [128, 128],
+      outputs: 10,
+      activation: 'relu',
+      task: 'multiclass',
+      dropout: 0,
+    });
     expect(JSON.parse(meta.get(META.classNames)!)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     expect(JSON.parse(meta.get(META.training)!)).toMatchObject({
-      epochs: 10, batchSize: 128, seed: 42, trainRows: 8000, testRows: 2000,
+      epochs: 10,
+      batchSize: 128,
+      seed: 42,
+      trainRows: 8000,
+      testRows: 2000,
       optimizer: { kind: 'adam', learningRate: 0.001, epsilon: 1e-7 },
     });
   });

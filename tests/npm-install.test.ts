@@ -25,7 +25,10 @@ function npm(command: 'npm' | 'npx', args: readonly string[], env: NodeJS.Proces
 // npm links a workspace's bin at install time only when its file exists: the bin is a checked-in
 // launcher, so a clean `npm ci` links it and `npx` finds it locally instead of asking the registry.
 it('npx onnx-mlp runs the workspace CLI from the repository root, without the registry', async () => {
-  const cli = JSON.parse(await readFile(join(REPO, 'packages/cli/package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+  const cli = JSON.parse(await readFile(join(REPO, 'packages/cli/package.json'), 'utf8')) as {
+    version: string;
+    bin: Record<string, string>;
+  };
   expect(await realpath(join(REPO, 'node_modules/.bin/onnx-mlp'))).toBe(join(REPO, 'packages/cli', cli.bin['onnx-mlp']!));
   const r = await npm('npx', ['--no-install', 'onnx-mlp', '--version']);
   expect(r.stderr).toBe('');
@@ -45,7 +48,7 @@ it('npm knows every project config key and every install script is reviewed', as
 // onnxruntime-node's postinstall downloads the CUDA provider from NuGet, outside the npm registry:
 // npm must not run it. Asked to run it in the foreground, npm prints `> onnxruntime-node@… postinstall`
 // when it does; ONNXRUNTIME_NODE_INSTALL=skip keeps even a regression from downloading anything.
-it('npm does not run onnxruntime-node\'s install script (the CUDA download)', async () => {
+it("npm does not run onnxruntime-node's install script (the CUDA download)", async () => {
   const r = await npm('npm', ['rebuild', 'onnxruntime-node', '--foreground-scripts'], { ONNXRUNTIME_NODE_INSTALL: 'skip' });
   expect(r.code, r.stderr).toBe(0);
   expect(r.stdout).toMatch(/rebuilt dependencies successfully/);

@@ -4,8 +4,19 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DataError, Preprocessing, Trainer, buildInferenceModel, buildTrainingArtifacts, decodeModel, encodeModel,
-  encodeRecord, featureWidth, fitPreprocessing, initialState, mlpSpec, optimizerConfig,
+  DataError,
+  type Preprocessing,
+  Trainer,
+  buildInferenceModel,
+  buildTrainingArtifacts,
+  decodeModel,
+  encodeModel,
+  encodeRecord,
+  featureWidth,
+  fitPreprocessing,
+  initialState,
+  mlpSpec,
+  optimizerConfig,
 } from '@onnx-mlp/core';
 import { Rng } from '@onnx-mlp/core/model';
 import { buildPreprocessModel } from '@onnx-mlp/core/artifacts';
@@ -58,9 +69,15 @@ const schema: Preprocessing = fitPreprocessing([
 describe('preprocessing inside the graph', () => {
   it('imputes NaN, scales, and one-hot encodes (unknown -> all zeros) exactly as written', async () => {
     const raw = Float32Array.of(
-      30, 1, 2, // rome
-      NaN32, 0, -1, // missing age, unknown city
-      45, NaN32, NaN32, // missing member and city
+      30,
+      1,
+      2, // rome
+      NaN32,
+      0,
+      -1, // missing age, unknown city
+      45,
+      NaN32,
+      NaN32, // missing member and city
     );
     const features = await run(encodeModel(buildPreprocessModel(schema)), raw, 3, 'features');
     const [age, member, city] = schema.columns as [any, any, any];
@@ -82,15 +99,23 @@ describe('preprocessing inside the graph', () => {
     expect(Number.isNaN(missing[0])).toBe(true);
     expect(Number.isNaN(missing[1])).toBe(true);
     expect(missing[2]).toBe(-1);
-    expect(() => encodeRecord(schema, { age: '30', member: 'yes' }, 'line 4')).toThrow(/line 4 has no column "city"; the model expects "age", "member", "city"/);
-    expect(() => encodeRecord(schema, { age: 'thirty', member: '1', city: 'oslo' }, 'line 2')).toThrow(/line 2, column "age": "thirty" is not a number/);
+    expect(() => encodeRecord(schema, { age: '30', member: 'yes' }, 'line 4')).toThrow(
+      /line 4 has no column "city"; the model expects "age", "member", "city"/,
+    );
+    expect(() => encodeRecord(schema, { age: 'thirty', member: '1', city: 'oslo' }, 'line 2')).toThrow(
+      /line 2, column "age": "thirty" is not a number/,
+    );
   });
 });
 
 describe('a trained model with preprocessing baked in', () => {
   let dir: string;
-  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'onnx-mlp-pre-')); });
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'onnx-mlp-pre-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('predicts from raw records exactly what the training pipeline predicts, and passes the ONNX checker', async (ctx) => {
     // Raw data: age drives the class, city shifts it; some values missing.

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DataError, InvalidArgumentError, fitPreprocessing, type PreprocessOptions, type Preprocessing,
-} from '@onnx-mlp/core';
+import { DataError, InvalidArgumentError, fitPreprocessing, type PreprocessOptions, type Preprocessing } from '@onnx-mlp/core';
 import { Rng } from '@onnx-mlp/core/model';
-import {
-  StreamingPreprocessing, columnValues, inferKind, type ColumnKind, type TextColumn,
-} from '@onnx-mlp/core/preprocess';
+import { StreamingPreprocessing, columnValues, inferKind, type ColumnKind, type TextColumn } from '@onnx-mlp/core/preprocess';
 import { KIND_WINDOW } from '@onnx-mlp/core/internal';
 
 /** Every number of `a` within `tol` of `b` (relative to its size), everything else equal. */
@@ -38,12 +34,22 @@ function table(rows: number, seed: number): TextColumn[] {
 }
 
 function fitted(columns: TextColumn[], overrides: Map<string, ColumnKind>, options: PreprocessOptions): Preprocessing {
-  return fitPreprocessing(columns.map((c) => columnValues(c, inferKind(c, overrides.get(c.name)), (r) => `row ${r + 1}`)), options);
+  return fitPreprocessing(
+    columns.map((c) => columnValues(c, inferKind(c, overrides.get(c.name)), (r) => `row ${r + 1}`)),
+    options,
+  );
 }
 
 function streamed(columns: TextColumn[], overrides: Map<string, ColumnKind>, options: PreprocessOptions): Preprocessing {
-  const s = new StreamingPreprocessing(columns.map((c) => c.name), { overrides, keepValues: options.numericImpute === 'median' });
-  for (let r = 0; r < columns[0]!.values.length; r++) s.add(columns.map((c) => c.values[r] ?? null), () => `row ${r + 1}`);
+  const s = new StreamingPreprocessing(
+    columns.map((c) => c.name),
+    { overrides, keepValues: options.numericImpute === 'median' },
+  );
+  for (let r = 0; r < columns[0]!.values.length; r++)
+    s.add(
+      columns.map((c) => c.values[r] ?? null),
+      () => `row ${r + 1}`,
+    );
   return s.finish(options);
 }
 
@@ -70,13 +76,28 @@ describe('streamed preprocessing statistics (train --stream)', () => {
     it(`one pass gives fitPreprocessing's schema to 1e-9 (${JSON.stringify(options)})`, () => {
       const expected = fitted(columns, overrides, options);
       const got = streamed(columns, overrides, options);
-      expect(got.columns.map((c) => c.kind)).toEqual(['numeric', 'numeric', 'numeric', 'boolean', 'categorical', 'categorical', 'categorical']);
+      expect(got.columns.map((c) => c.kind)).toEqual([
+        'numeric',
+        'numeric',
+        'numeric',
+        'boolean',
+        'categorical',
+        'categorical',
+        'categorical',
+      ]);
       expectClose(got, expected);
     });
   }
 
   it('infers kinds online as inferKind does, whatever comes first', () => {
-    for (const values of [['1', '2', 'x'], ['x', '1'], ['true', 'no', ''], ['1', '0', 'yes'], ['', 'NA'], ['1e3', ' 2 ']]) {
+    for (const values of [
+      ['1', '2', 'x'],
+      ['x', '1'],
+      ['true', 'no', ''],
+      ['1', '0', 'yes'],
+      ['', 'NA'],
+      ['1e3', ' 2 '],
+    ]) {
       const s = new StreamingPreprocessing(['c']);
       for (const v of values) s.add([v]);
       expect(s.columns[0]!.kind, values.join('|')).toBe(inferKind({ name: 'c', values }));
@@ -85,14 +106,27 @@ describe('streamed preprocessing statistics (train --stream)', () => {
 
   it(`decides a kind from the first ${KIND_WINDOW} present values: a later contradiction is the same error in both, never a switch to categorical`, () => {
     const numbers = (n: number) => Array.from({ length: n }, (_, i) => String(i % 7));
-    for (const [kind, late] of [['numeric', 'abc'], ['numeric', 'Infinity'], ['numeric', '-Infinity'], ['numeric', '1e999'], ['boolean', 'maybe']] as const) {
-      const first = kind === 'numeric' ? numbers(KIND_WINDOW + 10) : Array.from({ length: KIND_WINDOW + 10 }, (_, i) => (i % 2 ? 'yes' : 'no'));
+    for (const [kind, late] of [
+      ['numeric', 'abc'],
+      ['numeric', 'Infinity'],
+      ['numeric', '-Infinity'],
+      ['numeric', '1e999'],
+      ['boolean', 'maybe'],
+    ] as const) {
+      const first =
+        kind === 'numeric' ? numbers(KIND_WINDOW + 10) : Array.from({ length: KIND_WINDOW + 10 }, (_, i) => (i % 2 ? 'yes' : 'no'));
       const values = [...first.slice(0, KIND_WINDOW + 5), '', late, ...first.slice(KIND_WINDOW + 5)];
       const columns: TextColumn[] = [{ name: 'c', values }];
       const expected = `row ${KIND_WINDOW + 7}, column "c": "${late}" is not a ${kind === 'numeric' ? 'number' : 'boolean'} (the column is ${kind})`;
       expect(inferKind(columns[0]!), late).toBe(kind);
-      expect(thrown(() => fitted(columns, new Map(), {})), late).toBe(expected);
-      expect(thrown(() => streamed(columns, new Map(), {})), late).toBe(expected);
+      expect(
+        thrown(() => fitted(columns, new Map(), {})),
+        late,
+      ).toBe(expected);
+      expect(
+        thrown(() => streamed(columns, new Map(), {})),
+        late,
+      ).toBe(expected);
       // Declared categorical, the same values are categories.
       expect(streamed(columns, new Map([['c', 'categorical']]), {}).columns[0]!.kind).toBe('categorical');
     }
@@ -130,7 +164,9 @@ describe('streamed preprocessing statistics (train --stream)', () => {
     const hinted = new StreamingPreprocessing(['x'], { kindWindow: 2, contradictionHint: (c) => `; declare ${c} categorical` });
     hinted.add(['1']);
     hinted.add(['2']);
-    expect(thrown(() => hinted.add(['z'], () => 'row 3'))).toBe('row 3, column "x": "z" is not a number (the column is numeric); declare x categorical');
+    expect(thrown(() => hinted.add(['z'], () => 'row 3'))).toBe(
+      'row 3, column "x": "z" is not a number (the column is numeric); declare x categorical',
+    );
   });
 
   it('kinds from an override need no window', () => {

@@ -15,14 +15,19 @@ beforeAll(async () => {
   dir = await makeTempDir();
   await cp(join(root, 'examples'), join(dir, 'examples'), { recursive: true });
 });
-afterAll(async () => { await removeDir(dir); });
+afterAll(async () => {
+  await removeDir(dir);
+});
 
 /** The `onnx-mlp ...` lines of the README's quick start, exactly as a newcomer would paste them. */
 async function quickStartCommands(): Promise<string[]> {
   const readme = await readFile(join(root, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('### Quick start on your own data'));
   const block = section.slice(section.indexOf('```sh') + 5, section.indexOf('```', section.indexOf('```sh') + 5));
-  return block.split('\n').map((l) => l.trim()).filter((l) => l.includes('onnx-mlp ') && !l.startsWith('alias'));
+  return block
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.includes('onnx-mlp ') && !l.startsWith('alias'));
 }
 
 it('the README quick start works as written: train, evaluate, predict (stdin and file), inspect', async () => {

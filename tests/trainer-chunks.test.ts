@@ -1,8 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import {
-  Trainer, buildTrainingArtifacts, initialState, mlpSpec, optimizerConfig, type Dataset, type EpochRecord,
-} from '@onnx-mlp/core';
+import { Trainer, buildTrainingArtifacts, initialState, mlpSpec, optimizerConfig, type Dataset, type EpochRecord } from '@onnx-mlp/core';
 import { Rng } from '@onnx-mlp/core/model';
 
 function data(rows: number, seed: number): Dataset {
@@ -19,7 +17,10 @@ function slice(d: Dataset, from: number, to: number): Dataset {
 const strip = (h: readonly EpochRecord[]) => h.map(({ seconds: _, ...r }) => r);
 
 describe('Trainer.fitChunks', () => {
-  const artifacts = buildTrainingArtifacts(mlpSpec({ inputs: 4, hidden: [8], outputs: 2 }), optimizerConfig('adam', { learningRate: 0.01 }));
+  const artifacts = buildTrainingArtifacts(
+    mlpSpec({ inputs: 4, hidden: [8], outputs: 2 }),
+    optimizerConfig('adam', { learningRate: 0.01 }),
+  );
   const train = data(300, 1);
   const validation = data(50, 2);
 
@@ -28,7 +29,12 @@ describe('Trainer.fitChunks', () => {
     const b = await Trainer.create(ort, artifacts, initialState(artifacts, 3));
     try {
       const fit = await a.fit(train, { epochs: 2, batchSize: 32, validationData: validation });
-      const chunked = await b.fitChunks(async function* () { yield train; }, { epochs: 2, batchSize: 32, validationData: () => validation });
+      const chunked = await b.fitChunks(
+        async function* () {
+          yield train;
+        },
+        { epochs: 2, batchSize: 32, validationData: () => validation },
+      );
       expect(strip(chunked)).toEqual(strip(fit));
       expect((await b.state()).parameters.get('dense1.weight')).toEqual((await a.state()).parameters.get('dense1.weight'));
     } finally {
@@ -42,15 +48,24 @@ describe('Trainer.fitChunks', () => {
     const batches: number[] = [];
     const ends: number[] = [];
     try {
-      const history = await t.fitChunks(async function* () {
-        yield slice(train, 0, 100);
-        yield slice(train, 100, 200);
-        yield slice(train, 200, 300);
-      }, {
-        epochs: 3, batchSize: 32, batchesPerEpoch: 12,
-        onBatchEnd: (e) => { if (e.epoch === 1) batches.push(e.batch); },
-        onEpochEnd: (r, s) => { ends.push(s.epoch); },
-      });
+      const history = await t.fitChunks(
+        async function* () {
+          yield slice(train, 0, 100);
+          yield slice(train, 100, 200);
+          yield slice(train, 200, 300);
+        },
+        {
+          epochs: 3,
+          batchSize: 32,
+          batchesPerEpoch: 12,
+          onBatchEnd: (e) => {
+            if (e.epoch === 1) batches.push(e.batch);
+          },
+          onEpochEnd: (_r, s) => {
+            ends.push(s.epoch);
+          },
+        },
+      );
       expect(batches).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
       expect(ends).toEqual([1, 2, 3]);
       expect(history).toHaveLength(3);

@@ -51,16 +51,19 @@ describe('the demo site, built and served on 127.0.0.1, in Chromium', () => {
     await session.release();
 
     const { page, errors } = await openDemo();
-    const got = await page.evaluate(async ({ pixels, rows }) => {
-      const demo = (window as unknown as { onnxMlpDemo: any }).onnxMlpDemo;
-      const bytes = Uint8Array.from(atob(pixels), (c) => c.charCodeAt(0));
-      const model = await demo.loadModel(demo.mnistModelUrl, { wasmPaths: demo.ortFiles('wasm') });
-      const result = await model.predictArrays(new Float32Array(bytes.buffer), rows);
-      const probabilities = new Uint8Array(result.probabilities.buffer, result.probabilities.byteOffset, result.probabilities.byteLength);
-      let binary = '';
-      for (let i = 0; i < probabilities.length; i += 8192) binary += String.fromCharCode(...probabilities.subarray(i, i + 8192));
-      return { backend: model.backend as string, labels: result.labels as number[], probabilities: btoa(binary) };
-    }, { pixels: floatsToBase64(test.features), rows: test.rows });
+    const got = await page.evaluate(
+      async ({ pixels, rows }) => {
+        const demo = (window as unknown as { onnxMlpDemo: any }).onnxMlpDemo;
+        const bytes = Uint8Array.from(atob(pixels), (c) => c.charCodeAt(0));
+        const model = await demo.loadModel(demo.mnistModelUrl, { wasmPaths: demo.ortFiles('wasm') });
+        const result = await model.predictArrays(new Float32Array(bytes.buffer), rows);
+        const probabilities = new Uint8Array(result.probabilities.buffer, result.probabilities.byteOffset, result.probabilities.byteLength);
+        let binary = '';
+        for (let i = 0; i < probabilities.length; i += 8192) binary += String.fromCharCode(...probabilities.subarray(i, i + 8192));
+        return { backend: model.backend as string, labels: result.labels as number[], probabilities: btoa(binary) };
+      },
+      { pixels: floatsToBase64(test.features), rows: test.rows },
+    );
     expect(got.backend).toBe('wasm');
     const probabilities = base64ToFloats(got.probabilities);
     expect(probabilities.length).toBe(test.rows * 10);
@@ -90,19 +93,31 @@ describe('the demo site, built and served on 127.0.0.1, in Chromium', () => {
     await page.waitForSelector('#digit-prediction[data-label]');
     const shown = await page.textContent('#digit-prediction');
     expect(shown).toBe('1'); // a vertical bar is a one, if the pad scales and centres it like MNIST
-    const bars = await page.$$eval('#digit-bars .bar-row', (rows) => rows.map((r) => ({ digit: r.getAttribute('data-class'), p: Number(r.getAttribute('data-probability')) })));
+    const bars = await page.$$eval('#digit-bars .bar-row', (rows) =>
+      rows.map((r) => ({ digit: r.getAttribute('data-class'), p: Number(r.getAttribute('data-probability')) })),
+    );
     expect(bars.map((b) => b.digit)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     expect(bars.reduce((s, b) => s + b.p, 0)).toBeCloseTo(1, 4);
     expect(bars.reduce((a, b) => (b.p > a.p ? b : a)).digit).toBe(shown);
     // What the model saw: ink scaled into a 20-pixel box, centre of mass at the centre of 28×28.
     const seen = await page.$eval('#pad-input', (c) => {
       const data = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 28, 28).data;
-      let top = 28, bottom = -1, mass = 0, mx = 0, my = 0;
+      let top = 28,
+        bottom = -1,
+        mass = 0,
+        mx = 0,
+        my = 0;
       for (let i = 0; i < 784; i++) {
         const v = data[i * 4]! / 255;
-        const x = i % 28, y = Math.floor(i / 28);
-        if (v > 0) { top = Math.min(top, y); bottom = Math.max(bottom, y); }
-        mass += v; mx += v * x; my += v * y;
+        const x = i % 28,
+          y = Math.floor(i / 28);
+        if (v > 0) {
+          top = Math.min(top, y);
+          bottom = Math.max(bottom, y);
+        }
+        mass += v;
+        mx += v * x;
+        my += v * y;
       }
       return { height: bottom - top + 1, cx: mx / mass, cy: my / mass };
     });
@@ -130,7 +145,11 @@ describe('the demo site, built and served on 127.0.0.1, in Chromium', () => {
 
   it('shows any .onnx in the model viewer, and says so when a file is not ONNX', async () => {
     const { page, errors } = await openDemo();
-    await page.setInputFiles('#viewer-file', { name: 'notes.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not a model\n') });
+    await page.setInputFiles('#viewer-file', {
+      name: 'notes.onnx',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from('this is not a model\n'),
+    });
     await expect.poll(() => page.isVisible('#viewer-message')).toBe(true);
     expect(await page.textContent('#viewer-message')).toMatch(/^notes\.onnx: .*(ONNX|onnx|decode|parse)/);
     expect(await page.$$('#viewer-info section')).toHaveLength(0);
@@ -152,7 +171,25 @@ describe('training in the page, in the package worker', () => {
   let cliAccuracy: number;
   beforeAll(async () => {
     dir = await makeTempDir();
-    const r = await runCli(['train', '--data', CUSTOMERS, '--label', 'churn', '--exclude', 'customer_id', '--hidden', '32,16', '--epochs', '30', '--seed', '42', '--json'], { cwd: dir });
+    const r = await runCli(
+      [
+        'train',
+        '--data',
+        CUSTOMERS,
+        '--label',
+        'churn',
+        '--exclude',
+        'customer_id',
+        '--hidden',
+        '32,16',
+        '--epochs',
+        '30',
+        '--seed',
+        '42',
+        '--json',
+      ],
+      { cwd: dir },
+    );
     expect(r.code, r.stderr).toBe(0);
     cliAccuracy = (JSON.parse(r.stdout.trim().split('\n').pop()!) as { testAccuracy: number }).testAccuracy;
   }, 120_000);
@@ -160,7 +197,7 @@ describe('training in the page, in the package worker', () => {
     await removeDir(dir);
   });
 
-  it('trains customers.csv to the CLI\'s test accuracy (within 1 point) while the page keeps painting; the downloaded model.onnx predicts like the page in onnxruntime-node', async () => {
+  it("trains customers.csv to the CLI's test accuracy (within 1 point) while the page keeps painting; the downloaded model.onnx predicts like the page in onnxruntime-node", async () => {
     const { page, errors } = await openDemo();
     await page.click('#train-sample');
     await page.waitForSelector('#train-options:not([hidden])');
@@ -190,7 +227,10 @@ describe('training in the page, in the package worker', () => {
     const metrics = JSON.parse((await page.getAttribute('#train-test-accuracy', 'data-metrics'))!) as { accuracy: number };
     expect(Math.abs(metrics.accuracy - cliAccuracy)).toBeLessThanOrEqual(0.01 + 1e-12);
     expect(await page.$$('#train-epochs-table tbody tr')).toHaveLength(30);
-    const lossPoints = await page.$eval('#train-chart polyline[data-series="loss"]', (l) => l.getAttribute('points')!.trim().split(/\s+/).length);
+    const lossPoints = await page.$eval(
+      '#train-chart polyline[data-series="loss"]',
+      (l) => l.getAttribute('points')!.trim().split(/\s+/).length,
+    );
     expect(lossPoints).toBe(30);
 
     await page.fill('#try-row', '2');
@@ -198,22 +238,32 @@ describe('training in the page, in the package worker', () => {
     await expect.poll(() => page.textContent('#try-output')).toMatch(/actual: yes/); // row 2 of customers.csv churned
     const record = JSON.parse((await page.textContent('#try-record'))!) as Record<string, unknown>;
     expect(Object.keys(record)).toEqual(['age', 'monthly_fee', 'plan', 'region', 'support_calls', 'autopay']); // the model's inputs
-    const inPage = JSON.parse((await page.getAttribute('#try-output', 'data-prediction'))!) as { label: string; probabilities: Record<string, number> };
+    const inPage = JSON.parse((await page.getAttribute('#try-output', 'data-prediction'))!) as {
+      label: string;
+      probabilities: Record<string, number>;
+    };
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-model')]);
     expect(download.suggestedFilename()).toBe('model.onnx');
     const modelPath = (await download.path())!;
     const model = await loadModel(await readFile(modelPath), { runtime: ortNode as never });
     const [inNode] = await model.predict([record]);
     expect(inNode!.label).toBe(inPage.label);
-    for (const name of ['no', 'yes']) expect(Math.abs(inNode!.probabilities![name]! - inPage.probabilities[name]!)).toBeLessThanOrEqual(1e-5);
+    for (const name of ['no', 'yes'])
+      expect(Math.abs(inNode!.probabilities![name]! - inPage.probabilities[name]!)).toBeLessThanOrEqual(1e-5);
     await model.dispose();
     const [checkpoint] = await Promise.all([page.waitForEvent('download'), page.click('#download-checkpoint')]);
     expect(decodeCheckpoint(await readFile((await checkpoint.path())!)).epoch).toBe(30);
     await screenshotOf(page, '#train-panel', 'train-csv');
     // The trained model in the viewer: its preprocessing, one row per input column.
-    await page.setInputFiles('#viewer-file', { name: 'model.onnx', mimeType: 'application/octet-stream', buffer: await readFile(modelPath) });
+    await page.setInputFiles('#viewer-file', {
+      name: 'model.onnx',
+      mimeType: 'application/octet-stream',
+      buffer: await readFile(modelPath),
+    });
     await page.waitForSelector('#viewer-info [data-section="preprocessing"]');
-    const columns = await page.$$eval('#viewer-info [data-section="preprocessing"] tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
+    const columns = await page.$$eval('#viewer-info [data-section="preprocessing"] tbody tr td:first-child', (cells) =>
+      cells.map((c) => c.textContent),
+    );
     expect(columns.sort()).toEqual(['age', 'autopay', 'monthly_fee', 'plan', 'region', 'support_calls']);
     expect(await page.textContent('#viewer-info [data-section="classes"]')).toContain('no, yes');
     await screenshotOf(page, '#viewer-panel', 'model-viewer-trained');
@@ -239,7 +289,9 @@ describe('training in the page, in the package worker', () => {
   it('bad input shows a message and the page stays usable: a bad row, one label class, WebGPU where there is none', async () => {
     // Chromium without --enable-unsafe-webgpu: navigator.gpu exists but gives no adapter, in the page and its workers.
     const plain = await launchChromium();
-    onTestFinished(async () => { if (typeof plain !== 'string') await plain.close(); });
+    onTestFinished(async () => {
+      if (typeof plain !== 'string') await plain.close();
+    });
     const { page } = await openDemo(plain);
     const badRow = 'a,b,label\n1,2,x\n3,4,y\n5,6,x\n7,8,9,y\n9,10,x\n';
     await page.setInputFiles('#train-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(badRow) });
@@ -266,7 +318,7 @@ describe('training in the page, in the package worker', () => {
     await page.close();
   }, 60_000);
 
-  it('WebGPU in the page (SwiftShader): the first training loss equals WASM\'s within 1e-5', async () => {
+  it("WebGPU in the page (SwiftShader): the first training loss equals WASM's within 1e-5", async () => {
     const { page } = await openDemo();
     const csv = await readFile(CUSTOMERS, 'utf8');
     const run = await page.evaluate(async (data) => {
@@ -276,14 +328,25 @@ describe('training in the page, in the package worker', () => {
       const losses = async (backend: 'wasm' | 'webgpu'): Promise<number[]> => {
         // One batch holds every training row: each epoch is one step, its loss the step's loss.
         const result = await demo.train({
-          data, format: 'csv', label: 'churn', exclude: ['customer_id'], hidden: [16], epochs: 2, batchSize: 1024, seed: 7,
-          backend, wasmPaths: demo.ortFiles(backend), onNotice: (m: string) => notices.push(m),
+          data,
+          format: 'csv',
+          label: 'churn',
+          exclude: ['customer_id'],
+          hidden: [16],
+          epochs: 2,
+          batchSize: 1024,
+          seed: 7,
+          backend,
+          wasmPaths: demo.ortFiles(backend),
+          onNotice: (m: string) => notices.push(m),
         });
         return result.history.map((h: { loss: number }) => h.loss);
       };
       const wasm = await losses('wasm');
       // SwiftShader runs these two steps in seconds; a run that never ends fails here, not by timeout.
-      const hang = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('WebGPU training did not finish within 40 s')), 40_000));
+      const hang = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('WebGPU training did not finish within 40 s')), 40_000),
+      );
       return { adapter: adapter != null, wasm, webgpu: await Promise.race([losses('webgpu'), hang]), notices };
     }, csv);
     expect(run.adapter).toBe(true);

@@ -36,11 +36,12 @@ export async function countFrames(page: Page): Promise<() => Promise<number[]>> 
     };
     requestAnimationFrame(tick);
   });
-  return () => page.evaluate(() => {
-    const w = window as unknown as { frameTimes: number[]; stopFrames: boolean };
-    w.stopFrames = true;
-    return w.frameTimes;
-  });
+  return () =>
+    page.evaluate(() => {
+      const w = window as unknown as { frameTimes: number[]; stopFrames: boolean };
+      w.stopFrames = true;
+      return w.frameTimes;
+    });
 }
 
 /** Frames per second over a run of frame times, and the longest gap between two frames (ms). */

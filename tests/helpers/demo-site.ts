@@ -30,7 +30,11 @@ export interface DemoSite {
 export async function serveBuiltDemo(): Promise<DemoSite> {
   await build({ configFile: DEMO_CONFIG, logLevel: 'warn' });
   const port = await freePort();
-  const server: PreviewServer = await preview({ configFile: DEMO_CONFIG, logLevel: 'warn', preview: { host: '127.0.0.1', port, strictPort: true } });
+  const server: PreviewServer = await preview({
+    configFile: DEMO_CONFIG,
+    logLevel: 'warn',
+    preview: { host: '127.0.0.1', port, strictPort: true },
+  });
   return {
     url: `http://127.0.0.1:${port}/`,
     close: () => new Promise<void>((resolve, reject) => server.httpServer.close((error) => (error ? reject(error) : resolve()))),

@@ -2,7 +2,10 @@ import type { TestContext } from 'vitest';
 
 /** A tool a test needs is not usable on this machine; `reason` is the probe's own error. */
 export class MissingTool {
-  constructor(readonly tool: string, readonly reason: string) {}
+  constructor(
+    readonly tool: string,
+    readonly reason: string,
+  ) {}
 
   /** One line for the skip note: what is missing, why, and what installs it. */
   get note(): string {
@@ -20,7 +23,12 @@ export function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
 export function describeError(error: unknown): string {
   const stderr = (error as { stderr?: unknown } | null)?.stderr;
   const text = typeof stderr === 'string' && stderr.trim() !== '' ? stderr : error instanceof Error ? error.message : String(error);
-  return text.trim().split('\n').map((line) => line.trim()).filter((line) => line !== '').join(' | ');
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' | ');
 }
 
 /**

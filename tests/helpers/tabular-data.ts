@@ -58,7 +58,9 @@ export async function writeCsv(dir: string, name: string, rows: readonly Row[], 
  */
 export function documentedSplit(rows: number, valRows: number, testRows: number, seed: number, classes?: readonly number[]) {
   const all: Dataset = {
-    features: Float32Array.from({ length: rows }, (_, i) => i), rows, cols: 1,
+    features: Float32Array.from({ length: rows }, (_, i) => i),
+    rows,
+    cols: 1,
     targets: classes ? Float32Array.from(classes) : new Float32Array(rows),
   };
   const cut = (d: Dataset, keep: number) => (classes ? stratifiedSplit(d, keep, seed) : trainTestSplit(d, keep, seed));
@@ -77,7 +79,10 @@ export function lines(text: string): string[] {
  * returns what the process did and the folder's entries afterwards (sorted), so a test can check
  * that a refused run wrote nothing.
  */
-export async function trainInFreshFolder(files: Readonly<Record<string, string>>, args: readonly string[]): Promise<{ run: CliResult; entries: string[] }> {
+export async function trainInFreshFolder(
+  files: Readonly<Record<string, string>>,
+  args: readonly string[],
+): Promise<{ run: CliResult; entries: string[] }> {
   const cwd = await makeTempDir();
   try {
     for (const [name, text] of Object.entries(files)) await writeFile(join(cwd, name), text);

@@ -1,7 +1,17 @@
 import * as ort from 'onnxruntime-node';
 import {
-  Trainer, buildInferenceModel, buildTrainingArtifacts, encodeModel, encodeRecord, featureWidth, fitPreprocessing,
-  initialState, mlpSpec, optimizerConfig, type Preprocessing, type Task,
+  Trainer,
+  buildInferenceModel,
+  buildTrainingArtifacts,
+  encodeModel,
+  encodeRecord,
+  featureWidth,
+  fitPreprocessing,
+  initialState,
+  mlpSpec,
+  optimizerConfig,
+  type Preprocessing,
+  type Task,
 } from '@onnx-mlp/core';
 import { Rng } from '@onnx-mlp/core/model';
 import { buildPreprocessModel } from '@onnx-mlp/core/artifacts';
@@ -29,7 +39,7 @@ export function syntheticRecords(n: number, seed = 7): TextRecord[] {
     const member = rng.uniform() < 0.5;
     const city = CITIES[rng.int(3)]!;
     const score = age / 60 + income / 100 + (city === 'rome' ? 0.4 : city === 'oslo' ? -0.2 : 0) + (member ? 0.3 : 0) + rng.normal() * 0.1;
-    const price = 3 * age / 60 - income / 50 + (member ? 1 : 0) + (city === 'paris' ? 0.5 : 0) + rng.normal() * 0.05;
+    const price = (3 * age) / 60 - income / 50 + (member ? 1 : 0) + (city === 'paris' ? 0.5 : 0) + rng.normal() * 0.05;
     return {
       id: String(i + 1),
       city: rng.uniform() < 0.05 ? '' : city,
@@ -99,9 +109,13 @@ export async function trainTabularModel(records: readonly TextRecord[], task: Ta
   await trainer.fit({ features, rows: records.length, cols: featureWidth(p), targets }, { epochs: 8, batchSize: 32 });
   const { parameters } = await trainer.state();
   const training = task === 'multiclass' ? { data: 'synthetic', label } : { data: 'synthetic' };
-  const bytes = encodeModel(buildInferenceModel(spec, parameters, {
-    preprocessing: p, training, ...(classNames ? { classNames } : {}),
-  }));
+  const bytes = encodeModel(
+    buildInferenceModel(spec, parameters, {
+      preprocessing: p,
+      training,
+      ...(classNames ? { classNames } : {}),
+    }),
+  );
   return { bytes, preprocessing: p, label, ...(classNames ? { classNames } : {}) };
 }
 

@@ -12,12 +12,16 @@ type Wording = (fields: Readonly<Record<string, unknown>>, message: string) => s
 
 const WORDINGS: Record<string, Wording> = {
   DEVICE_UNAVAILABLE: (f, message) => {
-    const fix = f.failure === 'not-installed'
-      ? `its binaries are not installed: run \`${INSTALL_CUDA_COMMAND}\` on a machine with an NVIDIA GPU and internet access`
-      : f.failure === 'no-adapter' ? 'no WebGPU adapter was found (on Debian without a GPU, `npm run install:lavapipe` installs a software one)' : undefined;
+    const fix =
+      f.failure === 'not-installed'
+        ? `its binaries are not installed: run \`${INSTALL_CUDA_COMMAND}\` on a machine with an NVIDIA GPU and internet access`
+        : f.failure === 'no-adapter'
+          ? 'no WebGPU adapter was found (on Debian without a GPU, `npm run install:lavapipe` installs a software one)'
+          : undefined;
     return fix === undefined ? message : `--device ${f.device} cannot start: ${fix} (${f.error})`;
   },
-  TOO_MANY_CLASSES: (f) => `label column "${f.column}" has more than ${f.limit} distinct values: too many classes (regression? --task regression)`,
+  TOO_MANY_CLASSES: (f) =>
+    `label column "${f.column}" has more than ${f.limit} distinct values: too many classes (regression? --task regression)`,
   TOO_MANY_CATEGORIES: (_, message) => `${message} (--exclude)`,
 };
 

@@ -13,7 +13,11 @@ export class UserError extends Error {
 
 /** A command-line option whose value is out of range or meaningless; the message names both. */
 export class OptionError extends UserError {
-  constructor(readonly option: string, readonly value: unknown, reason: string) {
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    reason: string,
+  ) {
     super(`--${option} ${formatValue(value)}: ${reason}`);
     this.name = 'OptionError';
   }

@@ -28,7 +28,12 @@ function isExpected(error: unknown): boolean {
 /** Prints `error` on stderr: one line `onnx-mlp: <message>`, plus the stack with --verbose. */
 function report(error: unknown, verbose: boolean): void {
   const message = cliMessage(error).replace(/\s*\n\s*/g, ' ');
-  const hint = error instanceof UsageError ? ' (see onnx-mlp --help)' : isExpected(error) || verbose ? '' : ' (rerun with --verbose for the stack trace)';
+  const hint =
+    error instanceof UsageError
+      ? ' (see onnx-mlp --help)'
+      : isExpected(error) || verbose
+        ? ''
+        : ' (rerun with --verbose for the stack trace)';
   process.stderr.write(`onnx-mlp: ${message}${hint}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
 }

@@ -33,8 +33,16 @@ export class OnnxMlpError extends Error {
 
 /** A user-facing error about one named field (an option, a spec field, a data column). */
 export class InvalidArgumentError extends OnnxMlpError {
-  constructor(readonly field: string, readonly value: unknown, readonly reason: string) {
-    super(`${field} = ${JSON.stringify(value)}: ${reason}`, { code: 'INVALID_ARGUMENT', fields: { field, value, reason }, userError: true });
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly reason: string,
+  ) {
+    super(`${field} = ${JSON.stringify(value)}: ${reason}`, {
+      code: 'INVALID_ARGUMENT',
+      fields: { field, value, reason },
+      userError: true,
+    });
     this.name = 'InvalidArgumentError';
   }
 }

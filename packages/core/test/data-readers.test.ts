@@ -3,12 +3,20 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { DataError, DataFormatError, type Table, parseIdx, parseNpy, readCsv, readJson, readJsonLines } from '@onnx-mlp/core';
 import {
-  DataError, DataFormatError, Table, parseIdx, parseNpy, readCsv, readJson, readJsonLines,
-} from '@onnx-mlp/core';
-import {
-  Cell, RowBatch, csvBatches, delimiterForFileName, detectDelimiter, gunzipIfNeeded, isGzip, jsonBatches,
-  tableColumn, tableFromArray, tableRows, textColumns,
+  type Cell,
+  type RowBatch,
+  csvBatches,
+  delimiterForFileName,
+  detectDelimiter,
+  gunzipIfNeeded,
+  isGzip,
+  jsonBatches,
+  tableColumn,
+  tableFromArray,
+  tableRows,
+  textColumns,
 } from '@onnx-mlp/core/data';
 import type { ChunkSource } from '@onnx-mlp/core/data';
 import { cellError, rowPlace } from '@onnx-mlp/core/internal';
@@ -69,7 +77,10 @@ describe('CSV', () => {
     expect(t.format).toBe('csv');
     expect(t.delimiter).toBe(',');
     expect(t.file).toBe('people.csv');
-    expect(tableRows(t)).toEqual([['ada', '36', '1.5'], ['bob', '', '007']]);
+    expect(tableRows(t)).toEqual([
+      ['ada', '36', '1.5'],
+      ['bob', '', '007'],
+    ]);
     expect(t.lines).toEqual([2, 3]);
     expect(Array.from(tableColumn(t, 'age').cells)).toEqual(['36', '']);
     expect(() => tableColumn(t, 'height')).toThrow('people.csv, column "height": no such column; the columns are "name", "age", "score"');
@@ -94,7 +105,10 @@ describe('CSV', () => {
     const text = 'city\tpopulation\nParis, FR\t2,1\nLyon\t0,5\n';
     for (const t of [await readCsv(text, { delimiter: '\t' }), await readCsv(text)]) {
       expect(t.delimiter).toBe('\t');
-      expect(tableRows(t)).toEqual([['Paris, FR', '2,1'], ['Lyon', '0,5']]);
+      expect(tableRows(t)).toEqual([
+        ['Paris, FR', '2,1'],
+        ['Lyon', '0,5'],
+      ]);
     }
     expect(delimiterForFileName('data/train.tsv')).toBe('\t');
     expect(delimiterForFileName('train.TAB.gz')).toBe('\t');
@@ -196,7 +210,11 @@ describe('JSON (an array of records)', () => {
     const t = await readJson(text, { file: 'p.json' });
     expect(names(t)).toEqual(['name', 'age', 'member']);
     expect(t.format).toBe('json');
-    expect(tableRows(t)).toEqual([['ada', 36, true], ['bob', null, null], ['cy', 7.5, null]]);
+    expect(tableRows(t)).toEqual([
+      ['ada', 36, true],
+      ['bob', null, null],
+      ['cy', 7.5, null],
+    ]);
     expect(t.lines).toEqual([2, 3, 4]);
     expect(textColumns(t)[1]).toEqual({ name: 'age', values: ['36', null, '7.5'] });
     // Streamed in 5-character chunks (splitting strings, escapes and structure) it is the same table.
@@ -207,12 +225,17 @@ describe('JSON (an array of records)', () => {
 
   it('strings holding brackets, commas, quotes and escapes do not confuse the element scanner', async () => {
     const t = await readJson('[{"s": "a],[{\\"b\\\\", "n": -1e3}, {"s": "}", "n": 0}]');
-    expect(tableRows(t)).toEqual([['a],[{"b\\', -1000], ['}', 0]]);
+    expect(tableRows(t)).toEqual([
+      ['a],[{"b\\', -1000],
+      ['}', 0],
+    ]);
   });
 
   it('errors name the line: a key not in the first record, invalid JSON, a non-object, a nested value', async () => {
     const extra = await formatError(readJson('[\n{"a": 1},\n{"a": 2, "b": 3}\n]', { file: 'd.json' }));
-    expect(extra.message).toBe('d.json, line 3, column "b": this key is not in the first record, whose keys are the columns (add it there, even as null)');
+    expect(extra.message).toBe(
+      'd.json, line 3, column "b": this key is not in the first record, whose keys are the columns (add it there, even as null)',
+    );
     expect([extra.line, extra.column]).toEqual([3, 'b']);
     const invalid = await formatError(readJson('[\n{"a": 1},\n{"a": }\n]', { file: 'd.json' }));
     expect(invalid.line).toBe(3);
@@ -224,11 +247,19 @@ describe('JSON (an array of records)', () => {
   });
 
   it('not an array, an empty array, a trailing comma, an unclosed array, an empty file', async () => {
-    expect((await formatError(readJson('{"a": 1}', { file: 'o.json' }))).message).toContain('o.json, line 1: expected a JSON array of records');
+    expect((await formatError(readJson('{"a": 1}', { file: 'o.json' }))).message).toContain(
+      'o.json, line 1: expected a JSON array of records',
+    );
     expect((await formatError(readJson(' [ ] ', { file: 'o.json' }))).message).toBe('o.json: has no records: the array is empty');
-    expect((await formatError(readJson('[{"a": 1},\n]', { file: 'o.json' }))).message).toBe('o.json, line 2: invalid JSON: expected a record after ",", found "]"');
-    expect((await formatError(readJson('[{"a": 1},\n{"a": 2}', { file: 'o.json' }))).message).toContain('o.json, line 2: invalid JSON: the file ends before');
-    expect((await formatError(readJson('[{"a": 1}] x', { file: 'o.json' }))).message).toContain('o.json, line 1: invalid JSON: expected nothing after');
+    expect((await formatError(readJson('[{"a": 1},\n]', { file: 'o.json' }))).message).toBe(
+      'o.json, line 2: invalid JSON: expected a record after ",", found "]"',
+    );
+    expect((await formatError(readJson('[{"a": 1},\n{"a": 2}', { file: 'o.json' }))).message).toContain(
+      'o.json, line 2: invalid JSON: the file ends before',
+    );
+    expect((await formatError(readJson('[{"a": 1}] x', { file: 'o.json' }))).message).toContain(
+      'o.json, line 1: invalid JSON: expected nothing after',
+    );
     expect((await formatError(readJson('', { file: 'o.json' }))).message).toBe('o.json: is empty: expected a JSON array of records');
   });
 });
@@ -238,9 +269,15 @@ describe('JSON Lines', () => {
     const t = await readJsonLines('{"x": 1, "y": "a"}\r\n\r\n{"y": "b"}\r\n{"x": 3, "y": null}', { file: 'r.jsonl' });
     expect(names(t)).toEqual(['x', 'y']);
     expect(t.format).toBe('jsonl');
-    expect(tableRows(t)).toEqual([[1, 'a'], [null, 'b'], [3, null]]);
+    expect(tableRows(t)).toEqual([
+      [1, 'a'],
+      [null, 'b'],
+      [3, null],
+    ]);
     expect(t.lines).toEqual([1, 3, 4]);
-    expect(await readJsonLines(pieces(utf8('{"x": 1, "y": "a"}\r\n\r\n{"y": "b"}\r\n{"x": 3, "y": null}'), 3), { file: 'r.jsonl' })).toEqual(t);
+    expect(
+      await readJsonLines(pieces(utf8('{"x": 1, "y": "a"}\r\n\r\n{"y": "b"}\r\n{"x": 3, "y": null}'), 3), { file: 'r.jsonl' }),
+    ).toEqual(t);
   });
 
   it('invalid JSON, a non-object line, a new key: errors with the line', async () => {
@@ -251,13 +288,23 @@ describe('JSON Lines', () => {
     expect(array.message).toBe('e.jsonl, line 2: expected a JSON object (one record), found an array');
     const key = await formatError(readJsonLines('{"a": 1}\n{"b": 1}\n', { file: 'e.jsonl' }));
     expect(key.message).toContain('e.jsonl, line 2, column "b": this key is not in the first record');
-    expect((await formatError(readJsonLines('\n  \n', { file: 'e.jsonl' }))).message).toBe('e.jsonl: has no records: expected one JSON object per line');
-    expect((await formatError(readJsonLines('{}\n', { file: 'e.jsonl' }))).message).toBe('e.jsonl, line 1: the first record has no keys, so there are no columns');
+    expect((await formatError(readJsonLines('\n  \n', { file: 'e.jsonl' }))).message).toBe(
+      'e.jsonl: has no records: expected one JSON object per line',
+    );
+    expect((await formatError(readJsonLines('{}\n', { file: 'e.jsonl' }))).message).toBe(
+      'e.jsonl, line 1: the first record has no keys, so there are no columns',
+    );
   });
 });
 
 /** An IDX file: magic (0, 0, type code, rank), big-endian dims, big-endian elements. */
-function idxBytes(code: number, shape: number[], values: number[], write: (v: DataView, at: number, x: number) => void, size: number): Uint8Array {
+function idxBytes(
+  code: number,
+  shape: number[],
+  values: number[],
+  write: (v: DataView, at: number, x: number) => void,
+  size: number,
+): Uint8Array {
   const header = 4 + 4 * shape.length;
   const out = new Uint8Array(header + values.length * size);
   const view = new DataView(out.buffer);
@@ -290,7 +337,10 @@ describe('IDX', () => {
     shifted.set(images, 5);
     const f32 = idxBytes(0x0d, [2], [1.5, -2], (v, at, x) => v.setFloat32(at, x, false), 4);
     const pooled = Buffer.from(f32);
-    for (const [bytes, expected] of [[shifted.subarray(5), pixels], [pooled, [1.5, -2]]] as const) {
+    for (const [bytes, expected] of [
+      [shifted.subarray(5), pixels],
+      [pooled, [1.5, -2]],
+    ] as const) {
       const a = parseIdx(bytes, 'v');
       expect(Array.from(a.data as ArrayLike<number>)).toEqual(expected);
       expect(a.data.byteOffset).toBe(0);
@@ -299,15 +349,32 @@ describe('IDX', () => {
   });
 
   it('big-endian int16, int32, float32 and float64 become native values', () => {
-    const i16 = parseIdx(idxBytes(0x0b, [3], [-2, 300, 32767], (v, at, x) => v.setInt16(at, x, false), 2), 'a');
+    const i16 = parseIdx(
+      idxBytes(0x0b, [3], [-2, 300, 32767], (v, at, x) => v.setInt16(at, x, false), 2),
+      'a',
+    );
     expect([i16.dtype, Array.from(i16.data as Int16Array)]).toEqual(['int16', [-2, 300, 32767]]);
-    const i32 = parseIdx(idxBytes(0x0c, [2], [-70000, 5], (v, at, x) => v.setInt32(at, x, false), 4), 'a');
+    const i32 = parseIdx(
+      idxBytes(0x0c, [2], [-70000, 5], (v, at, x) => v.setInt32(at, x, false), 4),
+      'a',
+    );
     expect(Array.from(i32.data as Int32Array)).toEqual([-70000, 5]);
-    const f32 = parseIdx(idxBytes(0x0d, [1, 2], [0.5, -3.25], (v, at, x) => v.setFloat32(at, x, false), 4), 'a');
+    const f32 = parseIdx(
+      idxBytes(0x0d, [1, 2], [0.5, -3.25], (v, at, x) => v.setFloat32(at, x, false), 4),
+      'a',
+    );
     expect([f32.dtype, f32.shape, Array.from(f32.data as Float32Array)]).toEqual(['float32', [1, 2], [0.5, -3.25]]);
-    const f64 = parseIdx(idxBytes(0x0e, [2], [Math.PI, -1e-300], (v, at, x) => v.setFloat64(at, x, false), 8), 'a');
+    const f64 = parseIdx(
+      idxBytes(0x0e, [2], [Math.PI, -1e-300], (v, at, x) => v.setFloat64(at, x, false), 8),
+      'a',
+    );
     expect(Array.from(f64.data as Float64Array)).toEqual([Math.PI, -1e-300]);
-    const labels = tableFromArray(parseIdx(idxBytes(0x08, [3], [7, 2, 1], (v, at, x) => v.setUint8(at, x), 1), 'l'));
+    const labels = tableFromArray(
+      parseIdx(
+        idxBytes(0x08, [3], [7, 2, 1], (v, at, x) => v.setUint8(at, x), 1),
+        'l',
+      ),
+    );
     expect(names(labels)).toEqual(['value']);
     expect(Array.from(labels.columns[0]!.cells)).toEqual([7, 2, 1]);
   });
@@ -338,7 +405,9 @@ describe('IDX', () => {
     expect(syncFormatError(() => parseIdx(long, 'a')).message).toContain('a: has 3 bytes after the data: expected 12 bytes');
     expect(syncFormatError(() => parseIdx(new Uint8Array([0, 0]), 'a')).message).toContain('too short for an IDX file');
     expect(syncFormatError(() => parseIdx(utf8('a,b\n1,2\n'), 'a')).message).toContain('a: is not an IDX file: it starts 0x61 0x2c');
-    expect(syncFormatError(() => parseIdx(new Uint8Array([0, 0, 0x07, 1, 0, 0, 0, 0]), 'a')).message).toContain('unknown IDX type code 0x07');
+    expect(syncFormatError(() => parseIdx(new Uint8Array([0, 0, 0x07, 1, 0, 0, 0, 0]), 'a')).message).toContain(
+      'unknown IDX type code 0x07',
+    );
   });
 });
 
@@ -348,7 +417,7 @@ function npyBytes(descr: string, shape: number[], data: Uint8Array, options: { f
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let dict = `{'descr': '${descr}', 'fortran_order': ${options.fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
   const prefix = 8 + (major === 1 ? 2 : 4);
-  dict += ' '.repeat(63 - ((prefix + dict.length) % 64)) + '\n';
+  dict += `${' '.repeat(63 - ((prefix + dict.length) % 64))}\n`;
   const out = new Uint8Array(prefix + dict.length + data.length);
   out.set([0x93, ...utf8('NUMPY'), major, 0]);
   const view = new DataView(out.buffer);
@@ -393,10 +462,15 @@ describe('NPY', () => {
 
   it('as a table: one row per outer index; int64 becomes double, and one a double cannot hold is refused', () => {
     const t = tableFromArray(parseNpy(npyBytes('<i8', [2, 2], le(BigInt64Array.of(1n, 2n, 3n, -4n))), 'x.npy'));
-    expect(tableRows(t)).toEqual([[1, 2], [3, -4]]);
+    expect(tableRows(t)).toEqual([
+      [1, 2],
+      [3, -4],
+    ]);
     expect(rowPlace(t, 1)).toBe('x.npy, row 2');
     const big = parseNpy(npyBytes('<i8', [2, 2], le(BigInt64Array.of(-1n, 2n ** 40n, 0n, 9007199254740993n))), 'x.npy');
-    expect(syncFormatError(() => tableFromArray(big)).message).toBe('x.npy, row 2, column "1": 9007199254740993 does not fit a double exactly');
+    expect(syncFormatError(() => tableFromArray(big)).message).toBe(
+      'x.npy, row 2, column "1": 9007199254740993 does not fit a double exactly',
+    );
   });
 
   it('fortran_order True is refused with a clear error', () => {
@@ -408,10 +482,14 @@ describe('NPY', () => {
   it('truncated data, truncated header, unsupported dtypes, not NPY: errors naming the file and the problem', () => {
     const full = npyBytes('<f4', [100, 3], le(new Float32Array(300)));
     expect(syncFormatError(() => parseNpy(full.subarray(0, full.length - 200), 'x.npy')).message).toBe(
-      "x.npy: is truncated: expected 1200 bytes of data for shape (100, 3) <f4, found 1000",
+      'x.npy: is truncated: expected 1200 bytes of data for shape (100, 3) <f4, found 1000',
     );
-    expect(syncFormatError(() => parseNpy(full.subarray(0, 40), 'x.npy')).message).toContain('x.npy: is truncated: the NPY header says it is 118 bytes');
-    expect(syncFormatError(() => parseNpy(full.subarray(0, 5), 'x.npy')).message).toBe('x.npy: is truncated: 5 bytes, an NPY header needs at least 10');
+    expect(syncFormatError(() => parseNpy(full.subarray(0, 40), 'x.npy')).message).toContain(
+      'x.npy: is truncated: the NPY header says it is 118 bytes',
+    );
+    expect(syncFormatError(() => parseNpy(full.subarray(0, 5), 'x.npy')).message).toBe(
+      'x.npy: is truncated: 5 bytes, an NPY header needs at least 10',
+    );
     expect(syncFormatError(() => parseNpy(npyBytes('<U5', [1], new Uint8Array(20)), 'x.npy')).message).toContain('x.npy: has dtype "<U5"');
     expect(syncFormatError(() => parseNpy(npyBytes('<f2', [1], new Uint8Array(2)), 'x.npy')).message).toContain('has dtype "<f2"');
     expect(syncFormatError(() => parseNpy(utf8('hello world, no numpy'), 'x.npy')).message).toContain('x.npy: is not an NPY file');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DataError, Dataset, InvalidArgumentError, mlpSpec, stratifiedSplit, trainTestSplit } from '@onnx-mlp/core';
+import { DataError, type Dataset, InvalidArgumentError, mlpSpec, stratifiedSplit, trainTestSplit } from '@onnx-mlp/core';
 import { Rng } from '@onnx-mlp/core/model';
 import { checkDataset, datasetFromRows } from '@onnx-mlp/core/training';
 
@@ -65,7 +65,17 @@ describe('checkDataset names the first problem precisely', () => {
 
   it('an empty dataset and ragged rows', () => {
     expect(dataErrorOf(() => checkDataset(spec10, datasetFromRows([], []), 'empty.csv')).message).toMatch(/empty\.csv has no rows/);
-    expect(dataErrorOf(() => datasetFromRows([[1, 2, 3], [1, 2]], [0, 1])).message).toMatch(/row 2 has 2 features, row 1 has 3/);
+    expect(
+      dataErrorOf(() =>
+        datasetFromRows(
+          [
+            [1, 2, 3],
+            [1, 2],
+          ],
+          [0, 1],
+        ),
+      ).message,
+    ).toMatch(/row 2 has 2 features, row 1 has 3/);
   });
 });
 
@@ -74,7 +84,10 @@ describe('stratifiedSplit', () => {
   const counts = [53, 31, 17];
   const labels: number[] = [];
   for (let i = 0; labels.length < 101; i++) for (let c = 0; c < 3; c++) if (i < counts[c]!) labels.push(c);
-  const data: Dataset = datasetFromRows(labels.map((y, i) => [i, y * 10, Math.sin(i)]), labels);
+  const data: Dataset = datasetFromRows(
+    labels.map((y, i) => [i, y * 10, Math.sin(i)]),
+    labels,
+  );
   const ids = (d: Dataset) => Array.from({ length: d.rows }, (_, r) => d.features[r * d.cols]!);
   const perClass = (d: Dataset) => [0, 1, 2].map((c) => Array.from(d.targets).filter((y) => y === c).length);
 
@@ -147,7 +160,12 @@ describe('Rng', () => {
     const next = () => {
       const result = (rotl((s[1]! * 5n) & M, 7n) * 9n) & M;
       const t = (s[1]! << 9n) & M;
-      s[2]! ^= s[0]!; s[3]! ^= s[1]!; s[1]! ^= s[2]!; s[0]! ^= s[3]!; s[2]! ^= t; s[3] = rotl(s[3]!, 11n);
+      s[2]! ^= s[0]!;
+      s[3]! ^= s[1]!;
+      s[1]! ^= s[2]!;
+      s[0]! ^= s[3]!;
+      s[2]! ^= t;
+      s[3] = rotl(s[3]!, 11n);
       return Number(result);
     };
     const ref = Array.from({ length: 50 }, next);

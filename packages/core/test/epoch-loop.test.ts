@@ -1,12 +1,15 @@
 import * as ort from 'onnxruntime-node';
 import { expect, it } from 'vitest';
-import { Trainer, buildTrainingArtifacts, initialState, mlpSpec, optimizerConfig, Dataset } from '@onnx-mlp/core';
+import { Trainer, buildTrainingArtifacts, initialState, mlpSpec, optimizerConfig, type Dataset } from '@onnx-mlp/core';
 import { Rng } from '@onnx-mlp/core/model';
 
 function data(rows: number, seed: number): Dataset {
   const rng = new Rng(seed);
   const features = Float32Array.from({ length: rows * 6 }, () => rng.normal());
-  const targets = Float32Array.from({ length: rows }, (_, i) => (features[6 * i]! + features[6 * i + 1]! > 0 ? 1 : 0) + (features[6 * i + 2]! > 1 ? 1 : 0));
+  const targets = Float32Array.from(
+    { length: rows },
+    (_, i) => (features[6 * i]! + features[6 * i + 1]! > 0 ? 1 : 0) + (features[6 * i + 2]! > 1 ? 1 : 0),
+  );
   return { features, rows, cols: 6, targets };
 }
 

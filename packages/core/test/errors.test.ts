@@ -5,8 +5,18 @@ import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
-  CheckpointError, DataError, DataFormatError, DeviceUnavailableError, InvalidArgumentError, ModelDecodeError,
-  OnnxMlpError, TrainingDivergedError, chooseDevice, decodeCheckpoint, decodeModel, type OrtRuntime,
+  CheckpointError,
+  DataError,
+  DataFormatError,
+  DeviceUnavailableError,
+  InvalidArgumentError,
+  ModelDecodeError,
+  OnnxMlpError,
+  TrainingDivergedError,
+  chooseDevice,
+  decodeCheckpoint,
+  decodeModel,
+  type OrtRuntime,
 } from '@onnx-mlp/core';
 import { ShapeError } from '@onnx-mlp/core/ops';
 import { GradientError } from '@onnx-mlp/core/autodiff';
@@ -23,11 +33,26 @@ describe('OnnxMlpError', () => {
 
   it('gives each error a stable code, its facts as fields, and whether the user can act on it', () => {
     const cases: [OnnxMlpError, string, boolean, Record<string, unknown>][] = [
-      [new InvalidArgumentError('batchSize', 0, 'must be a positive integer'), 'INVALID_ARGUMENT', true, { field: 'batchSize', value: 0, reason: 'must be a positive integer' }],
+      [
+        new InvalidArgumentError('batchSize', 0, 'must be a positive integer'),
+        'INVALID_ARGUMENT',
+        true,
+        { field: 'batchSize', value: 0, reason: 'must be a positive integer' },
+      ],
       [new DataError('bad'), 'DATA', true, {}],
-      [new DataFormatError({ file: 'a.csv', line: 3, column: 'age' }, 'not a number'), 'DATA_FORMAT', true, { file: 'a.csv', line: 3, column: 'age', reason: 'not a number' }],
+      [
+        new DataFormatError({ file: 'a.csv', line: 3, column: 'age' }, 'not a number'),
+        'DATA_FORMAT',
+        true,
+        { file: 'a.csv', line: 3, column: 'age', reason: 'not a number' },
+      ],
       [new TrainingDivergedError(2, 17, NaN), 'TRAINING_DIVERGED', true, { epoch: 2, step: 17, loss: NaN }],
-      [new DeviceUnavailableError('cuda', 'device cuda cannot start', { failure: 'not-installed', error: 'x' }), 'DEVICE_UNAVAILABLE', true, { device: 'cuda', failure: 'not-installed', error: 'x' }],
+      [
+        new DeviceUnavailableError('cuda', 'device cuda cannot start', { failure: 'not-installed', error: 'x' }),
+        'DEVICE_UNAVAILABLE',
+        true,
+        { device: 'cuda', failure: 'not-installed', error: 'x' },
+      ],
       [new CheckpointError('bad'), 'CHECKPOINT', true, {}],
       [new ModelDecodeError('bad'), 'MODEL_DECODE', true, {}],
       [new ShapeError('bad'), 'SHAPE', false, {}],
@@ -44,7 +69,9 @@ describe('OnnxMlpError', () => {
     expect(e).toBeInstanceOf(DataError);
     expect(e.message).toBe('a.csv, line 3, column "age": not a number');
     expect(new InvalidArgumentError('epochs', -1, 'must be positive').message).toBe('epochs = -1: must be positive');
-    expect(new TrainingDivergedError(1, 4, Infinity).message).toBe('loss became Infinity at epoch 1, step 4: lower the learning rate or check the data for extreme values');
+    expect(new TrainingDivergedError(1, 4, Infinity).message).toBe(
+      'loss became Infinity at epoch 1, step 4: lower the learning rate or check the data for extreme values',
+    );
   });
 
   it('is what core throws for unreadable bytes and checkpoints', () => {
@@ -55,22 +82,34 @@ describe('OnnxMlpError', () => {
 
 describe('core words no command-line flag', () => {
   it('has no `--flag` in any message of core', () => {
-    const grep = spawnSync('grep', ['-rnE', "['`\"(]--[a-z]", SRC], { encoding: 'utf8' });
+    const grep = spawnSync('grep', ['-rnE', '[\'`"(]--[a-z]', SRC], { encoding: 'utf8' });
     expect(grep.stdout).toBe('');
     expect(grep.status).toBe(1); // grep's "no match", not an error
     // The pattern does find a flag where there is one.
-    expect(spawnSync('grep', ['-cE', "['`\"(]--[a-z]"], { input: "declare it categorical (--categorical)", encoding: 'utf8' }).stdout.trim()).toBe('1');
+    expect(
+      spawnSync('grep', ['-cE', '[\'`"(]--[a-z]'], { input: 'declare it categorical (--categorical)', encoding: 'utf8' }).stdout.trim(),
+    ).toBe('1');
   });
 
   // A runtime whose every session fails to start: what an absent provider looks like, on any machine.
   const noProvider: OrtRuntime = {
-    InferenceSession: { create: async () => { throw new Error('provider not available\nsecond line'); } },
+    InferenceSession: {
+      create: async () => {
+        throw new Error('provider not available\nsecond line');
+      },
+    },
     Tensor: ort.Tensor,
   };
 
   it('reports an unavailable device by its fields, naming no script', async () => {
-    for (const [device, failure, fix] of [['cuda', 'not-installed', 'its execution provider is not installed'], ['webgpu', 'no-adapter', 'no WebGPU adapter was found']]) {
-      const e = await chooseDevice(noProvider, device!).then(() => undefined, (x: unknown) => x as DeviceUnavailableError);
+    for (const [device, failure, fix] of [
+      ['cuda', 'not-installed', 'its execution provider is not installed'],
+      ['webgpu', 'no-adapter', 'no WebGPU adapter was found'],
+    ]) {
+      const e = await chooseDevice(noProvider, device!).then(
+        () => undefined,
+        (x: unknown) => x as DeviceUnavailableError,
+      );
       expect(e).toBeInstanceOf(DeviceUnavailableError);
       expect([e!.device, e!.fields]).toEqual([device, { device, failure, error: 'provider not available' }]);
       expect(e!.message).toBe(`device ${device} cannot start: ${fix} (provider not available)`);
@@ -79,6 +118,10 @@ describe('core words no command-line flag', () => {
 
   it('falls back from auto to the CPU with a notice and the failure as fields, naming no script', async () => {
     const choice = await chooseDevice(noProvider, 'auto');
-    expect([choice.device, choice.notice, choice.fallback]).toEqual(['cpu', 'CUDA is not available; training on the CPU', { device: 'cuda', error: 'provider not available' }]);
+    expect([choice.device, choice.notice, choice.fallback]).toEqual([
+      'cpu',
+      'CUDA is not available; training on the CPU',
+      { device: 'cuda', error: 'provider not available' },
+    ]);
   });
 });

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Model, ModelDecodeError, buildInferenceModel, buildTrainingArtifacts, decodeModel, encodeModel, mlpSpec,
+  type Model,
+  ModelDecodeError,
+  buildInferenceModel,
+  buildTrainingArtifacts,
+  decodeModel,
+  encodeModel,
+  mlpSpec,
   optimizerConfig,
 } from '@onnx-mlp/core';
-import { DataType, Graph, GraphBuilder, TensorArray, TensorData, attr, makeModel } from '@onnx-mlp/core/ir';
+import { DataType, type Graph, GraphBuilder, type TensorArray, type TensorData, attr, makeModel } from '@onnx-mlp/core/ir';
 import { Rng, initParameters } from '@onnx-mlp/core/model';
 import { buildTrainStep } from '@onnx-mlp/core/artifacts';
 
@@ -17,10 +23,14 @@ function float32WithNanPayload(): Float32Array {
 
 const initializers = new Map<string, TensorData>([
   ['w32', { dtype: DataType.FLOAT, dims: [4, 2], data: float32WithNanPayload() }],
-  ['i64', {
-    dtype: DataType.INT64, dims: [6],
-    data: BigInt64Array.from([-(2n ** 63n), 2n ** 63n - 1n, 0n, -1n, 2n ** 53n + 1n, 42n]),
-  }],
+  [
+    'i64',
+    {
+      dtype: DataType.INT64,
+      dims: [6],
+      data: BigInt64Array.from([-(2n ** 63n), 2n ** 63n - 1n, 0n, -1n, 2n ** 53n + 1n, 42n]),
+    },
+  ],
   ['f64', { dtype: DataType.DOUBLE, dims: [2, 3], data: Float64Array.from([-0, NaN, Infinity, 5e-324, Math.PI, -1e308]) }],
   ['i32', { dtype: DataType.INT32, dims: [3], data: Int32Array.from([-(2 ** 31), 2 ** 31 - 1, 7]) }],
   ['flags', { dtype: DataType.BOOL, dims: [3], data: Uint8Array.from([1, 0, 1]) }],
@@ -52,8 +62,12 @@ const graph: Graph = {
   nodes: [
     { opType: 'MatMul', name: 'mm', inputs: ['x', 'w32'], outputs: ['out'], attributes: {} },
     {
-      opType: 'Custom', name: 'custom', domain: 'com.example', docString: 'attribute zoo',
-      inputs: ['d', '', 'f64'], outputs: ['total', 'unused'],
+      opType: 'Custom',
+      name: 'custom',
+      domain: 'com.example',
+      docString: 'attribute zoo',
+      inputs: ['d', '', 'f64'],
+      outputs: ['total', 'unused'],
       attributes: {
         axis: attr.int(-3),
         big: attr.int(2 ** 40),
@@ -73,11 +87,19 @@ const graph: Graph = {
 const model: Model = {
   graph,
   irVersion: 9,
-  opsetImports: new Map([['', 17], ['com.example', 3]]),
+  opsetImports: new Map([
+    ['', 17],
+    ['com.example', 3],
+  ]),
   producerName: 'onnx-mlp-test',
   producerVersion: '9.8.7',
   docString: 'model doc',
-  metadata: new Map([['onnx_mlp.kind', 'inference'], ['unicode', 'π ≈ 3.14159'], ['empty', ''], ['json', '{"a":[1,2]}']]),
+  metadata: new Map([
+    ['onnx_mlp.kind', 'inference'],
+    ['unicode', 'π ≈ 3.14159'],
+    ['empty', ''],
+    ['json', '{"a":[1,2]}'],
+  ]),
 };
 
 describe('encodeModel -> decodeModel round trip', () => {
@@ -85,7 +107,10 @@ describe('encodeModel -> decodeModel round trip', () => {
 
   it('keeps IR version, opset imports (every domain), producer, doc string and metadata', () => {
     expect(decoded.irVersion).toBe(9);
-    expect([...decoded.opsetImports]).toEqual([['', 17], ['com.example', 3]]);
+    expect([...decoded.opsetImports]).toEqual([
+      ['', 17],
+      ['com.example', 3],
+    ]);
     expect(decoded.producerName).toBe('onnx-mlp-test');
     expect(decoded.producerVersion).toBe('9.8.7');
     expect(decoded.docString).toBe('model doc');

@@ -8,7 +8,8 @@ const SRC = join(dirname(fileURLToPath(import.meta.url)), '../src');
 /** Every .ts file under `dir`, recursively. */
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** The modules `file` imports or re-exports by relative path, as paths under src/ without extension (`ir/graph`). */
@@ -45,7 +46,10 @@ describe('layers point one way', () => {
       const files = sources(join(SRC, layer));
       expect(files.length).toBeGreaterThan(0);
       const wrong = files.flatMap((f) =>
-        relativeImports(f).filter((t) => !permitted(t, layer, allowed)).map((t) => `${relative(SRC, f)} -> ${t}`));
+        relativeImports(f)
+          .filter((t) => !permitted(t, layer, allowed))
+          .map((t) => `${relative(SRC, f)} -> ${t}`),
+      );
       expect(wrong).toEqual([]);
     });
   }
@@ -56,21 +60,33 @@ describe('layers point one way', () => {
   it('nothing below training/ imports it, except the training-state types', () => {
     const wrong = sources(SRC)
       .filter((f) => !ABOVE_TRAINING.some((dir) => relative(SRC, f).startsWith(dir)) && !isEntryPoint(relative(SRC, f)))
-      .flatMap((f) => relativeImports(f).filter((t) => t.startsWith('training/') && t !== 'training/state').map((t) => `${relative(SRC, f)} -> ${t}`));
+      .flatMap((f) =>
+        relativeImports(f)
+          .filter((t) => t.startsWith('training/') && t !== 'training/state')
+          .map((t) => `${relative(SRC, f)} -> ${t}`),
+      );
     expect(wrong).toEqual([]);
   });
 
   it('no layer imports an entry point', () => {
     const wrong = sources(SRC)
       .filter((f) => !isEntryPoint(relative(SRC, f)))
-      .flatMap((f) => relativeImports(f).filter((t) => t === 'index' || t.startsWith('entry/')).map((t) => `${relative(SRC, f)} -> ${t}`));
+      .flatMap((f) =>
+        relativeImports(f)
+          .filter((t) => t === 'index' || t.startsWith('entry/'))
+          .map((t) => `${relative(SRC, f)} -> ${t}`),
+      );
     expect(wrong).toEqual([]);
   });
 
   it('nothing in core imports tabular/ but tabular/ itself and the entry points', () => {
     const wrong = sources(SRC)
       .filter((f) => !relative(SRC, f).startsWith('tabular/') && !isEntryPoint(relative(SRC, f)))
-      .flatMap((f) => relativeImports(f).filter((t) => t.startsWith('tabular/')).map((t) => `${relative(SRC, f)} -> ${t}`));
+      .flatMap((f) =>
+        relativeImports(f)
+          .filter((t) => t.startsWith('tabular/'))
+          .map((t) => `${relative(SRC, f)} -> ${t}`),
+      );
     expect(wrong).toEqual([]);
   });
 

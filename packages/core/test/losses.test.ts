@@ -130,7 +130,10 @@ describe('binary cross-entropy stays finite at z = ±100 (value and gradient)', 
   // d/dz = (sigmoid(z) - y) / N: -> 1/4, -1/4, ~0, ~0.
   const expectedGrad = z.map((v, i) => (1 / (1 + Math.exp(-v)) - y[i]!) / 4);
 
-  for (const [dtype, name] of [[f64, 'float64'], [f32, 'float32']] as const) {
+  for (const [dtype, name] of [
+    [f64, 'float64'],
+    [f32, 'float32'],
+  ] as const) {
     it(name, async () => {
       const b = new GraphBuilder('bce');
       const zv = b.input('z', dtype, [4, 1]);

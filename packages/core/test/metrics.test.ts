@@ -8,7 +8,11 @@ it('classification report: per-class, macro and weighted scores and the confusio
   const truth = [0, 0, 0, 1, 1, 2];
   const pred = [0, 0, 1, 1, 2, 2];
   const r = classificationReport(truth, pred, 3);
-  expect(r.confusion).toEqual([[2, 1, 0], [0, 1, 1], [0, 0, 1]]);
+  expect(r.confusion).toEqual([
+    [2, 1, 0],
+    [0, 1, 1],
+    [0, 0, 1],
+  ]);
   expect(r.accuracy).toBeCloseTo(4 / 6, 12);
   expect(r.perClass[0]).toEqual({ precision: 1, recall: 2 / 3, f1: 0.8, support: 3 });
   expect(r.perClass[1]!.precision).toBeCloseTo(0.5, 12);
@@ -23,7 +27,10 @@ it('classification report: per-class, macro and weighted scores and the confusio
 it('a class never predicted scores 0, not NaN', () => {
   const r = classificationReport([0, 1], [0, 0], 2);
   expect(r.perClass[1]).toEqual({ precision: 0, recall: 0, f1: 0, support: 1 });
-  expect(confusionMatrix([0, 1], [0, 0], 2)).toEqual([[1, 0], [1, 0]]);
+  expect(confusionMatrix([0, 1], [0, 0], 2)).toEqual([
+    [1, 0],
+    [1, 0],
+  ]);
 });
 
 it('ROC-AUC with ties counts them half', () => {

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ACTIVATIONS, OPTIMIZERS, buildInferenceModel, buildTrainingArtifacts, featureWidth, fitPreprocessing, mlpSpec,
-  optimizerConfig, TASKS,
+  ACTIVATIONS,
+  OPTIMIZERS,
+  buildInferenceModel,
+  buildTrainingArtifacts,
+  featureWidth,
+  fitPreprocessing,
+  mlpSpec,
+  optimizerConfig,
+  TASKS,
 } from '@onnx-mlp/core';
-import { DataType, GraphBuilder, Graph } from '@onnx-mlp/core/ir';
+import { DataType, GraphBuilder, type Graph } from '@onnx-mlp/core/ir';
 import { defineOp, getOp, registeredOps } from '@onnx-mlp/core/ops';
 import { initParameters, Rng } from '@onnx-mlp/core/model';
 import { buildPreprocessModel } from '@onnx-mlp/core/artifacts';
@@ -20,15 +27,25 @@ function opTypes(graph: Graph, into = new Set<string>()): Set<string> {
 /** The op types of every graph core builds, over every task, activation and optimizer, with dropout, clipping and preprocessing. */
 function emittedOpTypes(): Set<string> {
   const emitted = new Set<string>();
-  const preprocessing = fitPreprocessing([
-    { name: 'age', kind: 'numeric', values: [1, NaN, 3] },
-    { name: 'member', kind: 'boolean', values: [1, 0, 1] },
-    { name: 'city', kind: 'categorical', values: ['a', null, 'b'] },
-  ], { categoricalMissing: 'category' });
+  const preprocessing = fitPreprocessing(
+    [
+      { name: 'age', kind: 'numeric', values: [1, NaN, 3] },
+      { name: 'member', kind: 'boolean', values: [1, 0, 1] },
+      { name: 'city', kind: 'categorical', values: ['a', null, 'b'] },
+    ],
+    { categoricalMissing: 'category' },
+  );
   for (const task of TASKS) {
     for (const [k, activation] of ACTIVATIONS.entries()) {
       const optimizer = OPTIMIZERS[k % OPTIMIZERS.length]!;
-      const spec = mlpSpec({ inputs: featureWidth(preprocessing), hidden: [5, 3], outputs: task === 'multiclass' ? 3 : 1, task, activation, dropout: 0.2 });
+      const spec = mlpSpec({
+        inputs: featureWidth(preprocessing),
+        hidden: [5, 3],
+        outputs: task === 'multiclass' ? 3 : 1,
+        task,
+        activation,
+        dropout: 0.2,
+      });
       const art = buildTrainingArtifacts(spec, optimizerConfig(optimizer), { clipNorm: 1 });
       for (const m of [art.trainingModel, art.epochModel, art.evalModel]) opTypes(m.graph, emitted);
       opTypes(buildInferenceModel(spec, initParameters(spec, new Rng(1)), { preprocessing }).graph, emitted);
@@ -59,7 +76,9 @@ describe('the op registry', () => {
   });
 
   it('gives every registered op a gradient rule or null, never undefined', () => {
-    const bad = registeredOps().filter((d) => typeof d.gradient !== 'function' && d.gradient !== null).map((d) => d.opType);
+    const bad = registeredOps()
+      .filter((d) => typeof d.gradient !== 'function' && d.gradient !== null)
+      .map((d) => d.opType);
     expect(bad).toEqual([]);
   });
 });

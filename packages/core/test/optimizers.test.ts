@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, OptimizerConfig, optimizerConfig } from '@onnx-mlp/core';
+import { InvalidArgumentError, type OptimizerConfig, optimizerConfig } from '@onnx-mlp/core';
 import { DataType, GraphBuilder } from '@onnx-mlp/core/ir';
 import { optimizerRule } from '@onnx-mlp/core/optimizers';
 import { runSession, sessionOf, tensor } from './helpers/ort.js';
-import { RefAdam, RefSgd, RefState, referenceStep } from './helpers/reference-optimizers.js';
+import { type RefAdam, type RefSgd, type RefState, referenceStep } from './helpers/reference-optimizers.js';
 
 const f32 = DataType.FLOAT;
 const DIMS = [3, 2];
@@ -11,11 +11,7 @@ const fr = (xs: readonly number[]) => xs.map(Math.fround);
 
 // Parameters away from zero; gradients of mixed sign and size, different at each step.
 const PARAM = fr([0.5, -0.8, 1.2, -0.3, 0.9, -1.5]);
-const GRADS = [
-  fr([0.2, -0.5, 0.05, 1.1, -0.7, 0.3]),
-  fr([0.25, -0.35, 0.4, 0.9, -0.2, 0.35]),
-  fr([0.1, -0.6, -0.15, 1.3, -0.5, 0.05]),
-];
+const GRADS = [fr([0.2, -0.5, 0.05, 1.1, -0.7, 0.3]), fr([0.25, -0.35, 0.4, 0.9, -0.2, 0.35]), fr([0.1, -0.6, -0.15, 1.3, -0.5, 0.05])];
 // Gradients of order 1e-6, so that sqrt(v_hat) ~ 1e-6 and epsilon = 1e-7 changes the step by ~10 %.
 const TINY_GRADS = GRADS.map((g) => fr(g.map((v) => v * 1e-6)));
 // A schedule, so the three-step runs also show the learning_rate input (not the config) is used.
@@ -121,7 +117,13 @@ describe('optimizer updates match PyTorch-formula references (float32 graph on O
 
 describe('the references themselves (hand-worked values, so a shared mistake cannot pass unnoticed)', () => {
   it('Adam first step moves each weight by about lr * sign(g) (m^ / sqrt(v^) = g / |g|)', () => {
-    const r = referenceStep({ kind: 'adam', lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-7, weightDecay: 0 }, [1, 1], [0.5, -2], { m: [0, 0], v: [0, 0] }, 1);
+    const r = referenceStep(
+      { kind: 'adam', lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-7, weightDecay: 0 },
+      [1, 1],
+      [0.5, -2],
+      { m: [0, 0], v: [0, 0] },
+      1,
+    );
     expect(r.param[0]).toBeCloseTo(0.9, 6);
     expect(r.param[1]).toBeCloseTo(1.1, 6);
   });
@@ -132,7 +134,13 @@ describe('the references themselves (hand-worked values, so a shared mistake can
   });
 
   it('AdamW first step: p (1 - lr wd) - lr sign(g)', () => {
-    const r = referenceStep({ kind: 'adamw', lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-7, weightDecay: 0.5 }, [2], [3], { m: [0], v: [0] }, 1);
+    const r = referenceStep(
+      { kind: 'adamw', lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-7, weightDecay: 0.5 },
+      [2],
+      [3],
+      { m: [0], v: [0] },
+      1,
+    );
     expect(r.param[0]).toBeCloseTo(2 * 0.95 - 0.1, 6);
   });
 });

@@ -5,14 +5,51 @@ import type * as ortWeb from 'onnxruntime-web';
 import { expectTypeOf } from 'vitest';
 import * as core from '@onnx-mlp/core';
 import {
-  DataError, InvalidArgumentError, OnnxMlpError, Trainer, buildInferenceModel, buildTrainingArtifacts, chooseDevice,
-  classificationReport, decodeCheckpoint, decodeModel, encodeCheckpoint, encodeModel, encodeRecord, fitPreprocessing,
-  initialState, mlpSpec, optimizerConfig, readCsv, regressionReport,
+  type DataError,
+  type InvalidArgumentError,
+  type OnnxMlpError,
+  Trainer,
+  buildInferenceModel,
+  buildTrainingArtifacts,
+  chooseDevice,
+  classificationReport,
+  decodeCheckpoint,
+  decodeModel,
+  encodeCheckpoint,
+  encodeModel,
+  encodeRecord,
+  fitPreprocessing,
+  initialState,
+  mlpSpec,
+  optimizerConfig,
+  readCsv,
+  regressionReport,
 } from '@onnx-mlp/core';
 import type {
-  Activation, BatchEvent, Checkpoint, ClassificationReport, CsvOptions, Dataset, DeviceChoice, EpochRecord, FitOptions,
-  InferenceInfo, MlpSpec, Model, OptimizerConfig, OrtRuntime, PreprocessOptions, Preprocessing, RawRecord,
-  RegressionReport, Table, Task, TrainStepOptions, TrainerOptions, TrainingArtifacts, TrainingState,
+  Activation,
+  BatchEvent,
+  Checkpoint,
+  ClassificationReport,
+  CsvOptions,
+  Dataset,
+  DeviceChoice,
+  EpochRecord,
+  FitOptions,
+  InferenceInfo,
+  MlpSpec,
+  Model,
+  OptimizerConfig,
+  OrtRuntime,
+  PreprocessOptions,
+  Preprocessing,
+  RawRecord,
+  RegressionReport,
+  Table,
+  Task,
+  TrainStepOptions,
+  TrainerOptions,
+  TrainingArtifacts,
+  TrainingState,
 } from '@onnx-mlp/core';
 import type { TensorMap } from '@onnx-mlp/core/model';
 
@@ -47,7 +84,12 @@ expectTypeOf<Trainer['fit']>().parameters.toEqualTypeOf<[Dataset, FitOptions]>()
 expectTypeOf<Trainer['fit']>().returns.resolves.toEqualTypeOf<readonly EpochRecord[]>();
 expectTypeOf<Trainer['state']>().returns.resolves.toEqualTypeOf<TrainingState>();
 expectTypeOf<FitOptions['onBatchEnd']>().toEqualTypeOf<((event: BatchEvent) => void) | undefined>();
-expectTypeOf<Dataset>().toEqualTypeOf<{ readonly features: Float32Array; readonly rows: number; readonly cols: number; readonly targets: Float32Array }>();
+expectTypeOf<Dataset>().toEqualTypeOf<{
+  readonly features: Float32Array;
+  readonly rows: number;
+  readonly cols: number;
+  readonly targets: Float32Array;
+}>();
 expectTypeOf(chooseDevice).returns.resolves.toEqualTypeOf<DeviceChoice>();
 expectTypeOf<DeviceChoice['trainerOptions']>().toEqualTypeOf<TrainerOptions>();
 

@@ -11,37 +11,125 @@ const run = promisify(execFile);
 
 /** The root's runtime exports: what a user calls, constructs or catches. Adding one is an API decision. */
 const ROOT_VALUES = [
-  'ACTIVATIONS', 'CheckpointError', 'DEVICES', 'DataError', 'DataFormatError', 'DeviceUnavailableError', 'INITIALIZERS',
-  'InvalidArgumentError', 'ModelDecodeError', 'OPTIMIZERS', 'OnnxMlpError', 'SCALINGS', 'SCHEDULES', 'TASKS', 'Trainer',
-  'TrainingDivergedError', 'buildInferenceModel', 'buildTrainingArtifacts', 'chooseDevice', 'classificationReport',
-  'decodeCheckpoint', 'decodeModel', 'encodeCheckpoint', 'encodeModel', 'encodeRecord', 'featureWidth', 'fitPreprocessing',
-  'initialState', 'mlpSpec', 'optimizerConfig', 'parseIdx', 'parseNpy', 'parseSchedule', 'readCsv', 'readJson',
-  'readJsonLines', 'regressionReport', 'stratifiedSplit', 'trainTestSplit',
+  'ACTIVATIONS',
+  'CheckpointError',
+  'DEVICES',
+  'DataError',
+  'DataFormatError',
+  'DeviceUnavailableError',
+  'INITIALIZERS',
+  'InvalidArgumentError',
+  'ModelDecodeError',
+  'OPTIMIZERS',
+  'OnnxMlpError',
+  'SCALINGS',
+  'SCHEDULES',
+  'TASKS',
+  'Trainer',
+  'TrainingDivergedError',
+  'buildInferenceModel',
+  'buildTrainingArtifacts',
+  'chooseDevice',
+  'classificationReport',
+  'decodeCheckpoint',
+  'decodeModel',
+  'encodeCheckpoint',
+  'encodeModel',
+  'encodeRecord',
+  'featureWidth',
+  'fitPreprocessing',
+  'initialState',
+  'mlpSpec',
+  'optimizerConfig',
+  'parseIdx',
+  'parseNpy',
+  'parseSchedule',
+  'readCsv',
+  'readJson',
+  'readJsonLines',
+  'regressionReport',
+  'stratifiedSplit',
+  'trainTestSplit',
 ];
 
 /** The root's type-only exports: the parameters and results of the functions above. */
 const ROOT_TYPES = [
-  'Activation', 'BatchEvent', 'Checkpoint', 'ClassificationReport', 'CsvOptions', 'Dataset', 'Device', 'DeviceChoice',
-  'EarlyStopping', 'EpochRecord', 'ErrorFields', 'FitOptions', 'InferenceInfo', 'JsonOptions', 'LearningRateSchedule',
-  'MlpSpec', 'Model', 'OnnxMlpErrorOptions', 'OptimizerConfig', 'OrtRuntime', 'PreprocessOptions', 'Preprocessing',
-  'RawRecord', 'RegressionReport', 'Scaling', 'ScheduleOptions', 'Table', 'Task', 'TrainStepOptions', 'TrainerOptions',
-  'TrainingArtifacts', 'TrainingState', 'WeightInit',
+  'Activation',
+  'BatchEvent',
+  'Checkpoint',
+  'ClassificationReport',
+  'CsvOptions',
+  'Dataset',
+  'Device',
+  'DeviceChoice',
+  'EarlyStopping',
+  'EpochRecord',
+  'ErrorFields',
+  'FitOptions',
+  'InferenceInfo',
+  'JsonOptions',
+  'LearningRateSchedule',
+  'MlpSpec',
+  'Model',
+  'OnnxMlpErrorOptions',
+  'OptimizerConfig',
+  'OrtRuntime',
+  'PreprocessOptions',
+  'Preprocessing',
+  'RawRecord',
+  'RegressionReport',
+  'Scaling',
+  'ScheduleOptions',
+  'Table',
+  'Task',
+  'TrainStepOptions',
+  'TrainerOptions',
+  'TrainingArtifacts',
+  'TrainingState',
+  'WeightInit',
 ];
 
 /** The layers' entry points (src/entry/<name>.ts), lowest first, then the one that is not API. */
-const SUBPATHS = ['ir', 'ops', 'autodiff', 'model', 'losses', 'optimizers', 'artifacts', 'training', 'data', 'preprocess', 'metrics', 'tabular', 'inspect', 'internal'];
+const SUBPATHS = [
+  'ir',
+  'ops',
+  'autodiff',
+  'model',
+  'losses',
+  'optimizers',
+  'artifacts',
+  'training',
+  'data',
+  'preprocess',
+  'metrics',
+  'tabular',
+  'inspect',
+  'internal',
+];
 
 /** Every name (values and types) a source entry point exports, as the compiler sees it. */
 function compiledExports(files: readonly string[]): Map<string, string[]> {
   const program = ts.createProgram([...files], {
-    module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022,
-    strict: true, skipLibCheck: true, noEmit: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
   });
   const checker = program.getTypeChecker();
-  return new Map(files.map((f) => {
-    const module = checker.getSymbolAtLocation(program.getSourceFile(f)!)!;
-    return [f, checker.getExportsOfModule(module).map((s) => s.name).sort()];
-  }));
+  return new Map(
+    files.map((f) => {
+      const module = checker.getSymbolAtLocation(program.getSourceFile(f)!)!;
+      return [
+        f,
+        checker
+          .getExportsOfModule(module)
+          .map((s) => s.name)
+          .sort(),
+      ];
+    }),
+  );
 }
 
 const entryFile = (sub: string) => join(CORE, 'src/entry', `${sub}.ts`);
@@ -61,8 +149,14 @@ describe('the root entry point', () => {
 
 describe('subpath entry points', () => {
   it('package.json exports the root and one subpath per entry file, each with its types', () => {
-    const pkg = JSON.parse(readFileSync(join(CORE, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; import: string }> };
-    expect(readdirSync(join(CORE, 'src/entry')).map((f) => f.replace(/\.ts$/, '')).sort()).toEqual([...SUBPATHS].sort());
+    const pkg = JSON.parse(readFileSync(join(CORE, 'package.json'), 'utf8')) as {
+      exports: Record<string, { types: string; import: string }>;
+    };
+    expect(
+      readdirSync(join(CORE, 'src/entry'))
+        .map((f) => f.replace(/\.ts$/, ''))
+        .sort(),
+    ).toEqual([...SUBPATHS].sort());
     expect(pkg.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
     expect(Object.keys(pkg.exports)).toEqual(['.', ...SUBPATHS.map((s) => `./${s}`)]);
     for (const sub of SUBPATHS) {
@@ -71,7 +165,7 @@ describe('subpath entry points', () => {
   });
 
   it.each(SUBPATHS)('@onnx-mlp/core/%s resolves to its source entry and exports its runtime names', async (sub) => {
-    const module = await import(/* @vite-ignore */ `@onnx-mlp/core/${sub}`) as Record<string, unknown>;
+    const module = (await import(/* @vite-ignore */ `@onnx-mlp/core/${sub}`)) as Record<string, unknown>;
     const names = Object.keys(module);
     expect(names.length).toBeGreaterThan(0);
     expect(compiled.get(entryFile(sub))).toEqual(expect.arrayContaining(names));
@@ -100,7 +194,7 @@ describe('subpath entry points', () => {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: CORE });
     const built = JSON.parse(stdout) as Record<string, string[]>;
     for (const sub of SUBPATHS) {
-      const source = await import(/* @vite-ignore */ `@onnx-mlp/core/${sub}`) as Record<string, unknown>;
+      const source = (await import(/* @vite-ignore */ `@onnx-mlp/core/${sub}`)) as Record<string, unknown>;
       expect(built[sub], `${sub} (dist is built by 'npm run build')`).toEqual(Object.keys(source).sort());
     }
   });
@@ -112,12 +206,44 @@ describe('subpath entry points', () => {
  */
 const WEB_NAMES: Record<string, readonly string[]> = {
   '@onnx-mlp/core': [
-    'Trainer', 'buildTrainingArtifacts', 'buildInferenceModel', 'initialState', 'encodeModel', 'decodeModel',
-    'encodeCheckpoint', 'decodeCheckpoint', 'encodeRecord', 'fitPreprocessing', 'readCsv', 'readJson', 'readJsonLines',
-    'mlpSpec', 'optimizerConfig', 'parseSchedule', 'stratifiedSplit', 'trainTestSplit', 'classificationReport',
-    'regressionReport', 'DataError', 'DataFormatError', 'InvalidArgumentError', 'OnnxMlpError', 'featureWidth',
-    'ACTIVATIONS', 'OPTIMIZERS', 'SCHEDULES', 'SCALINGS', 'INITIALIZERS', 'DEVICES',
-    'Preprocessing', 'RawRecord', 'Table', 'Model', 'TrainingState', 'EpochRecord', 'OrtRuntime',
+    'Trainer',
+    'buildTrainingArtifacts',
+    'buildInferenceModel',
+    'initialState',
+    'encodeModel',
+    'decodeModel',
+    'encodeCheckpoint',
+    'decodeCheckpoint',
+    'encodeRecord',
+    'fitPreprocessing',
+    'readCsv',
+    'readJson',
+    'readJsonLines',
+    'mlpSpec',
+    'optimizerConfig',
+    'parseSchedule',
+    'stratifiedSplit',
+    'trainTestSplit',
+    'classificationReport',
+    'regressionReport',
+    'DataError',
+    'DataFormatError',
+    'InvalidArgumentError',
+    'OnnxMlpError',
+    'featureWidth',
+    'ACTIVATIONS',
+    'OPTIMIZERS',
+    'SCHEDULES',
+    'SCALINGS',
+    'INITIALIZERS',
+    'DEVICES',
+    'Preprocessing',
+    'RawRecord',
+    'Table',
+    'Model',
+    'TrainingState',
+    'EpochRecord',
+    'OrtRuntime',
   ],
   '@onnx-mlp/core/data': ['collectTable'],
   '@onnx-mlp/core/training': ['holdOut'],

@@ -15,7 +15,9 @@ it('infers numeric, boolean and categorical columns, with missing values ignored
 it('converts columns to typed values, naming the row and column of a bad cell', () => {
   const v = columnValues({ name: 'age', values: ['31', 'NA', '2'] }, 'numeric', at);
   expect(Array.from(v.values as ArrayLike<number>)).toEqual([31, NaN, 2]);
-  expect(() => columnValues({ name: 'age', values: ['31', 'old'] }, 'numeric', at)).toThrow('data.csv, line 3, column "age": "old" is not a number (the column is numeric)');
+  expect(() => columnValues({ name: 'age', values: ['31', 'old'] }, 'numeric', at)).toThrow(
+    'data.csv, line 3, column "age": "old" is not a number (the column is numeric)',
+  );
   expect(columnValues({ name: 'm', values: ['yes', 'no', ''] }, 'boolean', at).values).toEqual([1, 0, NaN]);
   expect(columnValues({ name: 'c', values: [' a', 'NA'] }, 'categorical', at).values).toEqual(['a', null]);
 });

@@ -1,15 +1,23 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
-  ACTIVATIONS, Activation, InvalidArgumentError, MlpSpec, TASKS, Task, buildTrainingArtifacts, encodeModel, mlpSpec,
+  ACTIVATIONS,
+  type Activation,
+  InvalidArgumentError,
+  type MlpSpec,
+  TASKS,
+  type Task,
+  buildTrainingArtifacts,
+  encodeModel,
+  mlpSpec,
   optimizerConfig,
 } from '@onnx-mlp/core';
-import { DataType, GraphBuilder, TensorData, Value } from '@onnx-mlp/core/ir';
+import { DataType, GraphBuilder, type TensorData, type Value } from '@onnx-mlp/core/ir';
 import { addGradients } from '@onnx-mlp/core/autodiff';
-import { Rng, TensorMap, emitLogits, initParameters, parameterShapes, validateSpec } from '@onnx-mlp/core/model';
+import { Rng, type TensorMap, emitLogits, initParameters, parameterShapes, validateSpec } from '@onnx-mlp/core/model';
 import { emitTaskLoss } from '@onnx-mlp/core/losses';
-import { IO, ParameterLayout, packTensors, unpackTensors } from '@onnx-mlp/core/internal';
-import { CheckInput, checkGradients } from './helpers/gradcheck.js';
+import { IO, type ParameterLayout, packTensors, unpackTensors } from '@onnx-mlp/core/internal';
+import { type CheckInput, checkGradients } from './helpers/gradcheck.js';
 import { runSession, sessionOf, tensor } from './helpers/ort.js';
 
 /** The `parameters` feed of a training-side model: every named parameter packed into one flat vector. */
@@ -61,13 +69,14 @@ describe('mlpSpec / validateSpec reject bad input with a typed error naming the 
   }
 
   it('the unknown activation error lists the allowed ones', () => {
-    expect(invalid(() => mlpSpec({ inputs: 4, outputs: 3, activation: 'swish' as Activation })).message)
-      .toContain(ACTIVATIONS.join(', '));
+    expect(invalid(() => mlpSpec({ inputs: 4, outputs: 3, activation: 'swish' as Activation })).message).toContain(ACTIVATIONS.join(', '));
   });
 
   it('validateSpec checks an object that bypassed mlpSpec (JSON from a file)', () => {
-    const spec = JSON.parse('{"inputs":4,"hidden":[3,"8"],"outputs":3,"task":"multiclass","activation":"relu",'
-      + '"leakyReluAlpha":0.01,"dropout":0,"init":"glorot_uniform"}') as MlpSpec;
+    const spec = JSON.parse(
+      '{"inputs":4,"hidden":[3,"8"],"outputs":3,"task":"multiclass","activation":"relu",' +
+        '"leakyReluAlpha":0.01,"dropout":0,"init":"glorot_uniform"}',
+    ) as MlpSpec;
     const e = invalid(() => validateSpec(spec));
     expect([e.field, e.value]).toEqual(['hidden[1]', '8']);
   });
@@ -76,8 +85,12 @@ describe('mlpSpec / validateSpec reject bad input with a typed error naming the 
     const spec = mlpSpec({ inputs: 5, hidden: [4, 3], outputs: 3 });
     expect(spec).toMatchObject({ task: 'multiclass', activation: 'relu', leakyReluAlpha: 0.01, dropout: 0, init: 'glorot_uniform' });
     expect(parameterShapes(spec)).toEqual([
-      ['dense1.weight', [5, 4]], ['dense1.bias', [4]], ['dense2.weight', [4, 3]], ['dense2.bias', [3]],
-      ['output.weight', [3, 3]], ['output.bias', [3]],
+      ['dense1.weight', [5, 4]],
+      ['dense1.bias', [4]],
+      ['dense2.weight', [4, 3]],
+      ['dense2.bias', [3]],
+      ['output.weight', [3, 3]],
+      ['output.bias', [3]],
     ]);
   });
 });
@@ -103,7 +116,12 @@ describe('whole-MLP gradient (emitLogits + task loss, 5-4-3-k) agrees with finit
         const t = targetsFor(task, new Rng(3));
         const inputs: Record<string, CheckInput> = {
           x: { dims: [ROWS, 5] },
-          target: { dims: t.dims, data: t.data, dtype: t.dtype === DataType.INT64 ? DataType.INT64 : DataType.DOUBLE, differentiable: false },
+          target: {
+            dims: t.dims,
+            data: t.data,
+            dtype: t.dtype === DataType.INT64 ? DataType.INT64 : DataType.DOUBLE,
+            differentiable: false,
+          },
         };
         for (const [name, dims] of parameterShapes(spec)) inputs[name] = { dims };
         const err = await checkGradients({
@@ -167,7 +185,11 @@ describe('the train step applies the true gradient (float32, SGD lr 1: p - updat
         const rng = new Rng(11);
         const params = initParameters(spec, rng);
         // Non-zero biases, so their gradients are taken somewhere less special than 0.
-        for (const p of params.values()) if (p.dims.length === 1) p.data.forEach((_, i) => { p.data[i] = 0.2 * rng.normal(); });
+        for (const p of params.values())
+          if (p.dims.length === 1)
+            p.data.forEach((_, i) => {
+              p.data[i] = 0.2 * rng.normal();
+            });
         const x = rowsAwayFromKinks(spec, params, rng);
         const t = targetsFor(task, rng);
         const data = { [IO.input]: tensor(x, [ROWS, 5], DataType.FLOAT), [IO.target]: tensor(t.data, t.dims, t.dtype) };
@@ -178,13 +200,16 @@ describe('the train step applies the true gradient (float32, SGD lr 1: p - updat
         // Training-side models take the parameters flat; the direct-gradient graph below takes them by name.
         const namedFeeds = (override?: [string, TensorData]) =>
           Object.fromEntries([...params].map(([n, p]) => [n, override && override[0] === n ? override[1] : p]));
-        const paramFeeds = (override?: [string, TensorData]) =>
-          ({ [IO.parameters]: flatParameters(layout, new Map(Object.entries(namedFeeds(override)))) });
+        const paramFeeds = (override?: [string, TensorData]) => ({
+          [IO.parameters]: flatParameters(layout, new Map(Object.entries(namedFeeds(override)))),
+        });
         const train = await ort.InferenceSession.create(encodeModel(artifacts.trainingModel));
         const evaluate = await ort.InferenceSession.create(encodeModel(artifacts.evalModel));
         const stepOut = await runSession(train, {
-          ...data, ...paramFeeds(),
-          [IO.learningRate]: tensor([1], [], DataType.FLOAT), [IO.step]: tensor([1], [], DataType.FLOAT),
+          ...data,
+          ...paramFeeds(),
+          [IO.learningRate]: tensor([1], [], DataType.FLOAT),
+          [IO.step]: tensor([1], [], DataType.FLOAT),
         });
         const evalOut = await runSession(evaluate, { ...data, ...paramFeeds() });
         // Dropout is 0, so the training forward pass is the eval one.
@@ -196,7 +221,11 @@ describe('the train step applies the true gradient (float32, SGD lr 1: p - updat
         const xv = b.input(IO.input, DataType.FLOAT, ['batch', 5]);
         const tv = b.input(IO.target, t.dtype, t.dims);
         const pv = new Map(parameterShapes(spec).map(([n, dims]) => [n, b.input(n, DataType.FLOAT, dims)] as [string, Value]));
-        const grads = addGradients(b, emitTaskLoss(b, spec, { logits: emitLogits(b, spec, { x: xv, params: pv }, { training: false }), target: tv }), [...pv.values()]);
+        const grads = addGradients(
+          b,
+          emitTaskLoss(b, spec, { logits: emitLogits(b, spec, { x: xv, params: pv }, { training: false }), target: tv }),
+          [...pv.values()],
+        );
         for (const n of pv.keys()) b.output(grads.get(n)!, `grad_${n}`);
         const direct = await runSession(await sessionOf(b), { ...data, ...namedFeeds() });
         const updatedByName = updatedParameters(layout, stepOut);
@@ -207,8 +236,11 @@ describe('the train step applies the true gradient (float32, SGD lr 1: p - updat
           const applied = updated.map((u, i) => (p.data[i] as number) - u);
           const g = direct[`grad_${name}`]!;
           // p - (p - g) in float32 is g up to the rounding of p - g.
-          applied.forEach((a, i) => expect(Math.abs(a - g[i]!), `${name}[${i}]`)
-            .toBeLessThanOrEqual(2 ** -23 * Math.max(Math.abs(p.data[i] as number), Math.abs(g[i]!)) * 2));
+          applied.forEach((a, i) =>
+            expect(Math.abs(a - g[i]!), `${name}[${i}]`).toBeLessThanOrEqual(
+              2 ** -23 * Math.max(Math.abs(p.data[i] as number), Math.abs(g[i]!)) * 2,
+            ),
+          );
 
           const numeric: number[] = [];
           for (let i = 0; i < p.data.length; i++) {
@@ -243,7 +275,11 @@ describe('the train step applies the true gradient (float32, SGD lr 1: p - updat
 // fixed the train step is a deterministic function of the parameters and its own `loss` output can
 // be differentiated numerically. Smooth activations only: masks move relu's kinks around.
 describe('with dropout 0.3 and fixed noise, the train step applies the gradient of its own loss (float32)', () => {
-  const cases: Array<[Task, Activation]> = [['multiclass', 'tanh'], ['binary', 'gelu'], ['regression', 'sigmoid']];
+  const cases: Array<[Task, Activation]> = [
+    ['multiclass', 'tanh'],
+    ['binary', 'gelu'],
+    ['regression', 'sigmoid'],
+  ];
   for (const [task, activation] of cases) {
     it(`${task}, ${activation}`, async () => {
       const spec = mlpSpec({ inputs: 5, hidden: [4, 3], outputs: OUTPUTS[task], task, activation, dropout: 0.3 });
@@ -252,12 +288,27 @@ describe('with dropout 0.3 and fixed noise, the train step applies the gradient 
       const t = targetsFor(task, rng);
       const artifacts = buildTrainingArtifacts(spec, optimizerConfig('sgd', { learningRate: 1 }));
       const { layout } = artifacts;
-      expect(artifacts.noiseInputs).toEqual([{ layer: 'dense1', width: 4 }, { layer: 'dense2', width: 3 }]);
+      expect(artifacts.noiseInputs).toEqual([
+        { layer: 'dense1', width: 4 },
+        { layer: 'dense2', width: 3 },
+      ]);
       expect(artifacts.noiseInputs.map(({ layer }) => IO.dropoutNoise(layer))).toEqual(['dropout_noise.dense1', 'dropout_noise.dense2']);
-      const noise = Object.fromEntries(artifacts.noiseInputs.map(({ layer, width }) =>
-        [IO.dropoutNoise(layer), tensor(Array.from({ length: ROWS * width }, () => rng.uniform()), [ROWS, width], DataType.FLOAT)]));
+      const noise = Object.fromEntries(
+        artifacts.noiseInputs.map(({ layer, width }) => [
+          IO.dropoutNoise(layer),
+          tensor(
+            Array.from({ length: ROWS * width }, () => rng.uniform()),
+            [ROWS, width],
+            DataType.FLOAT,
+          ),
+        ]),
+      );
       const feeds = {
-        [IO.input]: tensor(Array.from({ length: ROWS * 5 }, () => rng.normal()), [ROWS, 5], DataType.FLOAT),
+        [IO.input]: tensor(
+          Array.from({ length: ROWS * 5 }, () => rng.normal()),
+          [ROWS, 5],
+          DataType.FLOAT,
+        ),
         [IO.target]: tensor(t.data, t.dims, t.dtype),
         [IO.learningRate]: tensor([1], [], DataType.FLOAT),
         [IO.step]: tensor([1], [], DataType.FLOAT),
@@ -278,7 +329,8 @@ describe('with dropout 0.3 and fixed noise, the train step applies the gradient 
           };
           numeric.push(((await at(1e-2)) - (await at(-1e-2))) / 2e-2);
         }
-        const rel = Math.hypot(...applied.map((a, i) => a - numeric[i]!)) / Math.max(Math.hypot(...applied) + Math.hypot(...numeric), 1e-12);
+        const rel =
+          Math.hypot(...applied.map((a, i) => a - numeric[i]!)) / Math.max(Math.hypot(...applied) + Math.hypot(...numeric), 1e-12);
         expect(rel, `relative gradient error of ${name}`).toBeLessThan(2e-2);
       }
       await train.release();
@@ -295,19 +347,29 @@ describe('with dropout 0.3 and fixed noise, the train step applies the gradient 
     const labels = [0, 1, 2, 2, 1, 0];
     const train = await ort.InferenceSession.create(encodeModel(artifacts.trainingModel));
     const out = await runSession(train, {
-      [IO.input]: tensor(Array.from({ length: ROWS * 5 }, () => rng.normal()), [ROWS, 5], DataType.FLOAT),
+      [IO.input]: tensor(
+        Array.from({ length: ROWS * 5 }, () => rng.normal()),
+        [ROWS, 5],
+        DataType.FLOAT,
+      ),
       [IO.target]: tensor(labels, [ROWS], DataType.INT64),
       [IO.learningRate]: tensor([1], [], DataType.FLOAT),
       [IO.step]: tensor([1], [], DataType.FLOAT),
-      ...Object.fromEntries(artifacts.noiseInputs.map(({ layer, width }) =>
-        [IO.dropoutNoise(layer), tensor(new Array(ROWS * width).fill(0.99), [ROWS, width], DataType.FLOAT)])),
+      ...Object.fromEntries(
+        artifacts.noiseInputs.map(({ layer, width }) => [
+          IO.dropoutNoise(layer),
+          tensor(new Array(ROWS * width).fill(0.99), [ROWS, width], DataType.FLOAT),
+        ]),
+      ),
       [IO.parameters]: flatParameters(artifacts.layout, params),
     });
     const z = Array.from(bias);
     const lse = Math.log(z.reduce((a, v) => a + Math.exp(v), 0));
     const expected = labels.reduce((a, y) => a + lse - z[y]!, 0) / ROWS;
     expect(Math.abs(out[IO.loss]![0]! - expected)).toBeLessThan(1e-6);
-    expect(updatedParameters(artifacts.layout, out).get('dense1.weight')).toEqual(Array.from(params.get('dense1.weight')!.data as Float32Array));
+    expect(updatedParameters(artifacts.layout, out).get('dense1.weight')).toEqual(
+      Array.from(params.get('dense1.weight')!.data as Float32Array),
+    );
     await train.release();
   });
 });

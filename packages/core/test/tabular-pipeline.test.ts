@@ -4,14 +4,27 @@ import { buildInferenceModel, mlpSpec, readCsv, type Table } from '@onnx-mlp/cor
 import { NotInferenceModelError, readInferenceMetadata } from '@onnx-mlp/core/inspect';
 import { META } from '@onnx-mlp/core/internal';
 import { Rng, initParameters } from '@onnx-mlp/core/model';
-import { type NumericColumn } from '@onnx-mlp/core/preprocess';
+import type { NumericColumn } from '@onnx-mlp/core/preprocess';
 import {
-  TabularOptionError, prepareTables, resolveClassWeights, splitRows, type TabularHints, type TabularSettings,
+  TabularOptionError,
+  prepareTables,
+  resolveClassWeights,
+  splitRows,
+  type TabularHints,
+  type TabularSettings,
 } from '@onnx-mlp/core/tabular';
 
 const HINTS: TabularHints = { exclude: (c) => `<exclude ${c}>`, categorical: (c) => `<categorical ${c}>`, regressionTask: ' <task>' };
 const SETTINGS: TabularSettings = {
-  label: 'y', task: 'auto', features: null, exclude: [], categorical: [], scaling: 'standard', impute: 'mean', missingCategory: false, testSplit: 0.2,
+  label: 'y',
+  task: 'auto',
+  features: null,
+  exclude: [],
+  categorical: [],
+  scaling: 'standard',
+  impute: 'mean',
+  missingCategory: false,
+  testSplit: 0.2,
 };
 
 /** 40 rows: x = 0..39 (x = 7 missing), g a category, y "a" for even rows and "b" for odd ones. */
@@ -37,7 +50,9 @@ describe('prepareTables: the in-memory table -> training data pipeline', () => {
     const classes = Float32Array.from({ length: 40 }, (_, i) => i % 2);
     const split = splitRows(40, { validationRows: 4, testRows: 8, seed: 3, classes });
     expect([p.train.raw.rows, p.validation!.raw.rows, p.test.raw.rows]).toEqual([28, 4, 8]);
-    expect([...new Set([...split.train, ...split.validation, ...split.test])].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect([...new Set([...split.train, ...split.validation, ...split.test])].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i),
+    );
     // Stratified: each part keeps the 50/50 classes.
     expect(Array.from(p.test.raw.targets).filter((y) => y === 1)).toHaveLength(4);
     // The raw column x of the train split is x at splitRows' train rows, in that order (NaN for the missing 7).
@@ -51,22 +66,41 @@ describe('prepareTables: the in-memory table -> training data pipeline', () => {
     expect(column.scale).toBeCloseTo(sd, 10);
     expect(column.impute).toBeCloseTo(mean, 10);
     expect([p.task, p.classNames, p.outputs]).toEqual(['binary', ['a', 'b'], 1]);
-    expect(p.description).toBe('t.csv (40 rows), binary label "y" (2 classes), 2 feature columns: stratified split with seed 3, 28 train / 4 validation / 8 test');
+    expect(p.description).toBe(
+      't.csv (40 rows), binary label "y" (2 classes), 2 feature columns: stratified split with seed 3, 28 train / 4 validation / 8 test',
+    );
   });
 
-  it('setting errors are TabularOptionErrors naming the setting; advice uses the front end\'s hints', async () => {
+  it("setting errors are TabularOptionErrors naming the setting; advice uses the front end's hints", async () => {
     const t = await table();
-    const run = (settings: Partial<TabularSettings>, valSplit: number | null = null) =>
-      () => prepareTables({ data: t, val: null, test: null }, { settings: { ...SETTINGS, ...settings }, valSplit, seed: 1, hints: HINTS });
+    const run =
+      (settings: Partial<TabularSettings>, valSplit: number | null = null) =>
+      () =>
+        prepareTables({ data: t, val: null, test: null }, { settings: { ...SETTINGS, ...settings }, valSplit, seed: 1, hints: HINTS });
     const label = await rejection(run({ label: 'nope' }));
     expect(label).toBeInstanceOf(TabularOptionError);
-    expect(label).toMatchObject({ field: 'label', value: 'nope', message: 'label = "nope": not a column of t.csv; the columns are "x", "g", "y"' });
-    expect(await rejection(run({ testSplit: 0.001 }))).toMatchObject({ field: 'testSplit', reason: 'leaves no test rows out of the 40 of t.csv' });
-    expect(await rejection(run({ exclude: ['x', 'g'] }))).toMatchObject({ code: 'NO_FEATURE_COLUMNS', message: 't.csv: no feature columns are left besides the label "y"' });
-    expect(await rejection(run({ label: 'g,y', task: 'binary' }))).toMatchObject({ field: 'task', reason: 'several label columns ("g", "y") are regression targets <task>' });
+    expect(label).toMatchObject({
+      field: 'label',
+      value: 'nope',
+      message: 'label = "nope": not a column of t.csv; the columns are "x", "g", "y"',
+    });
+    expect(await rejection(run({ testSplit: 0.001 }))).toMatchObject({
+      field: 'testSplit',
+      reason: 'leaves no test rows out of the 40 of t.csv',
+    });
+    expect(await rejection(run({ exclude: ['x', 'g'] }))).toMatchObject({
+      code: 'NO_FEATURE_COLUMNS',
+      message: 't.csv: no feature columns are left besides the label "y"',
+    });
+    expect(await rejection(run({ label: 'g,y', task: 'binary' }))).toMatchObject({
+      field: 'task',
+      reason: 'several label columns ("g", "y") are regression targets <task>',
+    });
     const ids = await table((i) => `,id${i}`);
     const p = prepareTables({ data: ids, val: null, test: null }, { settings: SETTINGS, valSplit: null, seed: 1, hints: HINTS });
-    expect(p.notices).toEqual(['column "id" has a different value in every training row (an identifier?): its one-hot features cannot generalise; leave it out with <exclude id>']);
+    expect(p.notices).toEqual([
+      'column "id" has a different value in every training row (an identifier?): its one-hot features cannot generalise; leave it out with <exclude id>',
+    ]);
   });
 
   it('class weights: balanced from the train split, by name, and errors naming classWeights', () => {
@@ -75,23 +109,35 @@ describe('prepareTables: the in-memory table -> training data pipeline', () => {
     expect(resolveClassWeights('balanced', data)).toEqual([4 / 6, 2]);
     expect(resolveClassWeights({ b: 3, a: 1 }, data)).toEqual([1, 3]);
     expect(() => resolveClassWeights({ c: 1 }, data)).toThrow('classWeights = {"c":1}: "c" is not a class; the classes are "a", "b"');
-    expect(() => resolveClassWeights([1], data)).toThrow('gives 1 weights but the label has 2 classes ("a", "b"), one weight each in that order');
+    expect(() => resolveClassWeights([1], data)).toThrow(
+      'gives 1 weights but the label has 2 classes ("a", "b"), one weight each in that order',
+    );
     expect(() => resolveClassWeights('balanced', { classNames: null, train })).toThrow(TabularOptionError);
   });
 });
 
 describe('readInferenceMetadata: what a model.onnx must hold to predict from records', () => {
   const spec = mlpSpec({ inputs: 3, outputs: 1, hidden: [4], task: 'binary' });
-  const model = () => buildInferenceModel(spec, initParameters(spec, new Rng(1)), { classNames: ['no', 'yes'], training: { label: 'churn' } });
+  const model = () =>
+    buildInferenceModel(spec, initParameters(spec, new Rng(1)), { classNames: ['no', 'yes'], training: { label: 'churn' } });
 
   it('reads the spec, classes, widths and training facts', () => {
     const meta = readInferenceMetadata(model());
-    expect([meta.task, meta.classNames, meta.outputWidth, meta.inputWidth, meta.preprocessing, meta.training]).toEqual(['binary', ['no', 'yes'], 2, 3, null, { label: 'churn' }]);
+    expect([meta.task, meta.classNames, meta.outputWidth, meta.inputWidth, meta.preprocessing, meta.training]).toEqual([
+      'binary',
+      ['no', 'yes'],
+      2,
+      3,
+      null,
+      { label: 'churn' },
+    ]);
   });
 
   it('says what a model is when it is not one: another kind, broken class names, a missing output', () => {
     type Model = ReturnType<typeof model>;
-    const withMeta = (key: string, value: string) => (m: Model): Model => ({ ...m, metadata: new Map([...m.metadata, [key, value]]) });
+    const withMeta =
+      (key: string, value: string) =>
+      (m: Model): Model => ({ ...m, metadata: new Map([...m.metadata, [key, value]]) });
     const what = (edit: (m: Model) => Model): string => {
       const m = edit(model());
       try {
@@ -103,8 +149,11 @@ describe('readInferenceMetadata: what a model.onnx must hold to predict from rec
       return 'accepted';
     };
     expect(what(withMeta(META.kind, 'checkpoint'))).toBe("an onnx-mlp checkpoint (a run folder's checkpoint.ckpt)");
-    expect(what(withMeta(META.classNames, '["no","no "]'))).toBe(`an onnx-mlp inference model that names a class twice in ${META.classNames}`);
-    expect(what((m) => ({ ...m, graph: { ...m.graph, outputs: m.graph.outputs.filter((v) => v.name !== 'label') } })))
-      .toMatch(/^an onnx-mlp inference model that has no output "label" \(it has probabilities float32 \[/);
+    expect(what(withMeta(META.classNames, '["no","no "]'))).toBe(
+      `an onnx-mlp inference model that names a class twice in ${META.classNames}`,
+    );
+    expect(what((m) => ({ ...m, graph: { ...m.graph, outputs: m.graph.outputs.filter((v) => v.name !== 'label') } }))).toMatch(
+      /^an onnx-mlp inference model that has no output "label" \(it has probabilities float32 \[/,
+    );
   });
 });

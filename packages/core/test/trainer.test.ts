@@ -1,14 +1,32 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
-  CheckpointError, DataError, Dataset, EpochRecord, MlpSpec, OptimizerConfig, Trainer, TrainingDivergedError,
-  TrainingState, buildInferenceModel, buildTrainingArtifacts, decodeCheckpoint, encodeCheckpoint, encodeModel,
-  initialState, mlpSpec, optimizerConfig,
+  CheckpointError,
+  DataError,
+  type Dataset,
+  type EpochRecord,
+  type MlpSpec,
+  type OptimizerConfig,
+  Trainer,
+  TrainingDivergedError,
+  type TrainingState,
+  buildInferenceModel,
+  buildTrainingArtifacts,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  encodeModel,
+  initialState,
+  mlpSpec,
+  optimizerConfig,
 } from '@onnx-mlp/core';
-import { TensorMap } from '@onnx-mlp/core/model';
+import type { TensorMap } from '@onnx-mlp/core/model';
 import { blobs, linearRegression, scaled } from './helpers/datasets.js';
 
-const THREE_BLOBS: ReadonlyArray<[number, number]> = [[0, 3], [-2.6, -1.5], [2.6, -1.5]];
+const THREE_BLOBS: ReadonlyArray<[number, number]> = [
+  [0, 3],
+  [-2.6, -1.5],
+  [2.6, -1.5],
+];
 const train3 = blobs(THREE_BLOBS, 100, 0.8, 1); // 300 rows, 2 features
 const test3 = blobs(THREE_BLOBS, 100, 0.8, 2); // fresh draws from the same blobs
 const multiclass = mlpSpec({ inputs: 2, hidden: [16], outputs: 3 });
@@ -18,7 +36,8 @@ async function trainer(spec: MlpSpec, optimizer: OptimizerConfig, seed: number, 
   return Trainer.create(ort, artifacts, state ?? initialState(artifacts, seed));
 }
 
-const bits = (m: TensorMap) => Object.fromEntries([...m].map(([n, t]) => [n, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('hex')]));
+const bits = (m: TensorMap) =>
+  Object.fromEntries([...m].map(([n, t]) => [n, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('hex')]));
 const losses = (h: readonly EpochRecord[]) => h.map((r) => [r.loss, r.accuracy]);
 const allFinite = (m: TensorMap) => [...m.values()].every((t) => Array.from(t.data as Float32Array).every(Number.isFinite));
 
@@ -37,8 +56,20 @@ describe('Trainer learns (onnxruntime-node CPU)', () => {
   });
 
   it('binary (two blobs): loss falls by 3x or more in 5 epochs, accuracy > 90 %', async () => {
-    const data = blobs([[-1.5, 0], [1.5, 0]], 150, 0.8, 3);
-    const t = await trainer(mlpSpec({ inputs: 2, hidden: [8], outputs: 1, task: 'binary' }), optimizerConfig('adam', { learningRate: 0.05 }), 1);
+    const data = blobs(
+      [
+        [-1.5, 0],
+        [1.5, 0],
+      ],
+      150,
+      0.8,
+      3,
+    );
+    const t = await trainer(
+      mlpSpec({ inputs: 2, hidden: [8], outputs: 1, task: 'binary' }),
+      optimizerConfig('adam', { learningRate: 0.05 }),
+      1,
+    );
     const before = await t.evaluate(data);
     await t.fit(data, { epochs: 5, batchSize: 16 });
     const after = await t.evaluate(data);
@@ -49,7 +80,11 @@ describe('Trainer learns (onnxruntime-node CPU)', () => {
 
   it('regression (linear target, 3 inputs, 2 outputs, noise 0.1): MSE falls by 50x or more in 10 epochs', async () => {
     const data = linearRegression(300, 3, 2, 0.1, 4);
-    const t = await trainer(mlpSpec({ inputs: 3, hidden: [16], outputs: 2, task: 'regression' }), optimizerConfig('adam', { learningRate: 0.02 }), 1);
+    const t = await trainer(
+      mlpSpec({ inputs: 3, hidden: [16], outputs: 2, task: 'regression' }),
+      optimizerConfig('adam', { learningRate: 0.02 }),
+      1,
+    );
     const before = await t.evaluate(data);
     const history = await t.fit(data, { epochs: 10, batchSize: 16 });
     const after = await t.evaluate(data);
@@ -63,7 +98,10 @@ describe('Trainer learns (onnxruntime-node CPU)', () => {
     const t = await trainer(multiclass, optimizerConfig('sgd', { learningRate: 0.1, momentum: 0.9 }), 4);
     const batches: number[] = [];
     const history = await t.fit(train3, {
-      epochs: 1, batchSize: 64, validationData: test3, onBatchEnd: (e) => batches.push(e.loss),
+      epochs: 1,
+      batchSize: 64,
+      validationData: test3,
+      onBatchEnd: (e) => batches.push(e.loss),
     });
     expect(batches.length).toBe(5); // 64, 64, 64, 64, 44 rows
     const weighted = (batches.slice(0, 4).reduce((a, b) => a + b, 0) * 64 + batches[4]! * 44) / 300;
@@ -79,7 +117,14 @@ describe('Trainer learns (onnxruntime-node CPU)', () => {
     const start = initialState(artifacts, 2);
     const t = await Trainer.create(ort, artifacts, start);
     const seen: number[] = [];
-    const history = await t.fit(train3, { epochs: 1, batchSize: 100, learningRate: (step) => { seen.push(step); return 0; } });
+    const history = await t.fit(train3, {
+      epochs: 1,
+      batchSize: 100,
+      learningRate: (step) => {
+        seen.push(step);
+        return 0;
+      },
+    });
     expect(seen).toEqual([1, 2, 3]);
     expect(history[0]!.learningRate).toBe(0);
     const after = await t.state();
@@ -151,7 +196,9 @@ describe.each([
 
 describe('Trainer failures', () => {
   it('decodeCheckpoint refuses a model that is not a checkpoint, with CheckpointError', () => {
-    const bytes = encodeModel(buildInferenceModel(multiclass, initialState(buildTrainingArtifacts(multiclass, optimizerConfig('sgd')), 1).parameters));
+    const bytes = encodeModel(
+      buildInferenceModel(multiclass, initialState(buildTrainingArtifacts(multiclass, optimizerConfig('sgd')), 1).parameters),
+    );
     expect(() => decodeCheckpoint(bytes)).toThrow(CheckpointError);
     expect(() => decodeCheckpoint(bytes)).toThrow(/not an onnx-mlp checkpoint/);
   });
@@ -164,7 +211,17 @@ describe('Trainer failures', () => {
     const start = initialState(artifacts, 3);
     const t = await Trainer.create(ort, artifacts, start);
     let batches = 0;
-    const err = await t.fit(bad, { epochs: 1, onBatchEnd: () => { batches++; } }).then(() => undefined, (e: unknown) => e);
+    const err = await t
+      .fit(bad, {
+        epochs: 1,
+        onBatchEnd: () => {
+          batches++;
+        },
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(DataError);
     expect((err as Error).message).toMatch(/row 300 has label 3, outside the class range 0\.\.2/);
     expect(batches).toBe(0);
@@ -179,7 +236,10 @@ describe('Trainer failures', () => {
     const artifacts = buildTrainingArtifacts(multiclass, optimizerConfig('sgd', { learningRate: 1e6 }));
     const start = initialState(artifacts, 1);
     const t = await Trainer.create(ort, artifacts, start);
-    const err = await t.fit(scaled(train3, 1e6), { epochs: 3, batchSize: 16 }).then(() => undefined, (e: unknown) => e);
+    const err = await t.fit(scaled(train3, 1e6), { epochs: 3, batchSize: 16 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TrainingDivergedError);
     const e = err as TrainingDivergedError;
     expect(Number.isFinite(e.loss)).toBe(false);
@@ -205,7 +265,10 @@ describe('Trainer failures', () => {
     const artifacts = buildTrainingArtifacts(multiclass, optimizerConfig('sgd', { learningRate: 1e38 }));
     const start = initialState(artifacts, 1);
     const t = await Trainer.create(ort, artifacts, start);
-    const err = await t.fit(scaled(train3, 1e3), { epochs: 1, batchSize: 16 }).then(() => undefined, (e: unknown) => e);
+    const err = await t.fit(scaled(train3, 1e3), { epochs: 1, batchSize: 16 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TrainingDivergedError);
     const e = err as TrainingDivergedError;
     expect(e.epoch).toBe(1);
@@ -229,9 +292,19 @@ describe('Trainer failures', () => {
     const t = await Trainer.create(ort, artifacts, initialState(artifacts, 1));
     const checkpoints: TrainingState[] = [];
     const perEpoch = Math.ceil(train3.rows / 16); // 19 steps an epoch
-    const err = await t.fit(train3, {
-      epochs: 3, batchSize: 16, learningRate: (step) => (step <= perEpoch ? 0.05 : 1e38), onEpochEnd: (_, state) => { checkpoints.push(state); },
-    }).then(() => undefined, (e: unknown) => e);
+    const err = await t
+      .fit(train3, {
+        epochs: 3,
+        batchSize: 16,
+        learningRate: (step) => (step <= perEpoch ? 0.05 : 1e38),
+        onEpochEnd: (_, state) => {
+          checkpoints.push(state);
+        },
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(TrainingDivergedError);
     expect((err as TrainingDivergedError).epoch).toBe(2);
     expect(checkpoints.length).toBe(1);

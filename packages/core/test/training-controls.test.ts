@@ -1,8 +1,15 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import {
-  Dataset, Trainer, buildTrainingArtifacts, encodeModel, initialState, mlpSpec, optimizerConfig, parseSchedule,
-  EpochRecord,
+  type Dataset,
+  Trainer,
+  buildTrainingArtifacts,
+  encodeModel,
+  initialState,
+  mlpSpec,
+  optimizerConfig,
+  parseSchedule,
+  type EpochRecord,
 } from '@onnx-mlp/core';
 import { Rng } from '@onnx-mlp/core/model';
 import { constantRate, cosineDecay, linearWarmup, stepDecay, stoppingStatus } from '@onnx-mlp/core/training';
@@ -47,9 +54,14 @@ async function oneStep(options: Parameters<typeof buildTrainingArtifacts>[2], ta
   const labels = task === 'binary' ? data.targets.map((y) => (y > 0 ? 1 : 0)) : data.targets;
   const feeds: Record<string, ort.Tensor> = {
     [IO.input]: new ort.Tensor('float32', data.features, [16, 2]),
-    [IO.target]: task === 'binary'
-      ? new ort.Tensor('float32', Float32Array.from(labels), [16, 1])
-      : new ort.Tensor('int64', BigInt64Array.from(labels, (y) => BigInt(y)), [16]),
+    [IO.target]:
+      task === 'binary'
+        ? new ort.Tensor('float32', Float32Array.from(labels), [16, 1])
+        : new ort.Tensor(
+            'int64',
+            BigInt64Array.from(labels, (y) => BigInt(y)),
+            [16],
+          ),
     [IO.learningRate]: new ort.Tensor('float32', Float32Array.of(1), []),
     [IO.step]: new ort.Tensor('float32', Float32Array.of(1), []),
   };
@@ -94,10 +106,11 @@ describe('class weights change the loss as computed by hand', () => {
   });
   it('binary: w0 (1 - y) + w1 y times the cross-entropy', async () => {
     const { loss, logits, labels } = await oneStep({ classWeights: [0.25, 4] }, 'binary');
-    const hand = labels.reduce((s, y, i) => {
-      const p = 1 / (1 + Math.exp(-logits[i]!));
-      return s - (y ? 4 * Math.log(p) : 0.25 * Math.log(1 - p));
-    }, 0) / labels.length;
+    const hand =
+      labels.reduce((s, y, i) => {
+        const p = 1 / (1 + Math.exp(-logits[i]!));
+        return s - (y ? 4 * Math.log(p) : 0.25 * Math.log(1 - p));
+      }, 0) / labels.length;
     expect(loss).toBeCloseTo(hand, 5);
   });
   it('refuses weights of the wrong count, naming the option', () => {
@@ -126,7 +139,10 @@ describe('early stopping', () => {
     const art = buildTrainingArtifacts(spec, optimizerConfig('adam', { learningRate: 0.05 }));
     const trainer = await Trainer.create(ort, art, initialState(art, 1));
     const history = await trainer.fit(train, {
-      epochs: 50, batchSize: 16, validationData: validation, earlyStopping: { patience: 2, restoreBestWeights: true },
+      epochs: 50,
+      batchSize: 16,
+      validationData: validation,
+      earlyStopping: { patience: 2, restoreBestWeights: true },
     });
     expect(trainer.stoppedEarly).toBe(true);
     expect(history.length).toBeLessThan(50);

@@ -31,7 +31,9 @@ async function webgpuAdapter(): Promise<string> {
 
 // A WebGPU adapter: on a machine without a GPU, Mesa's lavapipe (`npm run setup:test` installs it).
 let adapter: string | MissingTool | undefined;
-beforeAll(async () => { adapter = await requireTool('a WebGPU adapter', webgpuAdapter); }, 150_000);
+beforeAll(async () => {
+  adapter = await requireTool('a WebGPU adapter', webgpuAdapter);
+}, 150_000);
 
 function blobs(rows: number): { features: Float32Array; rows: number; cols: number; targets: Float32Array } {
   const rng = new Rng(11);
@@ -53,11 +55,18 @@ it('trains on WebGPU with state kept on the device: first loss equals CPU, train
   const data = blobs(256);
   const cpu = await Trainer.create(ort, art, initialState(art, 3));
   const gpu = await Trainer.create(ort, art, initialState(art, 3), {
-    sessionOptions: { executionProviders: ['webgpu'] }, keepStateOnDevice: true,
+    sessionOptions: { executionProviders: ['webgpu'] },
+    keepStateOnDevice: true,
   });
   const firstLoss = async (t: Trainer) => {
     let loss = NaN;
-    await t.fit(data, { epochs: 1, batchSize: 32, onBatchEnd: (e) => { if (e.batch === 1) loss = e.loss; } });
+    await t.fit(data, {
+      epochs: 1,
+      batchSize: 32,
+      onBatchEnd: (e) => {
+        if (e.batch === 1) loss = e.loss;
+      },
+    });
     return loss;
   };
   const [c, g] = [await firstLoss(cpu), await firstLoss(gpu)];

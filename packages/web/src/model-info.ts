@@ -1,4 +1,4 @@
-import { type MlpSpec, type Model, type Preprocessing } from '@onnx-mlp/core';
+import type { MlpSpec, Model, Preprocessing } from '@onnx-mlp/core';
 import { describeModel, layersOf } from '@onnx-mlp/core/inspect';
 import type { OnnxMlpMetadata } from './model-metadata.js';
 
@@ -51,8 +51,10 @@ export function modelInfo(model: Model, bytes: number, meta: OnnxMlpMetadata | n
   const report = describeModel(model, { path: '', bytes });
   const initializers = new Set(model.graph.initializers.keys());
   // inspect's layers, as ModelInfo has always named them: the spec's activation name (no leaky_relu alpha), no dropout.
-  const all = meta ? report.layers ?? layersOf(meta.spec) : [];
-  const layers: LayerInfo[] = all.map(({ dropout: _, ...layer }, i) => (i < all.length - 1 ? { ...layer, activation: meta!.spec.activation } : layer));
+  const all = meta ? (report.layers ?? layersOf(meta.spec)) : [];
+  const layers: LayerInfo[] = all.map(({ dropout: _, ...layer }, i) =>
+    i < all.length - 1 ? { ...layer, activation: meta!.spec.activation } : layer,
+  );
   const opset = report.opsets.find((o) => o.domain === 'ai.onnx')?.version ?? null;
   return {
     bytes,

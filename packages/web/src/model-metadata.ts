@@ -1,4 +1,4 @@
-import { type Model } from '@onnx-mlp/core';
+import type { Model } from '@onnx-mlp/core';
 import { NotInferenceModelError, readInferenceMetadata, type InferenceMetadata } from '@onnx-mlp/core/inspect';
 import { META } from '@onnx-mlp/core/internal';
 import { DataType } from '@onnx-mlp/core/ir';

@@ -60,7 +60,7 @@ function decode(bytes: Uint8Array, name: string): OnnxModel {
     return decodeModel(bytes, { lenient: true });
   } catch (e) {
     if (!(e instanceof ModelDecodeError)) throw e;
-    const why = bytes.length === 0 ? 'it is empty' : /^not an ONNX model \((.*)\)$/s.exec(e.message)?.[1] ?? e.message;
+    const why = bytes.length === 0 ? 'it is empty' : (/^not an ONNX model \((.*)\)$/s.exec(e.message)?.[1] ?? e.message);
     throw new WebModelError('not-onnx', `${name} is not an ONNX model (${why})`, { cause: e });
   }
 }
@@ -87,7 +87,15 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   } catch (e) {
     throw new WebModelError('runtime', `${name}: ONNX Runtime cannot load this model (${(e as Error).message})`, { cause: e });
   }
-  return new LoadedModel({ name, ort: runtime.ort, session, backend: runtime.backend, meta, foreign: meta ? null : describeForeignModel(decoded), info: modelInfo(decoded, bytes.length, meta) });
+  return new LoadedModel({
+    name,
+    ort: runtime.ort,
+    session,
+    backend: runtime.backend,
+    meta,
+    foreign: meta ? null : describeForeignModel(decoded),
+    info: modelInfo(decoded, bytes.length, meta),
+  });
 }
 
 interface LoadedParts {
@@ -120,12 +128,27 @@ class LoadedModel implements Model {
     const meta = this.parts.meta;
     const p = meta?.preprocessing;
     if (!meta || !p) {
-      const what = meta ? 'an onnx-mlp model trained without preprocessing (on arrays, like MNIST)' : 'an ONNX model without onnx-mlp metadata';
-      throw new WebModelError('not-onnx-mlp', `${this.parts.name} is ${what}: predict(records) needs the onnx-mlp preprocessing metadata to encode records; use predictArrays(features, rows)`);
+      const what = meta
+        ? 'an onnx-mlp model trained without preprocessing (on arrays, like MNIST)'
+        : 'an ONNX model without onnx-mlp metadata';
+      throw new WebModelError(
+        'not-onnx-mlp',
+        `${this.parts.name} is ${what}: predict(records) needs the onnx-mlp preprocessing metadata to encode records; use predictArrays(features, rows)`,
+      );
     }
     const width = p.columns.length;
     const input = new Float32Array(records.length * width);
-    records.forEach((record, i) => input.set(encodeOne(p.columns.map((c) => c.name), record, (r) => encodeRecord(p, r, `record ${i + 1}`), i), i * width));
+    records.forEach((record, i) =>
+      input.set(
+        encodeOne(
+          p.columns.map((c) => c.name),
+          record,
+          (r) => encodeRecord(p, r, `record ${i + 1}`),
+          i,
+        ),
+        i * width,
+      ),
+    );
     const out = await this.predictArrays(input, records.length);
     return toPredictions(out, meta);
   }
@@ -154,7 +177,10 @@ class LoadedModel implements Model {
     const input = this.parts.foreign?.input;
     if (!input) {
       const inputs = this.info.inputs.map((v) => `${v.name} ${v.dtype} [${v.shape.join(', ')}]`).join(', ');
-      throw new WebModelError('unsupported-input', `${this.parts.name} is not an onnx-mlp model and its input is not a float32 matrix [batch, features] (it has ${inputs}); predictArrays cannot feed it`);
+      throw new WebModelError(
+        'unsupported-input',
+        `${this.parts.name} is not an onnx-mlp model and its input is not a float32 matrix [batch, features] (it has ${inputs}); predictArrays cannot feed it`,
+      );
     }
     return input;
   }
@@ -186,14 +212,25 @@ class LoadedModel implements Model {
 }
 
 /** Checks that `record` has every column (naming the missing one) and encodes it, as a typed error. */
-function encodeOne(columns: readonly string[], record: Record<string, unknown>, encode: (r: Record<string, unknown>) => Float32Array, index: number): Float32Array {
+function encodeOne(
+  columns: readonly string[],
+  record: Record<string, unknown>,
+  encode: (r: Record<string, unknown>) => Float32Array,
+  index: number,
+): Float32Array {
   if (typeof record !== 'object' || record === null) {
-    throw new WebModelError('bad-input', `record ${index + 1} is ${record === null ? 'null' : typeof record}, not an object keyed by column name`);
+    throw new WebModelError(
+      'bad-input',
+      `record ${index + 1} is ${record === null ? 'null' : typeof record}, not an object keyed by column name`,
+    );
   }
   const missing = columns.filter((c) => !(c in record));
   if (missing.length > 0) {
     const which = missing.length === 1 ? `column "${missing[0]}"` : `columns ${missing.map((c) => `"${c}"`).join(', ')}`;
-    throw new WebModelError('missing-column', `record ${index + 1} has no ${which}; the model expects the columns ${columns.map((c) => `"${c}"`).join(', ')}`);
+    throw new WebModelError(
+      'missing-column',
+      `record ${index + 1} has no ${which}; the model expects the columns ${columns.map((c) => `"${c}"`).join(', ')}`,
+    );
   }
   try {
     return encode(record);

@@ -75,18 +75,19 @@ function defaultThreads(): number {
 export async function resolveRuntime(options: RuntimeOptions = {}): Promise<ResolvedRuntime> {
   const notice = options.onNotice ?? ((message: string) => console.warn(message));
   let webgpu = options.backend === 'webgpu';
-  if (webgpu && !(options.runtime && isNative(options.runtime)) && !await hasWebGpuAdapter()) {
+  if (webgpu && !(options.runtime && isNative(options.runtime)) && !(await hasWebGpuAdapter())) {
     notice('WebGPU was asked for but this environment has no WebGPU adapter; running on WASM (CPU) instead');
     webgpu = false;
   }
-  const ort = options.runtime
-    ?? (webgpu ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm')) as unknown as OrtModule;
+  const ort =
+    options.runtime ?? ((webgpu ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm')) as unknown as OrtModule);
   if (isNative(ort)) {
     if (options.backend === 'webgpu') notice('onnxruntime-node has no WebGPU backend; running natively on the CPU');
     return { ort, backend: 'native', sessionOptions: {}, cpuSessionOptions: {} };
   }
   const paths = options.wasmPaths;
-  if (paths !== undefined) ort.env.wasm.wasmPaths = typeof paths === 'object' && 'webgpu' in paths ? paths[webgpu ? 'webgpu' : 'wasm'] : paths;
+  if (paths !== undefined)
+    ort.env.wasm.wasmPaths = typeof paths === 'object' && 'webgpu' in paths ? paths[webgpu ? 'webgpu' : 'wasm'] : paths;
   ort.env.wasm.numThreads = options.numThreads ?? defaultThreads();
   return {
     ort,

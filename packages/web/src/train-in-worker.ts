@@ -15,7 +15,14 @@ function startWorker(options: TrainOptions): Worker {
 /** The options that can be posted: callbacks, the signal and the worker factory stay on the page. */
 function postable(options: TrainOptions): WorkerTrainOptions {
   const {
-    signal: _signal, worker: _worker, onTrainBegin: _b, onEpochEnd: _e, onBatchEnd: _n, onTrainEnd: _t, onNotice: _o, ...rest
+    signal: _signal,
+    worker: _worker,
+    onTrainBegin: _b,
+    onEpochEnd: _e,
+    onBatchEnd: _n,
+    onTrainEnd: _t,
+    onNotice: _o,
+    ...rest
   } = options;
   // A File's name does not survive every structured clone (Node's worker_threads drops it).
   return { ...rest, dataName: dataName(options.data, options.dataName) };
@@ -51,7 +58,14 @@ export function train(options: TrainOptions): Promise<TrainResult> {
         if (m.name === 'onNotice' && !handler) console.warn(m.event);
         else handler?.(m.event);
       } else if (m.type === 'done') {
-        finish(() => resolve({ model: new Uint8Array(m.model), checkpoint: new Uint8Array(m.checkpoint), history: m.history, testMetrics: m.testMetrics }));
+        finish(() =>
+          resolve({
+            model: new Uint8Array(m.model),
+            checkpoint: new Uint8Array(m.checkpoint),
+            history: m.history,
+            testMetrics: m.testMetrics,
+          }),
+        );
       } else {
         // An error without a code comes from below the pipeline: ONNX Runtime (its .wasm, a backend).
         finish(() => reject(new WebTrainError(m.code ?? 'runtime', m.message)));

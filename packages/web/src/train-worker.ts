@@ -19,7 +19,8 @@ function forward(name: EventName) {
 /** Copies a Uint8Array into its own ArrayBuffer, which can then be transferred. */
 function ownBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
-    ? bytes.buffer : bytes.slice().buffer;
+    ? bytes.buffer
+    : bytes.slice().buffer;
 }
 
 async function run(message: StartMessage): Promise<void> {
@@ -44,7 +45,10 @@ async function run(message: StartMessage): Promise<void> {
   });
   const model = ownBuffer(result.model);
   const checkpoint = ownBuffer(result.checkpoint);
-  scope.postMessage({ type: 'done', model, checkpoint, history: result.history, testMetrics: result.testMetrics }, { transfer: [model, checkpoint] });
+  scope.postMessage(
+    { type: 'done', model, checkpoint, history: result.history, testMetrics: result.testMetrics },
+    { transfer: [model, checkpoint] },
+  );
 }
 
 scope.addEventListener('message', (e) => {

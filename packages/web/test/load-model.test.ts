@@ -17,7 +17,10 @@ import { syntheticRecords, toCsv, trainTabularModel, type TabularFixture, type T
 import { makeTempDir, removeDir } from '../../../tests/helpers/temp-dir.js';
 
 const MNIST_MODEL = fileURLToPath(new URL('../../../models/mnist-mlp.onnx', import.meta.url));
-const RUNTIMES: [string, OrtModule][] = [['onnxruntime-node', ortNode as unknown as OrtModule], ['onnxruntime-web (WASM)', ortWeb as unknown as OrtModule]];
+const RUNTIMES: [string, OrtModule][] = [
+  ['onnxruntime-node', ortNode as unknown as OrtModule],
+  ['onnxruntime-web (WASM)', ortWeb as unknown as OrtModule],
+];
 
 let dir: string;
 let server: Server;
@@ -47,7 +50,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('loadModel: models/mnist-mlp.onnx on the 2,000 test digits', () => {
-  it.each(RUNTIMES)('%s gives the CLI inference path\'s argmax on every digit and probabilities within 1e-5', async (_, runtime) => {
+  it.each(RUNTIMES)("%s gives the CLI inference path's argmax on every digit and probabilities within 1e-5", async (_, runtime) => {
     const test = await mnistTestSplit(42);
     const cli = await loadInferenceModel(MNIST_MODEL, 'predict');
     const expected = await runBatch(cli, test.features, test.rows);
@@ -97,7 +100,9 @@ describe('loadModel: models/mnist-mlp.onnx on the 2,000 test digits', () => {
     await model.dispose();
     expect(info.inputs).toEqual([{ name: 'input', dtype: 'float32', shape: ['batch', 784] }]);
     expect(info.onnxMlp!.layers.map((l) => [l.name, l.inputs, l.outputs, l.activation])).toEqual([
-      ['dense1', 784, 128, 'relu'], ['dense2', 128, 128, 'relu'], ['output', 128, 10, 'softmax'],
+      ['dense1', 784, 128, 'relu'],
+      ['dense2', 128, 128, 'relu'],
+      ['output', 128, 10, 'softmax'],
     ]);
     expect(info.onnxMlp!.parameters).toBe(784 * 128 + 128 + 128 * 128 + 128 + 128 * 10 + 10);
     expect(info.onnxMlp!.training.seed).toBe(42);
@@ -108,13 +113,17 @@ describe('loadModel: models/mnist-mlp.onnx on the 2,000 test digits', () => {
     const bytes = await readFile(MNIST_MODEL);
     const size = bytes.length;
     const model = await loadModel(bytes, { runtime: ortNode as unknown as OrtModule });
-    const e = await model.predict([{ pixel0: 0 }]).then(() => undefined, (err: unknown) => err);
+    const e = await model.predict([{ pixel0: 0 }]).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     await model.dispose();
     expect(e).toBeInstanceOf(WebModelError);
     expect(e).toMatchObject({
       code: 'not-onnx-mlp',
-      message: `the given Uint8Array (${size} bytes) is an onnx-mlp model trained without preprocessing (on arrays, like MNIST): `
-        + 'predict(records) needs the onnx-mlp preprocessing metadata to encode records; use predictArrays(features, rows)',
+      message:
+        `the given Uint8Array (${size} bytes) is an onnx-mlp model trained without preprocessing (on arrays, like MNIST): ` +
+        'predict(records) needs the onnx-mlp preprocessing metadata to encode records; use predictArrays(features, rows)',
     });
   });
 });
@@ -123,8 +132,11 @@ describe('loadModel: predict(records) on a tabular model gives what `onnx-mlp pr
   const records = syntheticRecords(300, 11);
   const fixtures: Partial<Record<'multiclass' | 'binary' | 'regression', TabularFixture>> = {};
 
-  async function cliPredictions(task: 'multiclass' | 'binary' | 'regression', rows: readonly TextRecord[]): Promise<Record<string, unknown>[]> {
-    const fixture = fixtures[task] ??= await trainTabularModel(records, task);
+  async function cliPredictions(
+    task: 'multiclass' | 'binary' | 'regression',
+    rows: readonly TextRecord[],
+  ): Promise<Record<string, unknown>[]> {
+    const fixture = (fixtures[task] ??= await trainTabularModel(records, task));
     const modelPath = join(dir, `${task}.onnx`);
     const dataPath = join(dir, `${task}.csv`);
     await writeFile(modelPath, fixture.bytes);
@@ -132,43 +144,54 @@ describe('loadModel: predict(records) on a tabular model gives what `onnx-mlp pr
     const result = await runCli(['predict', modelPath, '--data', dataPath, '--format', 'jsonl'], { cwd: dir });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    return result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    return result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 
-  it.each(['multiclass', 'binary', 'regression'] as const)('%s: the same label and float32 values on every row, in both runtimes', async (task) => {
-    const rows = syntheticRecords(120, 99);
-    const expected = await cliPredictions(task, rows);
-    for (const [, runtime] of RUNTIMES) {
-      const model = await loadModel(fixtures[task]!.bytes, { runtime });
-      expect(model.inputColumns).toEqual(['age', 'income', 'member', 'city']);
-      const got = await model.predict(rows);
-      // Missing values as null rather than "" / "NA" mean the same.
-      const withNulls = await model.predict(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === '' || v === 'NA' ? null : v]))));
-      await model.dispose();
-      expect(withNulls).toEqual(got);
-      const exact = runtime === (ortNode as unknown);
-      got.forEach((p, i) => {
-        const cli = expected[i]!;
-        if (task === 'regression') {
-          expect(p.label).toBe(p.value);
-          if (exact) expect(p.value).toBe(Math.fround(cli.prediction as number));
-          else expect(Math.abs(p.value! - (cli.prediction as number))).toBeLessThan(1e-5);
-          return;
-        }
-        expect(p.label).toBe(cli.label);
-        for (const name of fixtures[task]!.classNames!) {
-          const want = Math.fround(cli[`p_${name}`] as number);
-          if (exact) expect(p.probabilities![name]).toBe(want);
-          else expect(Math.abs(p.probabilities![name]! - want)).toBeLessThan(1e-5);
-        }
-      });
-    }
-  });
+  it.each(['multiclass', 'binary', 'regression'] as const)(
+    '%s: the same label and float32 values on every row, in both runtimes',
+    async (task) => {
+      const rows = syntheticRecords(120, 99);
+      const expected = await cliPredictions(task, rows);
+      for (const [, runtime] of RUNTIMES) {
+        const model = await loadModel(fixtures[task]!.bytes, { runtime });
+        expect(model.inputColumns).toEqual(['age', 'income', 'member', 'city']);
+        const got = await model.predict(rows);
+        // Missing values as null rather than "" / "NA" mean the same.
+        const withNulls = await model.predict(
+          rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === '' || v === 'NA' ? null : v]))),
+        );
+        await model.dispose();
+        expect(withNulls).toEqual(got);
+        const exact = runtime === (ortNode as unknown);
+        got.forEach((p, i) => {
+          const cli = expected[i]!;
+          if (task === 'regression') {
+            expect(p.label).toBe(p.value);
+            if (exact) expect(p.value).toBe(Math.fround(cli.prediction as number));
+            else expect(Math.abs(p.value! - (cli.prediction as number))).toBeLessThan(1e-5);
+            return;
+          }
+          expect(p.label).toBe(cli.label);
+          for (const name of fixtures[task]!.classNames!) {
+            const want = Math.fround(cli[`p_${name}`] as number);
+            if (exact) expect(p.probabilities![name]).toBe(want);
+            else expect(Math.abs(p.probabilities![name]! - want)).toBeLessThan(1e-5);
+          }
+        });
+      }
+    },
+  );
 });
 
 describe('loadModel: bad input rejects with a typed WebModelError', () => {
   async function rejection(promise: Promise<unknown>): Promise<WebModelError> {
-    const e = await promise.then(() => undefined, (err: unknown) => err);
+    const e = await promise.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(e).toBeInstanceOf(WebModelError);
     return e as WebModelError;
   }
@@ -182,8 +205,14 @@ describe('loadModel: bad input rejects with a typed WebModelError', () => {
 
   it('bytes that are not ONNX (text, empty, random): code not-onnx, naming the source', async () => {
     const text = new File(['id,age\n1,2\n'], 'data.csv');
-    expect(await rejection(loadModel(text, { runtime: ortWeb as unknown as OrtModule }))).toMatchObject({ code: 'not-onnx', message: expect.stringMatching(/^data\.csv is not an ONNX model \(/) });
-    expect(await rejection(loadModel(new Uint8Array(0), { runtime: ortWeb as unknown as OrtModule }))).toMatchObject({ code: 'not-onnx', message: 'the given Uint8Array (0 bytes) is not an ONNX model (it is empty)' });
+    expect(await rejection(loadModel(text, { runtime: ortWeb as unknown as OrtModule }))).toMatchObject({
+      code: 'not-onnx',
+      message: expect.stringMatching(/^data\.csv is not an ONNX model \(/),
+    });
+    expect(await rejection(loadModel(new Uint8Array(0), { runtime: ortWeb as unknown as OrtModule }))).toMatchObject({
+      code: 'not-onnx',
+      message: 'the given Uint8Array (0 bytes) is not an ONNX model (it is empty)',
+    });
     const random = Uint8Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24);
     expect((await rejection(loadModel(random, { runtime: ortWeb as unknown as OrtModule }))).code).toBe('not-onnx');
   });
@@ -232,12 +261,19 @@ describe('loadModel: bad input rejects with a typed WebModelError', () => {
     const mnist = decodeModel(new Uint8Array(await readFile(MNIST_MODEL)));
     const checkpointLike = encodeModel({ ...mnist, metadata: new Map([...mnist.metadata, ['onnx_mlp.kind', 'checkpoint']]) });
     const e = await rejection(loadModel(checkpointLike, { runtime: ortNode as unknown as OrtModule }));
-    expect(e).toMatchObject({ code: 'not-inference-model', message: `the given Uint8Array (${checkpointLike.length} bytes) is an onnx-mlp checkpoint file, not an inference model (a run's model.onnx)` });
+    expect(e).toMatchObject({
+      code: 'not-inference-model',
+      message: `the given Uint8Array (${checkpointLike.length} bytes) is an onnx-mlp checkpoint file, not an inference model (a run's model.onnx)`,
+    });
   });
 
   it('WebGPU asked for where there is none: falls back to WASM with a notice', async () => {
     const notices: string[] = [];
-    const model = await loadModel(await readFile(MNIST_MODEL), { runtime: ortWeb as unknown as OrtModule, backend: 'webgpu', onNotice: (m) => notices.push(m) });
+    const model = await loadModel(await readFile(MNIST_MODEL), {
+      runtime: ortWeb as unknown as OrtModule,
+      backend: 'webgpu',
+      onNotice: (m) => notices.push(m),
+    });
     expect(model.backend).toBe('wasm');
     expect(notices).toEqual(['WebGPU was asked for but this environment has no WebGPU adapter; running on WASM (CPU) instead']);
     await model.dispose();

@@ -14,12 +14,15 @@ export const WORKER_PATH = fileURLToPath(new URL('../dist/train-worker.js', impo
 export async function nodeWorkerFactory(dir: string): Promise<{ factory: () => Worker; started: ThreadWorker[] }> {
   if (!existsSync(WORKER_PATH)) throw new Error(`${WORKER_PATH} is missing: build first (npx tsc -b packages/web)`);
   const bootstrap = join(dir, 'web-worker-bootstrap.mjs');
-  await writeFile(bootstrap, [
-    "import { parentPort } from 'node:worker_threads';",
-    'globalThis.postMessage = (message, options) => parentPort.postMessage(message, options?.transfer ?? []);',
-    "globalThis.addEventListener = (type, listener) => { if (type === 'message') parentPort.on('message', (data) => listener({ data })); };",
-    `await import(${JSON.stringify(pathToFileURL(WORKER_PATH).href)});`,
-  ].join('\n'));
+  await writeFile(
+    bootstrap,
+    [
+      "import { parentPort } from 'node:worker_threads';",
+      'globalThis.postMessage = (message, options) => parentPort.postMessage(message, options?.transfer ?? []);',
+      "globalThis.addEventListener = (type, listener) => { if (type === 'message') parentPort.on('message', (data) => listener({ data })); };",
+      `await import(${JSON.stringify(pathToFileURL(WORKER_PATH).href)});`,
+    ].join('\n'),
+  );
   const started: ThreadWorker[] = [];
   const factory = () => {
     const thread = new ThreadWorker(bootstrap);

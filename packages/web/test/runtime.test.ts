@@ -4,7 +4,9 @@ import * as ortNode from 'onnxruntime-node';
 import { resolveRuntime, type OrtModule } from '../src/runtime.js';
 
 function fakeWebRuntime(): OrtModule & { env: { wasm: Record<string, unknown> } } {
-  return { env: { versions: { common: '1.30.0', web: '1.30.0' }, wasm: {} } } as unknown as OrtModule & { env: { wasm: Record<string, unknown> } };
+  return { env: { versions: { common: '1.30.0', web: '1.30.0' }, wasm: {} } } as unknown as OrtModule & {
+    env: { wasm: Record<string, unknown> };
+  };
 }
 
 const paths = { wasm: { mjs: '/ort/wasm.mjs', wasm: '/ort/wasm.wasm' }, webgpu: { mjs: '/ort/asyncify.mjs', wasm: '/ort/asyncify.wasm' } };
@@ -21,7 +23,12 @@ describe('resolveRuntime', () => {
   it('wasm by default: one thread, the wasm EP, wasmPaths as given', async () => {
     const ort = fakeWebRuntime();
     const r = await resolveRuntime({ runtime: ort, wasmPaths: '/assets/ort/' });
-    expect([r.backend, r.sessionOptions.executionProviders, ort.env.wasm.numThreads, ort.env.wasm.wasmPaths]).toEqual(['wasm', ['wasm'], 1, '/assets/ort/']);
+    expect([r.backend, r.sessionOptions.executionProviders, ort.env.wasm.numThreads, ort.env.wasm.wasmPaths]).toEqual([
+      'wasm',
+      ['wasm'],
+      1,
+      '/assets/ort/',
+    ]);
   });
 
   it('two threads on a cross-origin isolated page, unless numThreads says otherwise', async () => {
@@ -46,7 +53,12 @@ describe('resolveRuntime', () => {
     const notices: string[] = [];
     const ort = fakeWebRuntime();
     const r = await resolveRuntime({ runtime: ort, backend: 'webgpu', wasmPaths: paths, onNotice: (m) => notices.push(m) });
-    expect([r.backend, r.sessionOptions.executionProviders, ort.env.wasm.wasmPaths, notices]).toEqual(['webgpu', ['webgpu'], paths.webgpu, []]);
+    expect([r.backend, r.sessionOptions.executionProviders, ort.env.wasm.wasmPaths, notices]).toEqual([
+      'webgpu',
+      ['webgpu'],
+      paths.webgpu,
+      [],
+    ]);
   });
 
   it('onnxruntime-node is "native" and its env is left alone', async () => {

@@ -26,7 +26,10 @@ beforeAll(async () => {
 afterAll(() => removeDir(dir));
 
 async function rejection(promise: Promise<unknown>): Promise<WebTrainError> {
-  const e = await promise.then(() => undefined, (err: unknown) => err);
+  const e = await promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(WebTrainError);
   return e as WebTrainError;
 }
@@ -36,12 +39,26 @@ describe('train: the pipeline in a Web Worker', () => {
     const seen: { name: string; event: unknown }[] = [];
     const on = (name: string) => (event: unknown) => seen.push({ name, event });
     const options: TrainOptions = {
-      ...SMALL, data: new File([csv], 'customers.csv'), worker: worker.factory,
-      onTrainBegin: on('begin'), onEpochEnd: on('epoch'), onBatchEnd: on('batch'), onTrainEnd: on('end'), onNotice: on('notice'),
+      ...SMALL,
+      data: new File([csv], 'customers.csv'),
+      worker: worker.factory,
+      onTrainBegin: on('begin'),
+      onEpochEnd: on('epoch'),
+      onBatchEnd: on('batch'),
+      onTrainEnd: on('end'),
+      onNotice: on('notice'),
     };
     const result = await train(options);
     const { worker: _, ...direct } = options;
-    const reference = await trainInThisThread({ ...direct, data: new File([csv], 'customers.csv'), runtime: web, onTrainBegin() {}, onEpochEnd() {}, onBatchEnd() {}, onTrainEnd() {} });
+    const reference = await trainInThisThread({
+      ...direct,
+      data: new File([csv], 'customers.csv'),
+      runtime: web,
+      onTrainBegin() {},
+      onEpochEnd() {},
+      onBatchEnd() {},
+      onTrainEnd() {},
+    });
     expect(Buffer.from(result.model).equals(Buffer.from(reference.model))).toBe(true);
     // The checkpoint: the same state (its history's `seconds` differ run to run).
     const [ours, theirs] = [decodeCheckpoint(result.checkpoint), decodeCheckpoint(reference.checkpoint)];
@@ -59,22 +76,42 @@ describe('train: the pipeline in a Web Worker', () => {
     const batches = seen.filter((s) => s.name === 'batch').map((s) => s.event as { epoch: number; batch: number; batches: number });
     expect(batches.filter((b) => b.batch === b.batches).map((b) => b.epoch)).toEqual([1, 2, 3, 4]);
     expect(batches.every((b) => b.batches === 5)).toBe(true);
-    expect(seen.find((s) => s.name === 'end')!.event).toEqual({ epochs: 4, testAccuracy: reference.testMetrics.accuracy, testMetrics: reference.testMetrics });
-    expect(seen.find((s) => s.name === 'begin')!.event).toEqual({ rows: { train: 560, val: 80, test: 160 }, columns: expect.any(Array), classes: ['no', 'yes'] });
+    expect(seen.find((s) => s.name === 'end')!.event).toEqual({
+      epochs: 4,
+      testAccuracy: reference.testMetrics.accuracy,
+      testMetrics: reference.testMetrics,
+    });
+    expect(seen.find((s) => s.name === 'begin')!.event).toEqual({
+      rows: { train: 560, val: 80, test: 160 },
+      columns: expect.any(Array),
+      classes: ['no', 'yes'],
+    });
   });
 
   it('abort terminates the worker and rejects with code aborted, no model', async () => {
     const controller = new AbortController();
     const epochs: number[] = [];
-    const e = await rejection(train({
-      ...SMALL, epochs: 200, data: csv, worker: worker.factory, signal: controller.signal,
-      onEpochEnd: (r) => { epochs.push(r.epoch); if (r.epoch === 2) controller.abort(); },
-    }));
+    const e = await rejection(
+      train({
+        ...SMALL,
+        epochs: 200,
+        data: csv,
+        worker: worker.factory,
+        signal: controller.signal,
+        onEpochEnd: (r) => {
+          epochs.push(r.epoch);
+          if (r.epoch === 2) controller.abort();
+        },
+      }),
+    );
     expect(e.code).toBe('aborted');
     expect(epochs.length).toBeLessThan(200);
     // The worker thread was terminated, not left training.
     const thread = worker.started.at(-1)!;
-    const exit = await Promise.race([new Promise((resolve) => thread.once('exit', resolve)), new Promise((resolve) => setTimeout(() => resolve('still running'), 5000))]);
+    const exit = await Promise.race([
+      new Promise((resolve) => thread.once('exit', resolve)),
+      new Promise((resolve) => setTimeout(() => resolve('still running'), 5000)),
+    ]);
     expect(exit).toBe(1);
   });
 
@@ -88,7 +125,18 @@ describe('train: the pipeline in a Web Worker', () => {
 describe('trainInThisThread: abort and bad input', () => {
   it('an AbortSignal fired during training rejects with code aborted; one aborted before starts nothing', async () => {
     const controller = new AbortController();
-    const e = await rejection(trainInThisThread({ ...SMALL, epochs: 50, data: csv, runtime: web, signal: controller.signal, onEpochEnd: (r) => { if (r.epoch === 1) controller.abort(); } }));
+    const e = await rejection(
+      trainInThisThread({
+        ...SMALL,
+        epochs: 50,
+        data: csv,
+        runtime: web,
+        signal: controller.signal,
+        onEpochEnd: (r) => {
+          if (r.epoch === 1) controller.abort();
+        },
+      }),
+    );
     expect(e).toMatchObject({ code: 'aborted', message: 'training was cancelled (AbortSignal); no model was made' });
     expect((await rejection(trainInThisThread({ ...SMALL, data: csv, runtime: web, signal: AbortSignal.abort() }))).code).toBe('aborted');
   });
@@ -106,20 +154,35 @@ describe('trainInThisThread: abort and bad input', () => {
   });
 
   it('a label column with one class, an unknown column, bad options: typed errors naming them', async () => {
-    const one = await rejection(trainInThisThread({ epochs: 1, data: 'a,y\n1,k\n2,k\n3,k\n4,k\n5,k\n6,k\n7,k\n8,k\n9,k\n10,k\n', label: 'y', runtime: web }));
-    expect(one).toMatchObject({ code: 'bad-data', message: 'data: label column "y" has a single class ("k"): a classifier needs at least two' });
-    expect((await rejection(trainInThisThread({ ...SMALL, data: csv, exclude: ['nope'], runtime: web }))).message)
-      .toMatch(/^exclude = \["nope"\]: "nope" is not a column of data/);
-    expect((await rejection(trainInThisThread({ ...SMALL, data: csv, epochs: 0, runtime: web }))).message).toBe('epochs = 0: must be an integer in [1, 9007199254740991]');
-    expect((await rejection(trainInThisThread({ ...SMALL, data: csv, optimizer: 'rmsprop' as 'adam', runtime: web }))).code).toBe('bad-option');
-    expect((await rejection(trainInThisThread({ ...SMALL, data: csv, classWeights: { no: 1, maybe: 2 }, runtime: web }))).message)
-      .toBe('classWeights = {"no":1,"maybe":2}: "maybe" is not a class; the classes are "no", "yes"');
+    const one = await rejection(
+      trainInThisThread({ epochs: 1, data: 'a,y\n1,k\n2,k\n3,k\n4,k\n5,k\n6,k\n7,k\n8,k\n9,k\n10,k\n', label: 'y', runtime: web }),
+    );
+    expect(one).toMatchObject({
+      code: 'bad-data',
+      message: 'data: label column "y" has a single class ("k"): a classifier needs at least two',
+    });
+    expect((await rejection(trainInThisThread({ ...SMALL, data: csv, exclude: ['nope'], runtime: web }))).message).toMatch(
+      /^exclude = \["nope"\]: "nope" is not a column of data/,
+    );
+    expect((await rejection(trainInThisThread({ ...SMALL, data: csv, epochs: 0, runtime: web }))).message).toBe(
+      'epochs = 0: must be an integer in [1, 9007199254740991]',
+    );
+    expect((await rejection(trainInThisThread({ ...SMALL, data: csv, optimizer: 'rmsprop' as 'adam', runtime: web }))).code).toBe(
+      'bad-option',
+    );
+    expect((await rejection(trainInThisThread({ ...SMALL, data: csv, classWeights: { no: 1, maybe: 2 }, runtime: web }))).message).toBe(
+      'classWeights = {"no":1,"maybe":2}: "maybe" is not a class; the classes are "no", "yes"',
+    );
   });
 
   it('batch events: at most one per 100 ms, and the last batch of every epoch', () => {
     let now = 0;
     const sent: number[] = [];
-    const send = throttleBatches((e) => sent.push(e.batch), 100, () => now);
+    const send = throttleBatches(
+      (e) => sent.push(e.batch),
+      100,
+      () => now,
+    );
     for (let batch = 1; batch <= 10; batch++) {
       now += 30;
       send({ epoch: 1, batch, batches: 10, loss: 1 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, type MlpSpec } from '@onnx-mlp/core';
 import { META } from '@onnx-mlp/core/internal';
 import { parameterShapes } from '@onnx-mlp/core/model';
-import { trainInThisThread, WebTrainError, type OrtModule, type TrainResult } from '../src/index.js';
+import { trainInThisThread, type OrtModule, type TrainResult } from '../src/index.js';
 import { runCli } from '../../../tests/helpers/run-cli.js';
 import { makeTempDir, removeDir } from '../../../tests/helpers/temp-dir.js';
 
@@ -29,12 +29,33 @@ beforeAll(async () => {
   dir = await makeTempDir('onnx-mlp-web-train-');
   csv = await readFile(join(EXAMPLES, 'customers.csv'), 'utf8');
   // Run where the file is, so the CLI names it `customers.csv` as the File below is named.
-  const run = await runCli(['train', '--data', 'customers.csv', '--label', 'churn', '--exclude', 'customer_id', '--epochs', '30',
-    '--early-stopping', '5', '--runs-dir', join(dir, 'runs'), '--quiet'], { cwd: EXAMPLES, timeoutMs: 300_000 });
+  const run = await runCli(
+    [
+      'train',
+      '--data',
+      'customers.csv',
+      '--label',
+      'churn',
+      '--exclude',
+      'customer_id',
+      '--epochs',
+      '30',
+      '--early-stopping',
+      '5',
+      '--runs-dir',
+      join(dir, 'runs'),
+      '--quiet',
+    ],
+    { cwd: EXAMPLES, timeoutMs: 300_000 },
+  );
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   const model = new Uint8Array(await readFile(join(dir, 'runs', '1', 'model.onnx')));
-  cli = { metadata: decodeModel(model).metadata, model, history: JSON.parse(await readFile(join(dir, 'runs', '1', 'history.json'), 'utf8')) as Record<string, number>[] };
+  cli = {
+    metadata: decodeModel(model).metadata,
+    model,
+    history: JSON.parse(await readFile(join(dir, 'runs', '1', 'history.json'), 'utf8')) as Record<string, number>[],
+  };
 });
 
 afterAll(() => removeDir(dir));
@@ -66,10 +87,13 @@ describe('trainInThisThread: the README quick-start on examples/customers.csv, a
   it('onnxruntime-node: the same split, statistics, metadata and bit-identical weights as the CLI', async () => {
     const begins: unknown[] = [];
     const epochs: number[] = [];
-    const result = results.node = await trainInThisThread({
-      ...QUICK_START, data: new File([csv], 'customers.csv'), runtime: node,
-      onTrainBegin: (e) => begins.push(e), onEpochEnd: (e) => epochs.push(e.epoch),
-    });
+    const result = (results.node = await trainInThisThread({
+      ...QUICK_START,
+      data: new File([csv], 'customers.csv'),
+      runtime: node,
+      onTrainBegin: (e) => begins.push(e),
+      onEpochEnd: (e) => epochs.push(e.epoch),
+    }));
     const ours = decodeModel(result.model).metadata;
     for (const key of [META.kind, META.spec, META.classNames, META.preprocessing]) expect(ours.get(key)).toBe(cli.metadata.get(key));
     const { producer, ...facts } = trainingFacts(ours);
@@ -85,8 +109,8 @@ describe('trainInThisThread: the README quick-start on examples/customers.csv, a
     expect(result.testMetrics.accuracy).toBe(facts.testAccuracy);
   });
 
-  it('onnxruntime-web (WASM): the same split and statistics; weights within float rounding; test accuracy within 1 point of the CLI\'s', async () => {
-    const result = results.web = await trainInThisThread({ ...QUICK_START, data: csv, runtime: web });
+  it("onnxruntime-web (WASM): the same split and statistics; weights within float rounding; test accuracy within 1 point of the CLI's", async () => {
+    const result = (results.web = await trainInThisThread({ ...QUICK_START, data: csv, runtime: web }));
     const ours = decodeModel(result.model).metadata;
     for (const key of [META.spec, META.classNames, META.preprocessing]) expect(ours.get(key)).toBe(cli.metadata.get(key));
     const facts = trainingFacts(ours);
@@ -97,8 +121,10 @@ describe('trainInThisThread: the README quick-start on examples/customers.csv, a
     expect(Math.abs(result.testMetrics.accuracy! - (cliFacts.testAccuracy as number))).toBeLessThanOrEqual(0.01);
     const runDiff = maxParameterDiff(result.model, results.node!.model);
     const lossDiff = Math.max(...result.history.map((r, i) => Math.abs(r.loss - cli.history[i]!.loss!)));
-    console.log(`web-WASM vs node, whole quick-start run (${result.history.length} epochs): max |Δparameter| = ${runDiff.toExponential(2)}, `
-      + `max |Δepoch loss| = ${lossDiff.toExponential(2)}, test accuracy ${result.testMetrics.accuracy} (CLI ${String(cliFacts.testAccuracy)})`);
+    console.log(
+      `web-WASM vs node, whole quick-start run (${result.history.length} epochs): max |Δparameter| = ${runDiff.toExponential(2)}, ` +
+        `max |Δepoch loss| = ${lossDiff.toExponential(2)}, test accuracy ${result.testMetrics.accuracy} (CLI ${String(cliFacts.testAccuracy)})`,
+    );
     expect(runDiff).toBeLessThan(1e-3);
   });
 

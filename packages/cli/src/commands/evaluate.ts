@@ -19,25 +19,39 @@ export interface EvaluateArgs {
 
 function options(yargs: Argv) {
   return yargs
-    .usage('$0 evaluate MODEL --data FILE [options]\n\nScore an onnx-mlp inference model (model.onnx from a run folder) on a '
-      + 'labelled CSV, TSV, JSON or JSON Lines file: accuracy, per-class precision/recall/F1, macro and weighted averages, '
-      + 'the confusion matrix and, for two classes, ROC-AUC; for regression MSE, MAE and R².')
+    .usage(
+      '$0 evaluate MODEL --data FILE [options]\n\nScore an onnx-mlp inference model (model.onnx from a run folder) on a ' +
+        'labelled CSV, TSV, JSON or JSON Lines file: accuracy, per-class precision/recall/F1, macro and weighted averages, ' +
+        'the confusion matrix and, for two classes, ROC-AUC; for regression MSE, MAE and R².',
+    )
     .positional('model', { type: 'string', describe: 'The inference model (.onnx)' })
     .options({
-      data: { type: 'string', requiresArg: true, demandOption: true, describe: 'Labelled data: .csv, .tsv, .json, .jsonl (or - for stdin)' },
+      data: {
+        type: 'string',
+        requiresArg: true,
+        demandOption: true,
+        describe: 'Labelled data: .csv, .tsv, .json, .jsonl (or - for stdin)',
+      },
       label: {
-        type: 'string', requiresArg: true,
+        type: 'string',
+        requiresArg: true,
         describe: 'The label column (several regression targets: names separated by commas)',
         defaultDescription: 'the column the model was trained with, else "label"',
       },
-      'input-format': { type: 'string', requiresArg: true, describe: `Read the data as ${TEXT_FORMATS.join(' | ')}`, defaultDescription: 'from the file name (stdin: csv)' },
+      'input-format': {
+        type: 'string',
+        requiresArg: true,
+        describe: `Read the data as ${TEXT_FORMATS.join(' | ')}`,
+        defaultDescription: 'from the file name (stdin: csv)',
+      },
       'batch-size': { type: 'number', requiresArg: true, default: 1024, describe: 'Rows per model run' },
       json: { type: 'boolean', default: false, describe: 'Print one JSON object instead of the text report' },
     })
     .check((argv) => {
       if (typeof argv.model !== 'string' || argv.model === '') throw new UsageError('evaluate needs the path of a model file');
       for (const name of ['data', 'label', 'input-format'] as const) {
-        if (argv[name] !== undefined && (typeof argv[name] !== 'string' || argv[name] === '')) throw new UsageError(`--${name} expects a value`);
+        if (argv[name] !== undefined && (typeof argv[name] !== 'string' || argv[name] === ''))
+          throw new UsageError(`--${name} expects a value`);
       }
       if (typeof argv['batch-size'] !== 'number' || Number.isNaN(argv['batch-size'])) throw new UsageError('--batch-size expects a number');
       if (argv['input-format'] !== undefined && !(TEXT_FORMATS as readonly string[]).includes(argv['input-format'])) {
@@ -59,7 +73,8 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
     const model = await loadInferenceModel(argv.model, 'evaluate');
     try {
       const report = await evaluateModel(model, {
-        data: argv.data, batchSize,
+        data: argv.data,
+        batchSize,
         ...(argv.label === undefined ? {} : { label: argv.label }),
         ...(argv['input-format'] === undefined ? {} : { format: argv['input-format'] as TextFormat }),
       });

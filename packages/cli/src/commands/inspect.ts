@@ -14,20 +14,22 @@ export interface InspectArgs {
 
 function options(yargs: Argv) {
   return yargs
-    .usage('$0 inspect MODEL [options]\n\nDescribe an ONNX file: for onnx-mlp files (model.onnx, training_model.onnx, '
-      + 'training_epoch_model.onnx, eval_model.onnx, checkpoint.ckpt) the layers, parameter count, task, class names and '
-      + 'stored training facts; for any .onnx its inputs, outputs, opsets, IR version, op types and initializers.')
+    .usage(
+      '$0 inspect MODEL [options]\n\nDescribe an ONNX file: for onnx-mlp files (model.onnx, training_model.onnx, ' +
+        'training_epoch_model.onnx, eval_model.onnx, checkpoint.ckpt) the layers, parameter count, task, class names and ' +
+        'stored training facts; for any .onnx its inputs, outputs, opsets, IR version, op types and initializers.',
+    )
     .positional('model', { type: 'string', describe: 'The .onnx (or .ckpt) file' })
     .options({
       json: { type: 'boolean', default: false, describe: 'Print one JSON object instead of the text listing' },
-      graph: { type: 'boolean', default: false, describe: 'Also print every node of the graph (core\'s printGraph)' },
+      graph: { type: 'boolean', default: false, describe: "Also print every node of the graph (core's printGraph)" },
     })
     .check((argv) => {
       if (typeof argv.model !== 'string' || argv.model === '') throw new UsageError('inspect needs the path of a model file');
       return true;
     })
     .example('$0 inspect models/mnist-mlp.onnx', 'layers, parameters, inputs/outputs and training facts')
-    .example('$0 inspect runs/1/checkpoint.ckpt --json', 'a checkpoint\'s epoch, step and history, as JSON')
+    .example('$0 inspect runs/1/checkpoint.ckpt --json', "a checkpoint's epoch, step and history, as JSON")
     .example('$0 inspect model.onnx --graph', 'also list every node');
 }
 

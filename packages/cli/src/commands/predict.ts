@@ -23,24 +23,46 @@ export interface PredictArgs {
 
 function options(yargs: Argv) {
   return yargs
-    .usage('$0 predict MODEL --data FILE|- [options]\n\nRun an onnx-mlp inference model (model.onnx from a run folder) '
-      + 'over the rows of a CSV, TSV, JSON or JSON Lines file, or of standard input, and write one prediction per row as it '
-      + 'goes (constant memory): for classifiers the class name and one probability per class (label, p_<class>...), for '
-      + 'regression the predicted value(s).')
+    .usage(
+      '$0 predict MODEL --data FILE|- [options]\n\nRun an onnx-mlp inference model (model.onnx from a run folder) ' +
+        'over the rows of a CSV, TSV, JSON or JSON Lines file, or of standard input, and write one prediction per row as it ' +
+        'goes (constant memory): for classifiers the class name and one probability per class (label, p_<class>...), for ' +
+        'regression the predicted value(s).',
+    )
     .positional('model', { type: 'string', describe: 'The inference model (.onnx)' })
     .options({
-      data: { type: 'string', requiresArg: true, demandOption: true, describe: 'Rows to predict: .csv, .tsv, .json, .jsonl, or - for stdin' },
-      'input-format': { type: 'string', requiresArg: true, describe: `Read the data as ${TEXT_FORMATS.join(' | ')}`, defaultDescription: 'from the file name (stdin: csv)' },
+      data: {
+        type: 'string',
+        requiresArg: true,
+        demandOption: true,
+        describe: 'Rows to predict: .csv, .tsv, .json, .jsonl, or - for stdin',
+      },
+      'input-format': {
+        type: 'string',
+        requiresArg: true,
+        describe: `Read the data as ${TEXT_FORMATS.join(' | ')}`,
+        defaultDescription: 'from the file name (stdin: csv)',
+      },
       out: { type: 'string', requiresArg: true, describe: 'Write the predictions to this file (complete or not at all) instead of stdout' },
       force: { type: 'boolean', default: false, describe: 'Let --out replace an existing file' },
-      format: { type: 'string', requiresArg: true, describe: `Output format: ${OUTPUT_FORMATS.join(' | ')}`, defaultDescription: 'jsonl for --out *.jsonl, else csv' },
-      label: { type: 'string', requiresArg: true, describe: 'A column to leave out of the features (models without preprocessing take every other column)' },
+      format: {
+        type: 'string',
+        requiresArg: true,
+        describe: `Output format: ${OUTPUT_FORMATS.join(' | ')}`,
+        defaultDescription: 'jsonl for --out *.jsonl, else csv',
+      },
+      label: {
+        type: 'string',
+        requiresArg: true,
+        describe: 'A column to leave out of the features (models without preprocessing take every other column)',
+      },
       'batch-size': { type: 'number', requiresArg: true, default: 1024, describe: 'Rows per model run' },
     })
     .check((argv) => {
       if (typeof argv.model !== 'string' || argv.model === '') throw new UsageError('predict needs the path of a model file');
       for (const name of ['data', 'out', 'format', 'input-format', 'label'] as const) {
-        if (argv[name] !== undefined && (typeof argv[name] !== 'string' || argv[name] === '')) throw new UsageError(`--${name} expects a value`);
+        if (argv[name] !== undefined && (typeof argv[name] !== 'string' || argv[name] === ''))
+          throw new UsageError(`--${name} expects a value`);
       }
       if (typeof argv['batch-size'] !== 'number' || Number.isNaN(argv['batch-size'])) throw new UsageError('--batch-size expects a number');
       if (argv.format !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(argv.format)) {
@@ -79,11 +101,19 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       const sink: Sink = argv.out === undefined ? stdoutSink() : await fileSink(argv.out, argv.force);
       let rows: number;
       try {
-        rows = (await predictRows(model, {
-          data: argv.data, batchSize,
-          ...(argv['input-format'] === undefined ? {} : { format: argv['input-format'] as TextFormat }),
-          ...(argv.label === undefined ? {} : { label: argv.label }),
-        }, formatter, sink)).rows;
+        rows = (
+          await predictRows(
+            model,
+            {
+              data: argv.data,
+              batchSize,
+              ...(argv['input-format'] === undefined ? {} : { format: argv['input-format'] as TextFormat }),
+              ...(argv.label === undefined ? {} : { label: argv.label }),
+            },
+            formatter,
+            sink,
+          )
+        ).rows;
       } catch (e) {
         await sink.abort();
         throw e;

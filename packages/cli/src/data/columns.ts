@@ -1,6 +1,9 @@
-import { type Table } from '@onnx-mlp/core';
+import type { Table } from '@onnx-mlp/core';
 import {
-  featureColumns as coreFeatureColumns, labelColumns as coreLabelColumns, quoted, withLabelFile as coreWithLabelFile,
+  featureColumns as coreFeatureColumns,
+  labelColumns as coreLabelColumns,
+  quoted,
+  withLabelFile as coreWithLabelFile,
 } from '@onnx-mlp/core/tabular';
 import { UserError } from '../errors.js';
 import { cliTabular } from './cli-tabular.js';
@@ -11,7 +14,9 @@ export { checkColumns, headerTable, quoted } from '@onnx-mlp/core/tabular';
 /** The label column(s) of `table` named by --label. */
 export function labelColumns(table: Table, label: string | null): string[] {
   if (label === null) {
-    throw new UserError(`--label is required with --data: name the column to predict (${table.file} has the columns ${quoted(table.columns.map((c) => c.name))})`);
+    throw new UserError(
+      `--label is required with --data: name the column to predict (${table.file} has the columns ${quoted(table.columns.map((c) => c.name))})`,
+    );
   }
   return cliTabular(() => coreLabelColumns(table, label));
 }

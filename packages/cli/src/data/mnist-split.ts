@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Dataset, stratifiedSplit } from '@onnx-mlp/core';
+import { type Dataset, stratifiedSplit } from '@onnx-mlp/core';
 import { MNIST_PIXELS, loadMnistDigits } from './mnist.js';
 
 export { MNIST_PIXELS };

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Dataset, DataError } from '@onnx-mlp/core';
+import { type Dataset, DataError } from '@onnx-mlp/core';
 
 /** Width of one MNIST digit: 28 x 28 grey levels in [0, 1]. */
 export const MNIST_PIXELS = 784;

@@ -42,7 +42,11 @@ class RowBuffer {
   readonly raw: Float32Array;
   readonly y: Float32Array;
   rows = 0;
-  constructor(readonly capacity: number, readonly cols: number, readonly width: number) {
+  constructor(
+    readonly capacity: number,
+    readonly cols: number,
+    readonly width: number,
+  ) {
     this.raw = new Float32Array(capacity * cols);
     this.y = new Float32Array(capacity * width);
   }
@@ -91,7 +95,9 @@ export class StreamPasses {
   private encode(row: SourceRow): Float32Array {
     const p = this.plan;
     const record: Record<string, Cell> = Object.create(null) as Record<string, Cell>;
-    p.preprocessing.columns.forEach((c, k) => { record[c.name] = row.cells[p.featureIndex[k]!] ?? null; });
+    p.preprocessing.columns.forEach((c, k) => {
+      record[c.name] = row.cells[p.featureIndex[k]!] ?? null;
+    });
     return encodeRecord(p.preprocessing, record, formatLocation({ file: p.file, line: row.line }));
   }
 
@@ -138,7 +144,12 @@ export class StreamPasses {
 
   private async heldOut(validation: { raw: Floats; y: Floats }, test: { raw: Floats; y: Floats }): Promise<HeldOut> {
     const cols = this.plan.preprocessing.columns.length;
-    const dataset = (k: { raw: Floats; y: Floats }): Dataset => ({ features: k.raw.values(), rows: k.y.length / this.plan.width, cols, targets: k.y.values() });
+    const dataset = (k: { raw: Floats; y: Floats }): Dataset => ({
+      features: k.raw.values(),
+      rows: k.y.length / this.plan.width,
+      cols,
+      targets: k.y.values(),
+    });
     const v = dataset(validation);
     return {
       validation: v.rows > 0 ? { ...v, features: await this.plan.graph.run(v.features), cols: this.plan.graph.width } : null,

@@ -69,10 +69,17 @@ async function firstPass(o: TabularOptions, split: { seed: number; validation: n
     const { stats, labelIndex, featureIndex } = found;
     for (const row of batch.rows) {
       const where = () => formatLocation({ file: o.file, line: row.line });
-      stats.addLabels(labelIndex.map((i) => cellText(row.cells[i])), where);
+      stats.addLabels(
+        labelIndex.map((i) => cellText(row.cells[i])),
+        where,
+      );
       const part = next();
       counts[part]!++;
-      stats.addFeatures(featureIndex.map((i) => cellText(row.cells[i])), where, part === TRAIN);
+      stats.addFeatures(
+        featureIndex.map((i) => cellText(row.cells[i])),
+        where,
+        part === TRAIN,
+      );
     }
   }
   if (found === null) throw new DataError(`${o.file} has no rows`);
@@ -91,18 +98,39 @@ export async function streamTabular(o: TabularOptions, valSplit: number | null, 
   const plan = first.stats.labelPlan([o.file]);
   const [trainRows, validationRows, testRows] = first.counts;
   const total = trainRows + validationRows + testRows;
-  checkSplitCounts({ file: o.file, rows: total, validation: validationRows, test: testRows, valSplit, testSplit: o.testSplit, valFile: false, testFile: false });
+  checkSplitCounts({
+    file: o.file,
+    rows: total,
+    validation: validationRows,
+    test: testRows,
+    valSplit,
+    testSplit: o.testSplit,
+    valFile: false,
+    testFile: false,
+  });
   const preprocessing = first.stats.preprocessing();
 
   const graph = await openPreprocessGraph(preprocessing);
   const passes = new StreamPasses({
-    file: o.file, seed, validationFraction, testFraction, shuffleBuffer: o.stream!.shuffleBuffer, preprocessing, graph,
-    featureIndex: first.featureIndex, width: plan.width,
+    file: o.file,
+    seed,
+    validationFraction,
+    testFraction,
+    shuffleBuffer: o.stream!.shuffleBuffer,
+    preprocessing,
+    graph,
+    featureIndex: first.featureIndex,
+    width: plan.width,
     target: (row: SourceRow) => plan.target(first.labelIndex.map((i) => cellText(row.cells[i]))),
   });
   const { labels, features } = first.stats.columns;
   return {
-    task: plan.task, labels, features, classNames: plan.classNames, preprocessing, outputs: plan.outputs,
+    task: plan.task,
+    labels,
+    features,
+    classNames: plan.classNames,
+    preprocessing,
+    outputs: plan.outputs,
     description: describeStream(o, { plan, labels, features: features.length, seed, counts: first.counts }),
     notices: first.stats.notices(),
     rows: { train: trainRows, validation: validationRows, test: testRows },
@@ -110,7 +138,9 @@ export async function streamTabular(o: TabularOptions, valSplit: number | null, 
     validation: () => passes.held?.validation ?? null,
     collectHeldOut: async () => {
       if (passes.held !== null) return;
-      for await (const _ of passes.pass(0, false)) { /* collects only */ }
+      for await (const _ of passes.pass(0, false)) {
+        /* collects only */
+      }
     },
     test: () => {
       if (!passes.held) throw new Error('the test rows are collected by a complete pass over the data first');
@@ -121,8 +151,13 @@ export async function streamTabular(o: TabularOptions, valSplit: number | null, 
 }
 
 /** The data line of a streamed run: the file, what is predicted, and the split's counts. */
-function describeStream(o: TabularOptions, d: { plan: LabelPlan; labels: readonly string[]; features: number; seed: number; counts: readonly number[] }): string {
+function describeStream(
+  o: TabularOptions,
+  d: { plan: LabelPlan; labels: readonly string[]; features: number; seed: number; counts: readonly number[] },
+): string {
   const [train, validation, test] = d.counts as [number, number, number];
-  return `${o.file} (${train + validation + test} rows, streamed), ${describeTask(d.plan, d.labels)}, ${d.features} feature columns: random split with seed ${d.seed}, `
-    + `${train} train${validation > 0 ? ` / ${validation} validation` : ''} / ${test} test, shuffle buffer ${o.stream!.shuffleBuffer}`;
+  return (
+    `${o.file} (${train + validation + test} rows, streamed), ${describeTask(d.plan, d.labels)}, ${d.features} feature columns: random split with seed ${d.seed}, ` +
+    `${train} train${validation > 0 ? ` / ${validation} validation` : ''} / ${test} test, shuffle buffer ${o.stream!.shuffleBuffer}`
+  );
 }

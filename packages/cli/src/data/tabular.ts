@@ -1,4 +1,4 @@
-import { type Table } from '@onnx-mlp/core';
+import type { Table } from '@onnx-mlp/core';
 import { prepareTables, withFeatures, type TabularData } from '@onnx-mlp/core/tabular';
 import { CLI_HINTS, cliTabular } from './cli-tabular.js';
 import { featureColumns, labelColumns, withLabelFile } from './columns.js';
@@ -13,7 +13,9 @@ export type { TabularData, TabularSplit } from '@onnx-mlp/core/tabular';
 
 /** --data (with its --labels file joined), --val and --test, read whole; --data's columns checked before the others are read. */
 async function readTables(o: TabularOptions): Promise<{ data: Table; val: Table | null; test: Table | null; label: string }> {
-  const data = o.labels ? withLabelFile(await readTableFile(o.file), await readTableFile(o.labels), o.label ?? 'label') : await readTableFile(o.file);
+  const data = o.labels
+    ? withLabelFile(await readTableFile(o.file), await readTableFile(o.labels), o.label ?? 'label')
+    : await readTableFile(o.file);
   const labels = labelColumns(data, o.label);
   featureColumns(data, labels, o);
   const val = o.val === null ? null : await readTableFile(o.val);

@@ -52,7 +52,10 @@ export interface EvaluateOptions {
 /** A typed array that doubles as it fills. */
 class Growable<T extends Float32Array | Int32Array> {
   length = 0;
-  constructor(private array: T, private readonly make: (n: number) => T) {}
+  constructor(
+    private array: T,
+    private readonly make: (n: number) => T,
+  ) {}
   push(v: number): void {
     if (this.length === this.array.length) {
       const bigger = this.make(Math.max(1024, this.array.length * 2));
@@ -69,7 +72,11 @@ const floats = (): Growable<Float32Array> => new Growable(new Float32Array(1024)
 const ints = (): Growable<Int32Array> => new Growable(new Int32Array(1024), (n) => new Int32Array(n));
 
 /** The label columns: --label, else the model's stored label column, else `label` (label_0.. for several outputs). */
-function labelColumns(m: InferenceModel, option: string | undefined, columns: readonly string[]): { names: string[]; source: EvaluationReport['labelSource'] } {
+function labelColumns(
+  m: InferenceModel,
+  option: string | undefined,
+  columns: readonly string[],
+): { names: string[]; source: EvaluationReport['labelSource'] } {
   const width = m.task === 'regression' ? m.outputWidth : 1;
   if (option !== undefined) {
     const names = columns.includes(option) || width === 1 ? [option] : option.split(',').map((s) => s.trim());
@@ -83,7 +90,11 @@ function labelColumns(m: InferenceModel, option: string | undefined, columns: re
 /** Maps label cells to class indices: class names compared as trimmed text, then as numbers ("3.0" is class "3"). */
 function classMatcher(m: InferenceModel, file: string, column: string): (cell: Cell, line: number) => number {
   const byName = new Map(m.classNames.map((name, i) => [name.trim(), i]));
-  const listed = m.classNames.slice(0, 20).map((n) => JSON.stringify(n)).join(', ') + (m.classNames.length > 20 ? `, … (${m.classNames.length} in all)` : '');
+  const listed =
+    m.classNames
+      .slice(0, 20)
+      .map((n) => JSON.stringify(n))
+      .join(', ') + (m.classNames.length > 20 ? `, … (${m.classNames.length} in all)` : '');
   return (cell, line) => {
     const text = cell === null ? '' : String(cell).trim();
     const found = byName.get(text);
@@ -125,7 +136,11 @@ function planColumns(m: InferenceModel, file: string, option: string | undefined
   const absent = label.names.filter((n) => !columns.includes(n));
   if (absent.length > 0) {
     const how = label.source === 'option' ? 'given with --label' : label.source === 'model' ? 'the model was trained with' : 'the default';
-    const cols = columns.slice(0, 20).map((c) => JSON.stringify(c)).join(', ') + (columns.length > 20 ? ', …' : '');
+    const cols =
+      columns
+        .slice(0, 20)
+        .map((c) => JSON.stringify(c))
+        .join(', ') + (columns.length > 20 ? ', …' : '');
     throw new DataFormatError(
       { file },
       `has no label column ${absent.map((n) => JSON.stringify(n)).join(', ')} (${how}); name it with --label COL (the columns are ${cols})`,
@@ -154,7 +169,10 @@ class Evaluation {
   private readonly targets = floats();
   private readonly predictions = floats();
 
-  constructor(private readonly m: InferenceModel, private readonly options: EvaluateOptions) {
+  constructor(
+    private readonly m: InferenceModel,
+    private readonly options: EvaluateOptions,
+  ) {
     this.file = options.data === '-' ? 'stdin' : options.data;
     this.input = new Float32Array(options.batchSize * m.inputWidth);
   }
@@ -162,7 +180,8 @@ class Evaluation {
   /** Scores one group of rows (at most `batchSize`). */
   async add(group: RowGroup): Promise<void> {
     const { m, file } = this;
-    const plan = this.plan ??= planColumns(m, file, this.options.label, group.columns);
+    this.plan ??= planColumns(m, file, this.options.label, group.columns);
+    const plan = this.plan;
     const n = group.rows.length;
     for (let i = 0; i < n; i++) {
       const row = group.rows[i]!;
@@ -189,7 +208,12 @@ class Evaluation {
     const base = { model: m.path, data: this.file, task: m.task, rows: this.rows, label: plan.label.names, labelSource: plan.label.source };
     if (m.task === 'regression') return { ...base, ...regressionReport(this.targets.view(), this.predictions.view(), m.outputWidth) };
     const classes = m.classNames.length;
-    const report = classificationReport(this.truth.view(), this.predicted.view(), classes, classes === 2 ? this.positive.view() : undefined);
+    const report = classificationReport(
+      this.truth.view(),
+      this.predicted.view(),
+      classes,
+      classes === 2 ? this.positive.view() : undefined,
+    );
     return {
       ...base,
       classes: m.classNames,
@@ -199,7 +223,7 @@ class Evaluation {
       macro: report.macro,
       weighted: report.weighted,
       confusion: report.confusion,
-      ...(classes === 2 ? { rocAuc: Number.isNaN(report.rocAuc) ? null : report.rocAuc ?? null, positiveClass: m.classNames[1]! } : {}),
+      ...(classes === 2 ? { rocAuc: Number.isNaN(report.rocAuc) ? null : (report.rocAuc ?? null), positiveClass: m.classNames[1]! } : {}),
     };
   }
 

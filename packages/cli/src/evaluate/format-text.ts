@@ -6,8 +6,16 @@ const fixed = (x: number, digits = 4): string => (Number.isFinite(x) ? x.toFixed
 /** Lays out rows of cells: the first column left-aligned, the others right-aligned, two spaces apart. */
 export function alignColumns(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, cell.length); });
-  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd());
+  for (const row of rows)
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** Class names as table labels: printable, on one line. */
@@ -40,27 +48,29 @@ export function formatEvaluation(r: EvaluationReport): string {
   }
   head.push(['accuracy', `${fixed(r.accuracy)} (${r.correct} of ${r.rows})`]);
   if (r.rocAuc !== undefined) {
-    head.push(['roc-auc', r.rocAuc === null
-      ? `n/a (only one class occurs in the labels)`
-      : `${fixed(r.rocAuc)} (positive class ${JSON.stringify(r.positiveClass)}, scored by its probability)`]);
+    head.push([
+      'roc-auc',
+      r.rocAuc === null
+        ? `n/a (only one class occurs in the labels)`
+        : `${fixed(r.rocAuc)} (positive class ${JSON.stringify(r.positiveClass)}, scored by its probability)`,
+    ]);
   }
   lines.push(...keyValues(head));
   lines.push('');
 
   const names = r.classes!.map(label);
-  lines.push(...alignColumns([
-    ['class', 'precision', 'recall', 'f1-score', 'support'],
-    ...r.perClass!.map((s, c) => scoreRow(names[c]!, s)),
-    ['', '', '', '', ''],
-    scoreRow('macro avg', r.macro!),
-    scoreRow('weighted avg', r.weighted!),
-  ]));
+  lines.push(
+    ...alignColumns([
+      ['class', 'precision', 'recall', 'f1-score', 'support'],
+      ...r.perClass!.map((s, c) => scoreRow(names[c]!, s)),
+      ['', '', '', '', ''],
+      scoreRow('macro avg', r.macro!),
+      scoreRow('weighted avg', r.weighted!),
+    ]),
+  );
   lines.push('');
 
   lines.push('confusion matrix (rows: true class, columns: predicted class)');
-  lines.push(...alignColumns([
-    ['true \\ predicted', ...names],
-    ...r.confusion!.map((row, c) => [names[c]!, ...row.map(String)]),
-  ]));
+  lines.push(...alignColumns([['true \\ predicted', ...names], ...r.confusion!.map((row, c) => [names[c]!, ...row.map(String)])]));
   return `${lines.join('\n')}\n`;
 }

@@ -23,7 +23,10 @@ export interface ModelAccuracyOptions {
  * of the exact bytes written to disk rather than of the training graph.
  */
 export async function modelAccuracy(
-  ort: OrtRuntime, modelBytes: Uint8Array, data: Dataset, options: ModelAccuracyOptions = {},
+  ort: OrtRuntime,
+  modelBytes: Uint8Array,
+  data: Dataset,
+  options: ModelAccuracyOptions = {},
 ): Promise<Accuracy> {
   const { sessionOptions = {}, batchSize = 1000 } = options;
   const session = await ort.InferenceSession.create(modelBytes, sessionOptions);

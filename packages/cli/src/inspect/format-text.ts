@@ -6,11 +6,21 @@ type Align = 'left' | 'right';
 /** Rows of cells padded into columns two spaces apart (right-aligned where `align` says so). */
 export function table(rows: readonly (readonly string[])[], align: readonly Align[] = [], indent = '  '): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, cell.length); });
-  return rows.map((row) => indent + row.map((cell, i) => {
-    if (i === row.length - 1 && align[i] !== 'right') return cell;
-    return align[i] === 'right' ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!);
-  }).join('  ').trimEnd());
+  for (const row of rows)
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  return rows.map(
+    (row) =>
+      indent +
+      row
+        .map((cell, i) => {
+          if (i === row.length - 1 && align[i] !== 'right') return cell;
+          return align[i] === 'right' ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!);
+        })
+        .join('  ')
+        .trimEnd(),
+  );
 }
 
 function shapeText(shape: readonly (number | string)[]): string {
@@ -29,7 +39,9 @@ function valueText(key: string, value: unknown): string {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
   if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
+    return Object.entries(value)
+      .map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(', ');
   }
   return JSON.stringify(value) ?? String(value);
 }
@@ -77,15 +89,27 @@ export function formatReport(r: InspectReport): string {
   section('model', table(general));
 
   if (r.layers) {
-    const rows = [['layer', 'in', 'out', 'activation', 'parameters'],
-      ...r.layers.map((l) => [l.name, String(l.inputs), String(l.outputs), l.activation + (l.dropout ? `, dropout ${l.dropout}` : ''), String(l.parameters)])];
+    const rows = [
+      ['layer', 'in', 'out', 'activation', 'parameters'],
+      ...r.layers.map((l) => [
+        l.name,
+        String(l.inputs),
+        String(l.outputs),
+        l.activation + (l.dropout ? `, dropout ${l.dropout}` : ''),
+        String(l.parameters),
+      ]),
+    ];
     const lines = table(rows, ['left', 'right', 'right', 'left', 'right']);
     const p = r.parameters;
     if (p) {
-      const others = p.otherInitializers.count > 0 ? `; ${plural(p.otherInitializers.count, 'other initializer')} ${p.otherInitializers.count === 1 ? 'holds' : 'hold'} ${p.otherInitializers.elements} constant values` : '';
-      const where = p.checkedAgainst === 'initializers'
-        ? `the ${r.layers.length * 2} parameter initializers hold ${p.found}${others}`
-        : `the flat parameter layout holds ${p.found}`;
+      const others =
+        p.otherInitializers.count > 0
+          ? `; ${plural(p.otherInitializers.count, 'other initializer')} ${p.otherInitializers.count === 1 ? 'holds' : 'hold'} ${p.otherInitializers.elements} constant values`
+          : '';
+      const where =
+        p.checkedAgainst === 'initializers'
+          ? `the ${r.layers.length * 2} parameter initializers hold ${p.found}${others}`
+          : `the flat parameter layout holds ${p.found}`;
       lines.push(`  total parameters ${p.total}  (${p.matches ? 'checked: ' : 'MISMATCH: '}${where})`);
     }
     section(`layers (${r.layers.length} dense)`, lines);
@@ -97,14 +121,21 @@ export function formatReport(r: InspectReport): string {
   if (r.training) section('training (metadata onnx_mlp.training)', table(Object.entries(r.training).map(([k, v]) => [k, valueText(k, v)])));
   if (r.checkpoint) {
     const c = r.checkpoint;
-    const rows = [['epoch', String(c.epoch)], ['step', String(c.step)], ['history', plural(c.historyLength, 'epoch')]];
+    const rows = [
+      ['epoch', String(c.epoch)],
+      ['step', String(c.step)],
+      ['history', plural(c.historyLength, 'epoch')],
+    ];
     if (c.lastEpoch) rows.push(['last epoch', epochText(c.lastEpoch)]);
     for (const [k, v] of Object.entries(c.extra)) if (k !== 'classNames') rows.push([k, valueText(k, v)]);
     section('checkpoint', table(rows));
   }
   if (r.optimizer) section('optimizer', table(Object.entries(r.optimizer).map(([k, v]) => [k, valueText(k, v)])));
   if (r.parameterLayout) {
-    const rows = [['parameter', 'shape', 'offset', 'size'], ...r.parameterLayout.map((s) => [s.name, shapeText(s.dims), String(s.offset), String(s.size)])];
+    const rows = [
+      ['parameter', 'shape', 'offset', 'size'],
+      ...r.parameterLayout.map((s) => [s.name, shapeText(s.dims), String(s.offset), String(s.size)]),
+    ];
     section('parameter layout (metadata onnx_mlp.parameters)', table(rows, ['left', 'left', 'right', 'right']));
   }
   if (r.optimizerState) {
@@ -112,13 +143,23 @@ export function formatReport(r: InspectReport): string {
     section('optimizer state', [`  ${what}${r.optimizerState.length ? `: ${r.optimizerState.join(', ')}` : ''}`]);
   }
 
-  const ops = Object.entries(r.opTypes).map(([op, n]) => `${op} ${n}`).join(', ');
+  const ops = Object.entries(r.opTypes)
+    .map(([op, n]) => `${op} ${n}`)
+    .join(', ');
   const graph = [
     ['nodes', `${r.nodes.graph}${r.nodes.subgraphs ? ` (+ ${r.nodes.subgraphs} in subgraphs)` : ''}${ops ? `: ${ops}` : ''}`],
     ['initializers', `${r.initializers.count} (${r.initializers.elements} elements, ${r.initializers.bytes} bytes)`],
   ];
   section('graph', table(graph));
-  if (r.warnings.length > 0) section('warnings', r.warnings.map((w) => `  - ${w}`));
-  if (r.listing !== undefined) section('listing (printGraph)', r.listing.split('\n').map((l) => `  ${l}`));
+  if (r.warnings.length > 0)
+    section(
+      'warnings',
+      r.warnings.map((w) => `  - ${w}`),
+    );
+  if (r.listing !== undefined)
+    section(
+      'listing (printGraph)',
+      r.listing.split('\n').map((l) => `  ${l}`),
+    );
   return `${out.join('\n')}\n`;
 }

@@ -17,15 +17,22 @@ export function rowBatches(path: string, format: TextFormat | undefined, command
   if (path === '-') {
     const source = process.stdin as AsyncIterable<Uint8Array>;
     switch (format ?? 'csv') {
-      case 'csv': return csvBatches(source, { file: STDIN_NAME, delimiter: 'auto' });
-      case 'tsv': return csvBatches(source, { file: STDIN_NAME, delimiter: '\t' });
-      case 'json': return jsonBatches(source, { file: STDIN_NAME });
-      case 'jsonl': return jsonLinesBatches(source, { file: STDIN_NAME });
+      case 'csv':
+        return csvBatches(source, { file: STDIN_NAME, delimiter: 'auto' });
+      case 'tsv':
+        return csvBatches(source, { file: STDIN_NAME, delimiter: '\t' });
+      case 'json':
+        return jsonBatches(source, { file: STDIN_NAME });
+      case 'jsonl':
+        return jsonLinesBatches(source, { file: STDIN_NAME });
     }
   }
   const detected = format ?? dataFileFormat(path);
   if (!(TEXT_FORMATS as readonly string[]).includes(detected)) {
-    throw new DataFormatError({ file: path }, `is ${detected}, a binary array format; ${command} reads CSV, TSV, JSON or JSON Lines files (one row per record)`);
+    throw new DataFormatError(
+      { file: path },
+      `is ${detected}, a binary array format; ${command} reads CSV, TSV, JSON or JSON Lines files (one row per record)`,
+    );
   }
   return dataFileBatches(path, { format: detected as TextFormat });
 }

@@ -10,7 +10,10 @@ export interface FeatureEncoder {
 }
 
 function quoteList(names: readonly string[], limit = 20): string {
-  const shown = names.slice(0, limit).map((n) => JSON.stringify(n)).join(', ');
+  const shown = names
+    .slice(0, limit)
+    .map((n) => JSON.stringify(n))
+    .join(', ');
   return names.length > limit ? `${shown}, … (${names.length} in all)` : shown;
 }
 
@@ -69,8 +72,8 @@ export function featureEncoder(m: InferenceModel, file: string, columns: readonl
     const counted = besides.length > 0 ? ` besides ${quoteList(besides)}` : '';
     throw new DataFormatError(
       { file },
-      `has ${indices.length} feature columns${counted}; the model takes ${m.spec.inputs} numeric features `
-        + `(it has no preprocessing, so every column but the label is a feature)${columnHint.hint ?? ''}`,
+      `has ${indices.length} feature columns${counted}; the model takes ${m.spec.inputs} numeric features ` +
+        `(it has no preprocessing, so every column but the label is a feature)${columnHint.hint ?? ''}`,
     );
   }
   return {
@@ -87,9 +90,16 @@ export function featureEncoder(m: InferenceModel, file: string, columns: readonl
 }
 
 /** A cell that should hold a number and does not. */
-export function numberError(file: string, line: number, column: string, value: Cell, what = 'a model without preprocessing takes numbers only'): DataFormatError {
-  const reason = value === null || (typeof value === 'string' && value.trim() === '')
-    ? `missing value; ${what}`
-    : `${JSON.stringify(typeof value === 'string' ? value : String(value))} is not a number; ${what}`;
+export function numberError(
+  file: string,
+  line: number,
+  column: string,
+  value: Cell,
+  what = 'a model without preprocessing takes numbers only',
+): DataFormatError {
+  const reason =
+    value === null || (typeof value === 'string' && value.trim() === '')
+      ? `missing value; ${what}`
+      : `${JSON.stringify(typeof value === 'string' ? value : String(value))} is not a number; ${what}`;
   return new DataFormatError({ file, line, column }, reason);
 }

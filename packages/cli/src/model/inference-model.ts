@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { type MlpSpec, type Model, type Preprocessing, type Task } from '@onnx-mlp/core';
+import type { MlpSpec, Model, Preprocessing, Task } from '@onnx-mlp/core';
 import { NotInferenceModelError, readInferenceMetadata, type InferenceMetadata } from '@onnx-mlp/core/inspect';
 import { UserError } from '../errors.js';
 import { UnreadableModelError, readModelFile } from './read-model.js';
@@ -39,7 +39,11 @@ export interface BatchOutput {
 
 /** A file that is ONNX but not something predict/evaluate can run; the message says what it is. */
 export class NotAnInferenceModelError extends UserError {
-  constructor(command: string, readonly path: string, what: string) {
+  constructor(
+    command: string,
+    readonly path: string,
+    what: string,
+  ) {
     super(`${command} needs an onnx-mlp inference model (model.onnx from a run folder); ${path} is ${what}`);
     this.name = 'NotAnInferenceModelError';
   }
@@ -52,11 +56,16 @@ export class NotAnInferenceModelError extends UserError {
  * UnreadableModelError naming the file; any other ONNX file a NotAnInferenceModelError saying what it is.
  */
 export async function loadInferenceModel(
-  path: string, command: string, sessionOptions: ort.InferenceSession.SessionOptions = {},
+  path: string,
+  command: string,
+  sessionOptions: ort.InferenceSession.SessionOptions = {},
 ): Promise<InferenceModel> {
   if ((await stat(path).catch(() => undefined))?.isDirectory()) {
     const inside = join(path, 'model.onnx');
-    const hint = await stat(inside).then(() => `; ${command} ${inside}?`, () => '');
+    const hint = await stat(inside).then(
+      () => `; ${command} ${inside}?`,
+      () => '',
+    );
     throw new UnreadableModelError(path, `it is a folder${hint}`);
   }
   const { model } = await readModelFile(path);

@@ -12,7 +12,11 @@ export interface ModelFile {
 
 /** Thrown when a path cannot be read as an ONNX model; the message names the file and why. */
 export class UnreadableModelError extends UserError {
-  constructor(readonly path: string, reason: string, options?: ErrorOptions) {
+  constructor(
+    readonly path: string,
+    reason: string,
+    options?: ErrorOptions,
+  ) {
     super(`${path}: not a readable ONNX model (${reason})`, options);
     this.name = 'UnreadableModelError';
   }
@@ -37,7 +41,10 @@ export async function readModelFile(path: string): Promise<ModelFile> {
   try {
     const info = await stat(path);
     if (info.isDirectory()) {
-      const hint = await stat(join(path, 'model.onnx')).then(() => `; inspect ${join(path, 'model.onnx')}?`, () => '');
+      const hint = await stat(join(path, 'model.onnx')).then(
+        () => `; inspect ${join(path, 'model.onnx')}?`,
+        () => '',
+      );
       throw new UnreadableModelError(path, `it is a folder${hint}`);
     }
     bytes = await readFile(path);

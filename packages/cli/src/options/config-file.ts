@@ -17,13 +17,19 @@ export interface CommandOptions {
 /** What is wrong with a config file, worded to follow `--config FILE: `. */
 class ConfigFileProblem extends Error {}
 
-function describe(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'string' ? JSON.stringify(value) : `${typeof value} ${JSON.stringify(value)}`;
+function describeValue(value: unknown): string {
+  return value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'a list'
+      : typeof value === 'string'
+        ? JSON.stringify(value)
+        : `${typeof value} ${JSON.stringify(value)}`;
 }
 
 /** One value of the file, as the command line would have given it, or a problem naming the key. */
-function valueOf(key: string, kind: OptionKind, value: unknown): ConfigValue {
-  const bad = (expected: string) => new ConfigFileProblem(`key ${JSON.stringify(key)} must be ${expected}, not ${describe(value)}`);
+function configValue(key: string, kind: OptionKind, value: unknown): ConfigValue {
+  const bad = (expected: string) => new ConfigFileProblem(`key ${JSON.stringify(key)} must be ${expected}, not ${describeValue(value)}`);
   switch (kind) {
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('a number');
@@ -37,7 +43,8 @@ function valueOf(key: string, kind: OptionKind, value: unknown): ConfigValue {
     case 'list':
       // A list option takes "a,b" as on the command line, or a JSON list ["a", "b"] / [128, 64].
       if (typeof value === 'string') return value;
-      if (Array.isArray(value) && value.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) return value.join(',');
+      if (Array.isArray(value) && value.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))))
+        return value.join(',');
       throw bad('a list (["a", "b"]) or a comma-separated string');
   }
 }
@@ -78,12 +85,15 @@ function readConfigFile(path: string, command: CommandOptions): Record<string, C
       throw new ConfigFileProblem(`key ${JSON.stringify(key)} cannot be set in a config file (give --${option} on the command line)`);
     }
     if (spec === undefined) {
-      throw new ConfigFileProblem(`unknown key ${JSON.stringify(key)}; the keys are ${name}'s options, e.g. "epochs", "batchSize" or "batch-size", "hidden", "lr"`);
+      throw new ConfigFileProblem(
+        `unknown key ${JSON.stringify(key)}; the keys are ${name}'s options, e.g. "epochs", "batchSize" or "batch-size", "hidden", "lr"`,
+      );
     }
     const earlier = seen.get(option);
-    if (earlier !== undefined) throw new ConfigFileProblem(`keys ${JSON.stringify(earlier)} and ${JSON.stringify(key)} both set --${option}`);
+    if (earlier !== undefined)
+      throw new ConfigFileProblem(`keys ${JSON.stringify(earlier)} and ${JSON.stringify(key)} both set --${option}`);
     seen.set(option, key);
-    options[option] = valueOf(key, spec.kind, value);
+    options[option] = configValue(key, spec.kind, value);
   }
   return options;
 }

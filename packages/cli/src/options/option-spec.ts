@@ -41,9 +41,9 @@ type WithDefault<T extends OptionSpec> = Extract<T, { readonly default: unknown 
 type WithoutDefault<T extends OptionSpec> = Exclude<T, { readonly default: unknown }>;
 
 /** The parsed arguments a table yields, camel-cased as yargs gives them: options with a default are always set. */
-export type ArgsOf<Table extends readonly OptionSpec[]> =
-  & { readonly [O in WithDefault<Table[number]> as CamelCase<O['name']>]: ValueOf<O> }
-  & { readonly [O in WithoutDefault<Table[number]> as CamelCase<O['name']>]?: ValueOf<O> | undefined };
+export type ArgsOf<Table extends readonly OptionSpec[]> = {
+  readonly [O in WithDefault<Table[number]> as CamelCase<O['name']>]: ValueOf<O>;
+} & { readonly [O in WithoutDefault<Table[number]> as CamelCase<O['name']>]?: ValueOf<O> | undefined };
 
 /** `batchSize` and `batch-size` both name the option `batch-size`. */
 export function optionName(key: string): string {

@@ -9,15 +9,20 @@ import type { OptionSpec } from './option-spec.js';
  * out; the option named `config` reads its file through `configFile`.
  */
 export function yargsOptions(table: readonly OptionSpec[], configFile?: ConfigFileOption): Record<string, Options> {
-  const declared = table.filter((o) => !o.global).map((o): [string, Options] => [o.name, {
-    type: o.kind === 'list' ? 'string' : o.kind,
-    ...(o.kind !== 'boolean' ? { requiresArg: true } : {}),
-    ...(o.default !== undefined ? { default: o.default } : {}),
-    ...(o.defaultDescription !== undefined ? { defaultDescription: o.defaultDescription } : {}),
-    describe: o.describe,
-    group: o.group,
-    ...(o.name === 'config' && configFile ? { config: true, configParser: configFile.parse } : {}),
-  }]);
+  const declared = table
+    .filter((o) => !o.global)
+    .map((o): [string, Options] => [
+      o.name,
+      {
+        type: o.kind === 'list' ? 'string' : o.kind,
+        ...(o.kind !== 'boolean' ? { requiresArg: true } : {}),
+        ...(o.default !== undefined ? { default: o.default } : {}),
+        ...(o.defaultDescription !== undefined ? { defaultDescription: o.defaultDescription } : {}),
+        describe: o.describe,
+        group: o.group,
+        ...(o.name === 'config' && configFile ? { config: true, configParser: configFile.parse } : {}),
+      },
+    ]);
   return Object.fromEntries(declared);
 }
 

@@ -32,7 +32,10 @@ export class OutputFormatter {
   private readonly classTexts: string[];
   private readonly keys: string[];
 
-  constructor(private readonly m: InferenceModel, readonly format: OutputFormat) {
+  constructor(
+    private readonly m: InferenceModel,
+    readonly format: OutputFormat,
+  ) {
     const columns = outputColumns(m);
     if (format === 'csv') {
       this.classTexts = m.classNames.map(csvField);

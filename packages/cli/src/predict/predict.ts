@@ -3,7 +3,7 @@ import type { TextFormat } from '../data/readers/index.js';
 import { rowBatches, rowGroups } from '../model/data-source.js';
 import { featureEncoder, type ColumnHint } from '../model/features.js';
 import { runBatch, storedLabelColumns, type InferenceModel } from '../model/inference-model.js';
-import { OutputFormatter } from './output.js';
+import type { OutputFormatter } from './output.js';
 import type { Sink } from './sink.js';
 
 /** What to predict on. */
@@ -37,7 +37,12 @@ function columnHint(m: InferenceModel, columns: readonly string[], label: string
  * A row that cannot be encoded stops the run with a DataFormatError (or core DataError) naming the
  * file, line and column.
  */
-export async function predictRows(m: InferenceModel, options: PredictOptions, formatter: OutputFormatter, sink: Sink): Promise<PredictSummary> {
+export async function predictRows(
+  m: InferenceModel,
+  options: PredictOptions,
+  formatter: OutputFormatter,
+  sink: Sink,
+): Promise<PredictSummary> {
   const file = options.data === '-' ? 'stdin' : options.data;
   const input = new Float32Array(options.batchSize * m.inputWidth);
   let encoder: ReturnType<typeof featureEncoder> | undefined;
@@ -45,13 +50,13 @@ export async function predictRows(m: InferenceModel, options: PredictOptions, fo
   for await (const group of rowGroups(rowBatches(options.data, options.format, 'predict'), options.batchSize)) {
     if (encoder === undefined) {
       encoder = featureEncoder(m, file, group.columns, columnHint(m, group.columns, options.label));
-      if (!await sink.write(formatter.header())) return { rows, complete: false };
+      if (!(await sink.write(formatter.header()))) return { rows, complete: false };
     }
     const n = group.rows.length;
     for (let i = 0; i < n; i++) encoder.encode(group.rows[i]!, input, i * m.inputWidth);
     const out = await runBatch(m, input, n);
     rows += n;
-    if (!await sink.write(formatter.rows(out))) return { rows, complete: false };
+    if (!(await sink.write(formatter.rows(out)))) return { rows, complete: false };
   }
   if (encoder === undefined) throw new DataFormatError({ file }, 'has no data rows');
   return { rows, complete: true };

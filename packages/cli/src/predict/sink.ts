@@ -87,7 +87,7 @@ export async function fileSink(path: string, replace: boolean): Promise<Sink> {
   return {
     async write(text) {
       const bytes = Buffer.from(text);
-      for (let at = 0; at < bytes.length;) at += (await handle.write(bytes, at)).bytesWritten;
+      for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at)).bytesWritten;
       return true;
     },
     async close() {
@@ -102,7 +102,8 @@ export async function fileSink(path: string, replace: boolean): Promise<Sink> {
           try {
             await link(temp, path);
           } catch (e) {
-            if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UserError(`--out ${path}: file appeared meanwhile; add --force to replace it`);
+            if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+              throw new UserError(`--out ${path}: file appeared meanwhile; add --force to replace it`);
             throw e;
           }
         }

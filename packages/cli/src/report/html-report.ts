@@ -25,9 +25,18 @@ export function trainingReport(r: ReportInput): string {
     ...(train ? [{ name, values: train, color: '#1f77b4' }] : []),
     ...(val ? [{ name: `val_${name}`, values: val, color: '#ff7f0e' }] : []),
   ];
-  const loss = curves('loss', present(r.history, (h) => h.loss), present(r.history, (h) => h.valLoss));
-  const accuracy = curves('accuracy', present(r.history, (h) => h.accuracy), present(r.history, (h) => h.valAccuracy));
-  const row = (k: string, v: unknown) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(typeof v === 'string' ? v : JSON.stringify(v))}</td></tr>`;
+  const loss = curves(
+    'loss',
+    present(r.history, (h) => h.loss),
+    present(r.history, (h) => h.valLoss),
+  );
+  const accuracy = curves(
+    'accuracy',
+    present(r.history, (h) => h.accuracy),
+    present(r.history, (h) => h.valAccuracy),
+  );
+  const row = (k: string, v: unknown) =>
+    `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(typeof v === 'string' ? v : JSON.stringify(v))}</td></tr>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.title)}</title>
 <style>
@@ -40,7 +49,13 @@ table { border-collapse: collapse; } th, td { text-align: left; padding: 3px 10p
 td { font-family: ui-monospace, monospace; white-space: pre-wrap; word-break: break-all; max-width: 720px; }
 </style></head><body>
 <h1>${escapeHtml(r.title)}</h1>
-${r.results ? `<table id="results">${Object.entries(r.results).map(([k, v]) => row(k, v)).join('')}</table>` : ''}
+${
+  r.results
+    ? `<table id="results">${Object.entries(r.results)
+        .map(([k, v]) => row(k, v))
+        .join('')}</table>`
+    : ''
+}
 <h2>Curves</h2>
 <div class="charts">
 ${lineChart('loss-chart', 'loss per epoch', loss)}
@@ -48,7 +63,9 @@ ${accuracy.length ? lineChart('accuracy-chart', 'accuracy per epoch', accuracy) 
 </div>
 ${r.confusion ? `<h2>Confusion matrix (${escapeHtml(r.confusion.split)})</h2>\n${heatMap('confusion', r.confusion.matrix, r.confusion.classNames)}` : ''}
 <h2>Settings</h2>
-<table id="settings">${Object.entries(r.settings).map(([k, v]) => row(k, v)).join('')}</table>
+<table id="settings">${Object.entries(r.settings)
+    .map(([k, v]) => row(k, v))
+    .join('')}</table>
 <h2>History</h2>
 <table id="history"><tr><th>epoch</th><th>loss</th><th>accuracy</th><th>val_loss</th><th>val_accuracy</th><th>seconds</th></tr>
 ${r.history.map((h) => `<tr><td>${h.epoch}</td><td>${h.loss.toFixed(4)}</td><td>${h.accuracy?.toFixed(4) ?? ''}</td><td>${h.valLoss?.toFixed(4) ?? ''}</td><td>${h.valAccuracy?.toFixed(4) ?? ''}</td><td>${h.seconds.toFixed(2)}</td></tr>`).join('\n')}

@@ -33,10 +33,20 @@ export function lineChart(id: string, title: string, series: readonly Series[]):
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => lo + t * (hi - lo));
   const lines = series.map((s) => {
     const points = s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-    return `<polyline class="series" data-series="${esc(s.name)}" data-points="${s.values.length}" fill="none" stroke="${s.color}" stroke-width="2" points="${points}"/>`
-      + s.values.map((v, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2.5" fill="${s.color}"><title>${esc(s.name)} epoch ${i + 1}: ${v.toFixed(4)}</title></circle>`).join('');
+    return (
+      `<polyline class="series" data-series="${esc(s.name)}" data-points="${s.values.length}" fill="none" stroke="${s.color}" stroke-width="2" points="${points}"/>` +
+      s.values
+        .map(
+          (v, i) =>
+            `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2.5" fill="${s.color}"><title>${esc(s.name)} epoch ${i + 1}: ${v.toFixed(4)}</title></circle>`,
+        )
+        .join('')
+    );
   });
-  const legend = series.map((s, k) => `<g transform="translate(${pad.left + 8 + k * 130},30)"><rect width="12" height="3" y="-2" fill="${s.color}"/><text x="16" y="3">${esc(s.name)}</text></g>`);
+  const legend = series.map(
+    (s, k) =>
+      `<g transform="translate(${pad.left + 8 + k * 130},30)"><rect width="12" height="3" y="-2" fill="${s.color}"/><text x="16" y="3">${esc(s.name)}</text></g>`,
+  );
   return `<svg id="${esc(id)}" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(title)}">
 <text x="${width / 2}" y="14" text-anchor="middle" class="title">${esc(title)}</text>
 ${ticks.map((t) => `<line x1="${pad.left}" x2="${width - pad.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" class="grid"/><text x="${pad.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${t.toPrecision(3)}</text>`).join('\n')}
@@ -54,13 +64,17 @@ export function heatMap(id: string, matrix: readonly (readonly number[])[], name
   const left = 90;
   const top = 60;
   const max = Math.max(...matrix.flat(), 1);
-  const cells = matrix.flatMap((row, i) => row.map((v, j) => {
-    const shade = Math.round(255 - (v / max) * 200);
-    const fill = `rgb(${shade},${shade},255)`;
-    const text = v / max > 0.55 ? '#fff' : '#000';
-    return `<g class="cell" data-true="${i}" data-predicted="${j}" data-count="${v}"><rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="${v === 0 ? '#f7f7f7' : fill}" stroke="#fff"/>`
-      + `<text x="${left + j * cell + cell / 2}" y="${top + i * cell + cell / 2 + 4}" text-anchor="middle" fill="${text}" font-size="${Math.min(12, cell / 2.5)}">${v}</text></g>`;
-  }));
+  const cells = matrix.flatMap((row, i) =>
+    row.map((v, j) => {
+      const shade = Math.round(255 - (v / max) * 200);
+      const fill = `rgb(${shade},${shade},255)`;
+      const text = v / max > 0.55 ? '#fff' : '#000';
+      return (
+        `<g class="cell" data-true="${i}" data-predicted="${j}" data-count="${v}"><rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="${v === 0 ? '#f7f7f7' : fill}" stroke="#fff"/>` +
+        `<text x="${left + j * cell + cell / 2}" y="${top + i * cell + cell / 2 + 4}" text-anchor="middle" fill="${text}" font-size="${Math.min(12, cell / 2.5)}">${v}</text></g>`
+      );
+    }),
+  );
   const w = left + n * cell + 20;
   const h = top + n * cell + 20;
   return `<svg id="${esc(id)}" class="heatmap" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="confusion matrix">

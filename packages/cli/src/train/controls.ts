@@ -1,6 +1,9 @@
-import { type MlpSpec, type TrainStepOptions } from '@onnx-mlp/core';
+import type { MlpSpec, TrainStepOptions } from '@onnx-mlp/core';
 import {
-  resolveClassWeights as coreResolveClassWeights, scheduleWithSteps as coreScheduleWithSteps, specForData as coreSpecForData, stepOptions as coreStepOptions,
+  resolveClassWeights as coreResolveClassWeights,
+  scheduleWithSteps as coreScheduleWithSteps,
+  specForData as coreSpecForData,
+  stepOptions as coreStepOptions,
 } from '@onnx-mlp/core/tabular';
 import { cliTabular } from '../data/cli-tabular.js';
 import { OptionError } from '../errors.js';

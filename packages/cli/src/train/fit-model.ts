@@ -1,7 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import {
-  Trainer, TrainingDivergedError, initialState, type BatchEvent, type EpochRecord, type TrainingState,
-} from '@onnx-mlp/core';
+import { Trainer, TrainingDivergedError, initialState, type BatchEvent, type EpochRecord, type TrainingState } from '@onnx-mlp/core';
 import { UserError } from '../errors.js';
 import { earlyStoppingRule, learningRateSchedule, stoppingOutcome } from './controls.js';
 import { checkpointBytes } from './model-bytes.js';
@@ -20,7 +18,9 @@ export function streamedBatches(rows: number, buffer: number, batchSize: number)
  * (config and the last good checkpoint) and says where it is.
  */
 export async function fitModel(ctx: RunContext): Promise<TrainedModel> {
-  const { run: { config, artifacts, resumed, data } } = ctx;
+  const {
+    run: { config, artifacts, resumed, data },
+  } = ctx;
   const start = resumed ? resumed.checkpoint : initialState(artifacts, config.seed);
   const trainer = await Trainer.create(ort, artifacts, start, ctx.device.trainerOptions);
   try {
@@ -40,7 +40,9 @@ export async function fitModel(ctx: RunContext): Promise<TrainedModel> {
 
 /** The trainer's epoch loop over the data in memory, or (--stream) over the file read again every epoch. */
 async function fitEpochs(ctx: RunContext, trainer: Trainer, startEpoch: number): Promise<readonly EpochRecord[]> {
-  const { run: { config, data } } = ctx;
+  const {
+    run: { config, data },
+  } = ctx;
   const common = fitOptions(ctx);
   if (!data.stream) return trainer.fit(data.train, { ...common, ...(data.validation ? { validationData: data.validation } : {}) });
   // The shuffle buffers are seeded by the epoch.

@@ -1,7 +1,6 @@
 import { buildInferenceModel, encodeCheckpoint, encodeModel, type TrainingState } from '@onnx-mlp/core';
 import { controlFacts, testFacts, trainingFacts } from '@onnx-mlp/core/tabular';
 import { CLI_VERSION } from '../version.js';
-import type { TrainConfig } from './config.js';
 import type { TestScore } from './progress.js';
 import type { PreparedRun, TrainedModel } from './run-context.js';
 
@@ -15,15 +14,22 @@ export function inferenceBytes(run: PreparedRun, trained: Omit<TrainedModel, 'hi
     batchSize: config.batchSize,
     optimizer: a.optimizer,
     seed: config.seed,
-    controls: controlFacts({ schedule: config.schedule, earlyStopping: config.earlyStopping, options: a.options, stopping: trained.stopping }),
+    controls: controlFacts({
+      schedule: config.schedule,
+      earlyStopping: config.earlyStopping,
+      options: a.options,
+      stopping: trained.stopping,
+    }),
     ...(test ? { test: testFacts(test, data.preprocessing !== null) } : {}),
     producer: `onnx-mlp ${CLI_VERSION}`,
   });
-  return encodeModel(buildInferenceModel(a.spec, trained.parameters, {
-    ...(data.classNames ? { classNames: data.classNames } : {}),
-    ...(data.preprocessing ? { preprocessing: data.preprocessing } : {}),
-    training,
-  }));
+  return encodeModel(
+    buildInferenceModel(a.spec, trained.parameters, {
+      ...(data.classNames ? { classNames: data.classNames } : {}),
+      ...(data.preprocessing ? { preprocessing: data.preprocessing } : {}),
+      training,
+    }),
+  );
 }
 
 /** A checkpoint of `state`, with what a resume needs to know about the data. */

@@ -27,12 +27,13 @@ interface BarPayload {
 export function barFrame(options: cliProgress.Options, params: cliProgress.Params, payload: BarPayload, now = Date.now()): string {
   const elapsed = Math.max(0, ((params.stopTime ?? now) - params.startTime) / 1000);
   let eta = '?';
-  if (params.value > 0) eta = seconds(elapsed / params.value * (params.total - params.value));
+  if (params.value > 0) eta = seconds((elapsed / params.value) * (params.total - params.value));
   else if (payload.previousSeconds !== null) eta = seconds(Math.max(0, payload.previousSeconds - elapsed));
   const width = String(params.total).length;
   const loss = payload.loss === null ? '-' : payload.loss.toFixed(4);
-  const frame = `${payload.epochLabel} ${cliProgress.Format.BarFormat(params.progress, options)} `
-    + `${String(params.value).padStart(width)}/${params.total}  loss ${loss}  ${seconds(elapsed)}  ETA ${eta}`;
+  const frame =
+    `${payload.epochLabel} ${cliProgress.Format.BarFormat(params.progress, options)} ` +
+    `${String(params.value).padStart(width)}/${params.total}  loss ${loss}  ${seconds(elapsed)}  ETA ${eta}`;
   // One column short of the width, so the terminal never wraps the line (every character is one column).
   return frame.slice(0, Math.max(1, params.maxWidth - 1));
 }

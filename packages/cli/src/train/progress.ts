@@ -94,7 +94,10 @@ export type LineWriter = (line: string) => void;
 export class PlainProgress implements TrainProgress {
   private totalEpochs = 0;
 
-  constructor(private readonly write: LineWriter, private readonly quiet: boolean) {}
+  constructor(
+    private readonly write: LineWriter,
+    private readonly quiet: boolean,
+  ) {}
 
   notice(message: string): void {
     this.write(`notice: ${message}`);
@@ -102,7 +105,8 @@ export class PlainProgress implements TrainProgress {
 
   start(run: RunStart): void {
     this.totalEpochs = run.config.epochs;
-    if (run.resumedAfterEpoch !== null) this.write(`resuming ${run.runFolder} after epoch ${run.resumedAfterEpoch} of ${run.config.epochs}`);
+    if (run.resumedAfterEpoch !== null)
+      this.write(`resuming ${run.runFolder} after epoch ${run.resumedAfterEpoch} of ${run.config.epochs}`);
     if (run.summary !== undefined && !this.quiet) this.write(run.summary);
   }
 
@@ -131,7 +135,11 @@ export class PlainProgress implements TrainProgress {
 export class JsonProgress implements TrainProgress {
   private notices: string[] = [];
 
-  constructor(private readonly write: LineWriter, private readonly quiet: boolean, private readonly warn: LineWriter) {}
+  constructor(
+    private readonly write: LineWriter,
+    private readonly quiet: boolean,
+    private readonly warn: LineWriter,
+  ) {}
 
   private emit(event: string, fields: Record<string, unknown>): void {
     this.write(JSON.stringify({ event, ...fields }));
@@ -170,7 +178,12 @@ export class JsonProgress implements TrainProgress {
       ? { testAccuracy: t.accuracy, testCorrect: t.correct, testRows: t.rows }
       : { testMse: t.mse, testMae: t.mae, testR2: t.r2, testRows: t.rows };
     const stopping = result.stopping
-      ? { epochsTrained: result.stopping.epochsTrained, stoppedEarly: result.stopping.stopped, bestEpoch: result.stopping.bestEpoch, bestValLoss: result.stopping.bestValLoss }
+      ? {
+          epochsTrained: result.stopping.epochsTrained,
+          stoppedEarly: result.stopping.stopped,
+          bestEpoch: result.stopping.bestEpoch,
+          bestValLoss: result.stopping.bestValLoss,
+        }
       : {};
     this.emit('end', {
       ...score,

@@ -28,27 +28,43 @@ export function resolveTrainConfig(args: TrainArgs): TrainConfig {
   const valSplit = resolveValSplit(args, dataset, controls.earlyStopping);
   // In this order, config.json and the JSON start event list the settings as before.
   return {
-    ...run, spec, optimizer, runsDir: outputs.runsDir, out: outputs.out, report: outputs.report, force: args.force, quiet: args.quiet,
-    device: outputs.device, verbose: args.verbose ?? false, resume: args.resume ?? null, dataset, valSplit, ...controls,
+    ...run,
+    spec,
+    optimizer,
+    runsDir: outputs.runsDir,
+    out: outputs.out,
+    report: outputs.report,
+    force: args.force,
+    quiet: args.quiet,
+    device: outputs.device,
+    verbose: args.verbose ?? false,
+    resume: args.resume ?? null,
+    dataset,
+    valSplit,
+    ...controls,
   };
 }
 
 /** The architecture. With --data, the widths and task come from the data; a placeholder checks the other fields now. */
 function resolveSpec(args: TrainArgs, hidden: number[], tabular: boolean): MlpSpec {
-  return asOptions({
-    hidden: { option: 'hidden', value: args.hidden },
-    activation: { option: 'activation', value: args.activation },
-    dropout: { option: 'dropout', value: args.dropout },
-    init: { option: 'init', value: args.init },
-  }, () => mlpSpec({
-    inputs: tabular ? 1 : MNIST_PIXELS,
-    hidden,
-    outputs: tabular ? 2 : MNIST_CLASSES,
-    task: 'multiclass',
-    activation: args.activation as MlpSpec['activation'],
-    dropout: args.dropout,
-    init: args.init as MlpSpec['init'],
-  }));
+  return asOptions(
+    {
+      hidden: { option: 'hidden', value: args.hidden },
+      activation: { option: 'activation', value: args.activation },
+      dropout: { option: 'dropout', value: args.dropout },
+      init: { option: 'init', value: args.init },
+    },
+    () =>
+      mlpSpec({
+        inputs: tabular ? 1 : MNIST_PIXELS,
+        hidden,
+        outputs: tabular ? 2 : MNIST_CLASSES,
+        task: 'multiclass',
+        activation: args.activation as MlpSpec['activation'],
+        dropout: args.dropout,
+        init: args.init as MlpSpec['init'],
+      }),
+  );
 }
 
 /** The optimizer and its settings; momentum and Nesterov only with sgd. */
@@ -59,15 +75,22 @@ function resolveOptimizer(args: TrainArgs): OptimizerConfig {
   if (args.nesterov && args.optimizer !== 'sgd') {
     throw new OptionError('nesterov', true, `only --optimizer sgd has Nesterov momentum (got --optimizer ${args.optimizer})`);
   }
-  return asOptions({
-    optimizer: { option: 'optimizer', value: args.optimizer },
-    learningRate: { option: 'lr', value: args.lr },
-    momentum: { option: 'momentum', value: args.momentum },
-    weightDecay: { option: 'weight-decay', value: args.weightDecay },
-    nesterov: { option: 'nesterov', value: args.nesterov },
-  }, () => optimizerConfig(args.optimizer, {
-    learningRate: args.lr, momentum: args.momentum, weightDecay: args.weightDecay, ...(args.nesterov ? { nesterov: true } : {}),
-  }));
+  return asOptions(
+    {
+      optimizer: { option: 'optimizer', value: args.optimizer },
+      learningRate: { option: 'lr', value: args.lr },
+      momentum: { option: 'momentum', value: args.momentum },
+      weightDecay: { option: 'weight-decay', value: args.weightDecay },
+      nesterov: { option: 'nesterov', value: args.nesterov },
+    },
+    () =>
+      optimizerConfig(args.optimizer, {
+        learningRate: args.lr,
+        momentum: args.momentum,
+        weightDecay: args.weightDecay,
+        ...(args.nesterov ? { nesterov: true } : {}),
+      }),
+  );
 }
 
 /** Where the run goes and what it writes besides its folder; the device it trains on. */
@@ -81,11 +104,15 @@ function resolveOutputs(args: TrainArgs): Pick<TrainConfig, 'runsDir' | 'out' | 
 }
 
 /** The training controls: schedule, clipping, class weights, early stopping. */
-function resolveControls(args: TrainArgs, dataset: TabularOptions | null): Pick<TrainConfig, 'schedule' | 'clipNorm' | 'classWeights' | 'earlyStopping'> {
+function resolveControls(
+  args: TrainArgs,
+  dataset: TabularOptions | null,
+): Pick<TrainConfig, 'schedule' | 'clipNorm' | 'classWeights' | 'earlyStopping'> {
   const schedule = { name: checkOption('schedule', args.schedule), warmup: checkOption('warmup', args.warmup) };
   const clipNorm = checkOption('clip-norm', args.clipNorm);
   const classWeights = checkOption('class-weights', args.classWeights);
-  if (classWeights === 'balanced' && dataset?.stream) throw new OptionError('class-weights', 'balanced', 'cannot be combined with --stream: give one weight per class');
+  if (classWeights === 'balanced' && dataset?.stream)
+    throw new OptionError('class-weights', 'balanced', 'cannot be combined with --stream: give one weight per class');
   return { schedule, clipNorm, classWeights, earlyStopping: resolveEarlyStopping(args) };
 }
 
@@ -111,7 +138,11 @@ function resolveValSplit(args: TrainArgs, dataset: TabularOptions | null, earlyS
   else if (dataset ? !dataset.val : earlyStopping !== null) valSplit = DEFAULT_VAL_SPLIT;
   if (dataset && !dataset.val && valSplit === 0) valSplit = null;
   if (earlyStopping && valSplit === null && !dataset?.val) {
-    throw new OptionError('early-stopping', earlyStopping.patience, 'monitors val_loss and needs validation rows: --val-split above 0 or --val FILE');
+    throw new OptionError(
+      'early-stopping',
+      earlyStopping.patience,
+      'monitors val_loss and needs validation rows: --val-split above 0 or --val FILE',
+    );
   }
   if (dataset && valSplit !== null && dataset.testSplit !== null && valSplit + dataset.testSplit >= 1) {
     throw new OptionError('val-split', valSplit, `with --test-split ${dataset.testSplit} leaves no rows to train on`);

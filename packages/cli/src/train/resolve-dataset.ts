@@ -50,12 +50,15 @@ function refuseDataOptions(args: TrainArgs): void {
 
 /** --test-split, or null when a --test file gives the test rows. */
 function resolveTestSplit(args: TrainArgs, test: string | null): number | null {
-  if (test !== null && args.testSplit !== undefined) throw new OptionError('test-split', args.testSplit, 'cannot be combined with --test FILE');
+  if (test !== null && args.testSplit !== undefined)
+    throw new OptionError('test-split', args.testSplit, 'cannot be combined with --test FILE');
   return test !== null ? null : checkOption('test-split', args.testSplit ?? DEFAULT_TEST_SPLIT);
 }
 
 /** How the columns are chosen and preprocessed: task, features, kinds, scaling, imputation. */
-function columnOptions(args: TrainArgs): Pick<TabularOptions, 'task' | 'features' | 'exclude' | 'categorical' | 'scaling' | 'impute' | 'missingCategory'> {
+function columnOptions(
+  args: TrainArgs,
+): Pick<TabularOptions, 'task' | 'features' | 'exclude' | 'categorical' | 'scaling' | 'impute' | 'missingCategory'> {
   return {
     task: checkOption('task', args.task ?? 'auto') as Task | 'auto',
     features: checkOption('features', args.features),
@@ -84,10 +87,15 @@ function streamOptions(args: TrainArgs, files: DataFiles): { readonly shuffleBuf
     return null;
   }
   if (args.impute === 'median') {
-    throw new OptionError('impute', 'median', 'cannot be used with --stream: the exact median needs every value in memory; use --impute mean');
+    throw new OptionError(
+      'impute',
+      'median',
+      'cannot be used with --stream: the exact median needs every value in memory; use --impute mean',
+    );
   }
   const { val, test } = files;
-  if (val !== null || test !== null) throw new OptionError(val !== null ? 'val' : 'test', val ?? test, 'cannot be combined with --stream (use --val-split / --test-split)');
-  if (args.label !== undefined && args.label.includes(',')) throw new OptionError('label', args.label, '--stream takes a single label column');
+  if (val !== null || test !== null)
+    throw new OptionError(val !== null ? 'val' : 'test', val ?? test, 'cannot be combined with --stream (use --val-split / --test-split)');
+  if (args.label?.includes(',')) throw new OptionError('label', args.label, '--stream takes a single label column');
   return { shuffleBuffer: checkOption('shuffle-buffer', args.shuffleBuffer ?? DEFAULT_SHUFFLE_BUFFER) };
 }

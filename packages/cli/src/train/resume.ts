@@ -43,10 +43,14 @@ export async function readResumePoint(folder: string, current: TrainConfig, epoc
   const saved = withDefaults(recorded as unknown as TrainConfig);
   const epochs = epochsGiven ? current.epochs : saved.epochs;
   if (alreadyStopped(saved.earlyStopping, checkpoint.history)) {
-    throw new UserError(`--resume ${folder}: the run already stopped early after epoch ${checkpoint.epoch} (val_loss stopped improving); there is nothing to continue`);
+    throw new UserError(
+      `--resume ${folder}: the run already stopped early after epoch ${checkpoint.epoch} (val_loss stopped improving); there is nothing to continue`,
+    );
   }
   if (checkpoint.epoch >= epochs) {
-    throw new UserError(`--resume ${folder}: the run already completed ${checkpoint.epoch} of ${epochs} epochs; pass a larger --epochs to train on`);
+    throw new UserError(
+      `--resume ${folder}: the run already completed ${checkpoint.epoch} of ${epochs} epochs; pass a larger --epochs to train on`,
+    );
   }
   return {
     checkpoint,

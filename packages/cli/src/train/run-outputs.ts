@@ -13,19 +13,32 @@ import { scoreModel } from './test-score.js';
  * report (--report), model.onnx with the test score in its facts, and --out; reports the end.
  */
 export async function writeOutputs(ctx: RunContext, trained: TrainedModel): Promise<TestScore> {
-  const { run: { config, data }, folder } = ctx;
+  const {
+    run: { config, data },
+    folder,
+  } = ctx;
   const test = await scoreModel(inferenceBytes(ctx.run, trained), data, ctx.sessionOptions);
   if (config.report !== null) await writeReport(ctx, trained, test);
   const model = inferenceBytes(ctx.run, trained, test);
   await ctx.files.writeModel(RUN_FILES.model, model);
   if (config.out !== null) await writeOut(config.out, model, config.force, folder);
-  ctx.progress.end({ runFolder: folder, test, epochs: config.epochs, out: config.out, rowsWord: data.rowsWord, stopping: trained.stopping });
+  ctx.progress.end({
+    runFolder: folder,
+    test,
+    epochs: config.epochs,
+    out: config.out,
+    rowsWord: data.rowsWord,
+    stopping: trained.stopping,
+  });
   return test;
 }
 
 /** --report FILE: curves, confusion matrix (classification), settings and results in one HTML file. */
 async function writeReport(ctx: RunContext, trained: TrainedModel, test: TestScore): Promise<void> {
-  const { run: { config, data }, folder } = ctx;
+  const {
+    run: { config, data },
+    folder,
+  } = ctx;
   const names = data.classNames ?? [];
   const results: Record<string, string> = isAccuracy(test)
     ? { 'test accuracy': `${(test.accuracy * 100).toFixed(2)}% (${test.correct} of ${test.rows})` }
@@ -35,9 +48,15 @@ async function writeReport(ctx: RunContext, trained: TrainedModel, test: TestSco
     title: `onnx-mlp training report — ${folder}`,
     history: trained.history,
     settings: ctx.recorded,
-    ...(isAccuracy(test) ? {
-      confusion: { matrix: confusionMatrix(data.test.targets, test.predicted, names.length), classNames: names, split: `held-out test split, ${test.rows} ${data.rowsWord}` },
-    } : {}),
+    ...(isAccuracy(test)
+      ? {
+          confusion: {
+            matrix: confusionMatrix(data.test.targets, test.predicted, names.length),
+            classNames: names,
+            split: `held-out test split, ${test.rows} ${data.rowsWord}`,
+          },
+        }
+      : {}),
     results: { ...results, 'run folder': folder },
   });
   await writeFileAtomic(config.report!, new TextEncoder().encode(html), { replace: config.force });

@@ -28,7 +28,11 @@ export interface TrainResult {
  * unless the data loaded and the output target is usable. Everything the user sees goes through
  * `progress` (plain lines, a live bar, or JSON events); its `close` is called however the run ends.
  */
-export async function runTraining(requested: TrainConfig, progress: TrainProgress, given: { epochsGiven: boolean } = { epochsGiven: true }): Promise<TrainResult> {
+export async function runTraining(
+  requested: TrainConfig,
+  progress: TrainProgress,
+  given: { epochsGiven: boolean } = { epochsGiven: true },
+): Promise<TrainResult> {
   try {
     const run = await prepareRun(requested, given.epochsGiven);
     const ctx = await openRun(run, progress);
@@ -56,15 +60,24 @@ async function prepareRun(requested: TrainConfig, epochsGiven: boolean): Promise
  * the classes), the schedule's length in steps. On resume, the data must still be what the run
  * trained on: the same preprocessing, classes and widths.
  */
-function resolveRun(config: TrainConfig, data: TrainingData, resumed: ResumePoint | undefined): Pick<PreparedRun, 'config' | 'classWeights'> {
+function resolveRun(
+  config: TrainConfig,
+  data: TrainingData,
+  resumed: ResumePoint | undefined,
+): Pick<PreparedRun, 'config' | 'classWeights'> {
   const spec = resumed ? resumed.checkpoint.spec : specForData(config, data);
   if (resumed) {
     const saved = resumed.recorded;
-    const same = spec.inputs === data.inputs && spec.outputs === data.outputs && spec.task === data.task
-      && (saved.preprocessing === undefined || JSON.stringify(saved.preprocessing) === JSON.stringify(data.preprocessing))
-      && (saved.classNames === undefined || JSON.stringify(saved.classNames) === JSON.stringify(data.classNames));
+    const same =
+      spec.inputs === data.inputs &&
+      spec.outputs === data.outputs &&
+      spec.task === data.task &&
+      (saved.preprocessing === undefined || JSON.stringify(saved.preprocessing) === JSON.stringify(data.preprocessing)) &&
+      (saved.classNames === undefined || JSON.stringify(saved.classNames) === JSON.stringify(data.classNames));
     if (!same) {
-      throw new UserError(`--resume ${resumed.config.resume}: the data (${config.dataset?.file ?? 'MNIST'}) is no longer what the run trained on: its columns, statistics or classes differ`);
+      throw new UserError(
+        `--resume ${resumed.config.resume}: the data (${config.dataset?.file ?? 'MNIST'}) is no longer what the run trained on: its columns, statistics or classes differ`,
+      );
     }
   }
   const classWeights = resolveClassWeights(config.classWeights, data);
@@ -93,7 +106,9 @@ async function openRun(run: PreparedRun, progress: TrainProgress): Promise<RunCo
     config: recorded,
     resumedAfterEpoch: resumed ? resumed.checkpoint.epoch : null,
     device: device.device,
-    batchesPerEpoch: data.stream ? streamedBatches(data.rows.train, config.dataset!.stream!.shuffleBuffer, config.batchSize) : Math.ceil(data.train.rows / config.batchSize),
+    batchesPerEpoch: data.stream
+      ? streamedBatches(data.rows.train, config.dataset!.stream!.shuffleBuffer, config.batchSize)
+      : Math.ceil(data.train.rows / config.batchSize),
     trainRows: data.rows.train,
     testRows: data.rows.test,
     ...(data.rows.validation !== null ? { valRows: data.rows.validation } : {}),

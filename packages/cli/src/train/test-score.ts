@@ -6,12 +6,20 @@ import type { RegressionScore, TestScore } from './progress.js';
 import type { TrainingData } from './training-data.js';
 
 /** Scores the model file's bytes on the test split: accuracy of its `label`, or MSE/MAE/R² of its `prediction`. */
-export async function scoreModel(bytes: Uint8Array, data: TrainingData, sessionOptions: InferenceSession.SessionOptions): Promise<TestScore> {
+export async function scoreModel(
+  bytes: Uint8Array,
+  data: TrainingData,
+  sessionOptions: InferenceSession.SessionOptions,
+): Promise<TestScore> {
   if (data.task !== 'regression') return modelAccuracy(ort, bytes, data.test, { sessionOptions });
   return regressionScore(bytes, data.test, sessionOptions);
 }
 
-async function regressionScore(bytes: Uint8Array, test: Dataset, sessionOptions: InferenceSession.SessionOptions): Promise<RegressionScore> {
+async function regressionScore(
+  bytes: Uint8Array,
+  test: Dataset,
+  sessionOptions: InferenceSession.SessionOptions,
+): Promise<RegressionScore> {
   const session = await ort.InferenceSession.create(bytes, sessionOptions);
   try {
     const width = test.targets.length / test.rows;

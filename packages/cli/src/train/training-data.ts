@@ -88,7 +88,8 @@ async function loadMnistData(config: TrainConfig): Promise<TrainingData> {
   let validation: Dataset = split.test;
   if (config.valSplit !== null) {
     const held = Math.round(train.rows * config.valSplit);
-    if (held < 1 || held >= train.rows) throw new OptionError('val-split', config.valSplit, `leaves no rows on one side of the ${train.rows} training digits`);
+    if (held < 1 || held >= train.rows)
+      throw new OptionError('val-split', config.valSplit, `leaves no rows on one side of the ${train.rows} training digits`);
     [train, validation] = stratifiedSplit(split.train, train.rows - held, config.seed);
     description += `; validation: ${validation.rows} of the train digits (stratified, seed ${config.seed}), ${train.rows} left to train`;
   }

@@ -49,13 +49,17 @@ export class CheckpointError extends OnnxMlpError {
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const model = decodeModel(bytes);
   const meta = model.metadata;
-  if (meta.get(META.kind) !== 'checkpoint') throw new CheckpointError('not an onnx-mlp checkpoint (metadata onnx_mlp.kind is not "checkpoint")');
+  if (meta.get(META.kind) !== 'checkpoint')
+    throw new CheckpointError('not an onnx-mlp checkpoint (metadata onnx_mlp.kind is not "checkpoint")');
   const names = (key: string) => JSON.parse(meta.get(key) ?? '[]') as string[];
-  const tensors = (list: string[]) => new Map(list.map((n) => {
-    const t = model.graph.initializers.get(n);
-    if (!t) throw new CheckpointError(`checkpoint is missing tensor ${n}`);
-    return [n, t];
-  }));
+  const tensors = (list: string[]) =>
+    new Map(
+      list.map((n) => {
+        const t = model.graph.initializers.get(n);
+        if (!t) throw new CheckpointError(`checkpoint is missing tensor ${n}`);
+        return [n, t];
+      }),
+    );
   const counters = JSON.parse(meta.get(META.checkpoint) ?? '{}');
   return {
     spec: JSON.parse(meta.get(META.spec)!),

@@ -6,9 +6,9 @@ import { makeModel } from '../ir/model.js';
 import { lossName, targetType } from '../losses/task-loss.js';
 import { parameterLayout } from '../model/layout.js';
 import type { MlpSpec } from '../model/spec.js';
-import { OptimizerConfig, optimizerRule } from '../optimizers/index.js';
+import { type OptimizerConfig, optimizerRule } from '../optimizers/index.js';
 import { IO } from './io-names.js';
-import { TrainStepOptions, emitTrainStep, noiseLayers, trainingMetadata } from './train-step.js';
+import { type TrainStepOptions, emitTrainStep, noiseLayers, trainingMetadata } from './train-step.js';
 
 /**
  * Builds the epoch model: the train step inside an ONNX Loop over mini-batches, so a whole epoch
@@ -29,7 +29,10 @@ export function buildTrainEpoch(spec: MlpSpec, optimizer: OptimizerConfig, optio
   const firstStep = b.input(IO.firstStep, DataType.FLOAT, []);
   const parameters = b.input(IO.parameters, DataType.FLOAT, [layout.total]);
   const state = slots.map((s) => b.input(IO.state(s), DataType.FLOAT, [layout.total]));
-  const noise = noiseLayers(spec).map(({ layer, width }) => ({ layer, all: b.input(IO.dropoutNoise(layer), DataType.FLOAT, ['steps', 'batch', width]) }));
+  const noise = noiseLayers(spec).map(({ layer, width }) => ({
+    layer,
+    all: b.input(IO.dropoutNoise(layer), DataType.FLOAT, ['steps', 'batch', width]),
+  }));
 
   const body = new GraphBuilder('epoch_step', { parent: b });
   const i = body.input('iteration', DataType.INT64, []);
@@ -40,16 +43,20 @@ export function buildTrainEpoch(spec: MlpSpec, optimizer: OptimizerConfig, optio
     const rows = body.op('Gather', [order, i], { axis: attr.int(0) });
     const one = body.constant(1, DataType.INT64);
     const step = body.op('Add', [firstStep, body.op('Cast', [body.op('Add', [i, one])], { to: attr.int(DataType.FLOAT) })]);
-    return emitTrainStep(body, { spec, optimizer, options }, {
-      x: body.op('Gather', [features, rows], { axis: attr.int(0) }),
-      target: body.op('Gather', [targets, rows], { axis: attr.int(0) }),
-      learningRate: body.op('Gather', [rates, i], { axis: attr.int(0) }),
-      step,
-      parameters: carriedParams,
-      state: new Map(slots.map((s, k) => [s, carriedState[k]!])),
-      noise: new Map(noise.map(({ layer, all }) => [layer, body.op('Gather', [all, i], { axis: attr.int(0) })])),
-      outputNames: { parameters: 'parameters_out', state: (s) => `optimizer_state.${s}_out` },
-    });
+    return emitTrainStep(
+      body,
+      { spec, optimizer, options },
+      {
+        x: body.op('Gather', [features, rows], { axis: attr.int(0) }),
+        target: body.op('Gather', [targets, rows], { axis: attr.int(0) }),
+        learningRate: body.op('Gather', [rates, i], { axis: attr.int(0) }),
+        step,
+        parameters: carriedParams,
+        state: new Map(slots.map((s, k) => [s, carriedState[k]!])),
+        noise: new Map(noise.map(({ layer, all }) => [layer, body.op('Gather', [all, i], { axis: attr.int(0) })])),
+        outputNames: { parameters: 'parameters_out', state: (s) => `optimizer_state.${s}_out` },
+      },
+    );
   });
   body.output(cond, 'condition_out');
   body.output(out.parameters, 'parameters_out');
@@ -59,10 +66,15 @@ export function buildTrainEpoch(spec: MlpSpec, optimizer: OptimizerConfig, optio
 
   const trips = b.op('Gather', [b.op('Shape', [order]), b.constant(0, DataType.INT64)], { axis: attr.int(0) });
   const names = [IO.updated(IO.parameters), ...slots.map((s) => IO.updated(IO.state(s))), IO.losses, IO.batchLogits];
-  const results = b.ops('Loop', [trips, b.constant(1, DataType.BOOL), parameters, ...state],
-    { body: attr.graph(body.build()) }, { count: names.length, names });
+  const results = b.ops(
+    'Loop',
+    [trips, b.constant(1, DataType.BOOL), parameters, ...state],
+    { body: attr.graph(body.build()) },
+    { count: names.length, names },
+  );
   for (const r of results) b.output(r);
-  return makeModel(b.build(
-    `One epoch of ${optimizer.kind} training of ${lossName(spec)}: the train step in a Loop over batch_order's rows.`,
-  ), { metadata: trainingMetadata('training_epoch', spec, optimizer, layout), docString: 'onnx-mlp training epoch model' });
+  return makeModel(
+    b.build(`One epoch of ${optimizer.kind} training of ${lossName(spec)}: the train step in a Loop over batch_order's rows.`),
+    { metadata: trainingMetadata('training_epoch', spec, optimizer, layout), docString: 'onnx-mlp training epoch model' },
+  );
 }

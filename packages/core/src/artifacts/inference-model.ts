@@ -3,11 +3,11 @@ import { GraphBuilder } from '../ir/builder.js';
 import type { Model } from '../ir/graph.js';
 import { makeModel } from '../ir/model.js';
 import { emitLogits, emitPredictions } from '../model/forward.js';
-import { TensorMap, parameterShapes } from '../model/parameters.js';
+import { type TensorMap, parameterShapes } from '../model/parameters.js';
 import type { MlpSpec } from '../model/spec.js';
 import { META } from './metadata.js';
 import { emitPreprocess } from '../preprocess/emit.js';
-import { Preprocessing, featureWidth, validatePreprocessing } from '../preprocess/schema.js';
+import { type Preprocessing, featureWidth, validatePreprocessing } from '../preprocess/schema.js';
 import { InvalidArgumentError } from '../errors.js';
 
 /** What an inference model records about itself besides its weights. */
@@ -33,18 +33,24 @@ export function buildInferenceModel(spec: MlpSpec, parameters: TensorMap, info: 
   if (pre) {
     validatePreprocessing(pre);
     if (featureWidth(pre) !== spec.inputs) {
-      throw new InvalidArgumentError('preprocessing', featureWidth(pre), `gives ${featureWidth(pre)} features but spec.inputs is ${spec.inputs}`);
+      throw new InvalidArgumentError(
+        'preprocessing',
+        featureWidth(pre),
+        `gives ${featureWidth(pre)} features but spec.inputs is ${spec.inputs}`,
+      );
     }
   }
   const raw = b.input('input', DataType.FLOAT, ['batch', pre ? pre.columns.length : spec.inputs]);
   const x = pre ? emitPreprocess(b, pre, raw) : raw;
-  const params = new Map(parameterShapes(spec).map(([name, dims]) => {
-    const t = parameters.get(name);
-    if (!t || t.dims.join() !== dims.join()) {
-      throw new InvalidArgumentError(`parameters.${name}`, t ? t.dims : null, `must be a tensor of shape [${dims}] for this spec`);
-    }
-    return [name, b.initializer(name, t)];
-  }));
+  const params = new Map(
+    parameterShapes(spec).map(([name, dims]) => {
+      const t = parameters.get(name);
+      if (!t || t.dims.join() !== dims.join()) {
+        throw new InvalidArgumentError(`parameters.${name}`, t ? t.dims : null, `must be a tensor of shape [${dims}] for this spec`);
+      }
+      return [name, b.initializer(name, t)];
+    }),
+  );
   emitPredictions(b, spec, emitLogits(b, spec, { x, params }, { training: false }));
   const meta: Record<string, string> = { [META.kind]: 'inference', [META.spec]: JSON.stringify(spec) };
   if (info.classNames) meta[META.classNames] = JSON.stringify(info.classNames);
@@ -66,7 +72,7 @@ export function buildPreprocessModel(p: Preprocessing): Model {
   const b = new GraphBuilder('preprocess');
   const raw = b.input('input', DataType.FLOAT, ['batch', p.columns.length]);
   b.output(emitPreprocess(b, p, raw), 'features');
-  return makeModel(b.build('Raw feature vector to the MLP\'s features: imputation, scaling, one-hot.'), {
+  return makeModel(b.build("Raw feature vector to the MLP's features: imputation, scaling, one-hot."), {
     metadata: { [META.kind]: 'preprocess', [META.preprocessing]: JSON.stringify(p) },
     docString: 'onnx-mlp preprocessing',
   });

@@ -7,10 +7,10 @@ import { addGradients } from '../autodiff/gradient.js';
 import { InvalidArgumentError } from '../errors.js';
 import { emitTaskLoss, lossName, targetType } from '../losses/task-loss.js';
 import { emitLogits } from '../model/forward.js';
-import { ParameterLayout, parameterLayout } from '../model/layout.js';
-import { MlpSpec, layerName } from '../model/spec.js';
+import { type ParameterLayout, parameterLayout } from '../model/layout.js';
+import { type MlpSpec, layerName } from '../model/spec.js';
 import { clipByGlobalNorm } from '../optimizers/clip.js';
-import { OptimizerConfig, optimizerRule } from '../optimizers/index.js';
+import { type OptimizerConfig, optimizerRule } from '../optimizers/index.js';
 import { IO } from './io-names.js';
 import { META } from './metadata.js';
 
@@ -58,9 +58,22 @@ export function noiseLayers(spec: MlpSpec): Array<{ layer: string; width: number
 
 /** Views the flat parameter vector as the named, shaped parameters (Split, then Reshape). */
 export function emitUnflatten(b: GraphBuilder, layout: ParameterLayout, flat: Value): Map<string, Value> {
-  const parts = b.ops('Split', [flat, b.constant(layout.slots.map((s) => s.size), DataType.INT64)], { axis: attr.int(0) }, { count: layout.slots.length });
+  const parts = b.ops(
+    'Split',
+    [
+      flat,
+      b.constant(
+        layout.slots.map((s) => s.size),
+        DataType.INT64,
+      ),
+    ],
+    { axis: attr.int(0) },
+    { count: layout.slots.length },
+  );
   // The views carry the parameters' own names, so a viewer shows `dense1.weight` where it is used.
-  return new Map(layout.slots.map((s, i) => [s.name, b.op('Reshape', [parts[i], b.constant(s.dims, DataType.INT64)], {}, { names: [s.name] })]));
+  return new Map(
+    layout.slots.map((s, i) => [s.name, b.op('Reshape', [parts[i], b.constant(s.dims, DataType.INT64)], {}, { names: [s.name] })]),
+  );
 }
 
 /**
@@ -76,22 +89,40 @@ export function emitTrainStep(b: GraphBuilder, config: TrainStepConfig, io: Step
   const logits = emitLogits(b, spec, { x: io.x, params }, { training: true, dropoutNoise: io.noise });
   const loss = emitTaskLoss(b, spec, { logits, target: io.target, classWeights: options.classWeights });
   const grads = addGradients(b, loss, [...params.values()]);
-  let flatGrad = b.scoped('grad', () => b.op('Concat',
-    layout.slots.map((s) => b.op('Reshape', [grads.get(s.name)!, b.constant([-1], DataType.INT64)])), { axis: attr.int(0) }));
+  let flatGrad = b.scoped('grad', () =>
+    b.op(
+      'Concat',
+      layout.slots.map((s) => b.op('Reshape', [grads.get(s.name)!, b.constant([-1], DataType.INT64)])),
+      { axis: attr.int(0) },
+    ),
+  );
   if (options.clipNorm !== undefined) flatGrad = clipByGlobalNorm(b, new Map([['all', flatGrad]]), options.clipNorm).get('all')!;
   const slots = Object.fromEntries(rule.slots.map((s) => [s, io.state.get(s)!]));
   const names = io.outputNames && {
     param: io.outputNames.parameters,
     slots: Object.fromEntries(rule.slots.map((s) => [s, io.outputNames!.state(s)])),
   };
-  const next = b.scoped('update', () => rule.update({
-    b, param: io.parameters, grad: flatGrad, slots, learningRate: io.learningRate, step: io.step, ...(names ? { names } : {}),
-  }));
+  const next = b.scoped('update', () =>
+    rule.update({
+      b,
+      param: io.parameters,
+      grad: flatGrad,
+      slots,
+      learningRate: io.learningRate,
+      step: io.step,
+      ...(names ? { names } : {}),
+    }),
+  );
   return { loss, logits, parameters: next.param, state: new Map(Object.entries(next.slots)) };
 }
 
 /** Metadata that lets any reader of a training-side model map its flat vectors back to names. */
-export function trainingMetadata(kind: string, spec: MlpSpec, optimizer: OptimizerConfig | undefined, layout: ParameterLayout): Record<string, string> {
+export function trainingMetadata(
+  kind: string,
+  spec: MlpSpec,
+  optimizer: OptimizerConfig | undefined,
+  layout: ParameterLayout,
+): Record<string, string> {
   return {
     [META.kind]: kind,
     [META.spec]: JSON.stringify(spec),
@@ -120,20 +151,35 @@ export function buildTrainStep(spec: MlpSpec, optimizer: OptimizerConfig, option
   const step = b.input(IO.step, DataType.FLOAT, []);
   const parameters = b.input(IO.parameters, DataType.FLOAT, [layout.total]);
   const state = new Map(slots.map((s) => [s, b.input(IO.state(s), DataType.FLOAT, [layout.total])]));
-  const noise = new Map(noiseLayers(spec).map(({ layer, width }) => [layer, b.input(IO.dropoutNoise(layer), DataType.FLOAT, ['batch', width])]));
-  const out = emitTrainStep(b, { spec, optimizer, options }, {
-    x, target, learningRate, step, parameters, state, noise,
-    outputNames: { parameters: IO.updated(IO.parameters), state: (s) => IO.updated(IO.state(s)) },
-  });
+  const noise = new Map(
+    noiseLayers(spec).map(({ layer, width }) => [layer, b.input(IO.dropoutNoise(layer), DataType.FLOAT, ['batch', width])]),
+  );
+  const out = emitTrainStep(
+    b,
+    { spec, optimizer, options },
+    {
+      x,
+      target,
+      learningRate,
+      step,
+      parameters,
+      state,
+      noise,
+      outputNames: { parameters: IO.updated(IO.parameters), state: (s) => IO.updated(IO.state(s)) },
+    },
+  );
   b.output(out.loss, IO.loss);
   b.output(out.logits, IO.logits);
   b.output(out.parameters, IO.updated(IO.parameters));
   for (const s of slots) b.output(out.state.get(s)!, IO.updated(IO.state(s)));
   const arch = [spec.inputs, ...spec.hidden, spec.outputs].join('-');
-  return makeModel(b.build(
-    `One ${optimizer.kind} step of ${lossName(spec)} on an MLP ${arch}. Parameters and optimizer state are flat ` +
-    `vectors (layout in metadata ${META.parameters}); read them back from the *.updated outputs.`,
-  ), { metadata: trainingMetadata('training', spec, optimizer, layout), docString: 'onnx-mlp training model' });
+  return makeModel(
+    b.build(
+      `One ${optimizer.kind} step of ${lossName(spec)} on an MLP ${arch}. Parameters and optimizer state are flat ` +
+        `vectors (layout in metadata ${META.parameters}); read them back from the *.updated outputs.`,
+    ),
+    { metadata: trainingMetadata('training', spec, optimizer, layout), docString: 'onnx-mlp training model' },
+  );
 }
 
 /** Builds the eval step: (input, target, parameters) to (loss, logits), with dropout off. */
@@ -146,7 +192,8 @@ export function buildEvalStep(spec: MlpSpec): Model {
   b.output(emitTaskLoss(b, spec, { logits, target }), IO.loss);
   b.output(logits, IO.logits);
   return makeModel(b.build(`Loss (${lossName(spec)}) and logits of the MLP, dropout off.`), {
-    metadata: trainingMetadata('eval', spec, undefined, layout), docString: 'onnx-mlp eval model',
+    metadata: trainingMetadata('eval', spec, undefined, layout),
+    docString: 'onnx-mlp eval model',
   });
 }
 

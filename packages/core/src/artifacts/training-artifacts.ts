@@ -1,9 +1,9 @@
 import type { Model } from '../ir/graph.js';
-import { ParameterLayout, parameterLayout } from '../model/layout.js';
+import { type ParameterLayout, parameterLayout } from '../model/layout.js';
 import type { MlpSpec } from '../model/spec.js';
-import { OptimizerConfig, optimizerRule } from '../optimizers/index.js';
+import { type OptimizerConfig, optimizerRule } from '../optimizers/index.js';
 import { buildTrainEpoch } from './epoch-model.js';
-import { TrainStepOptions, buildEvalStep, buildTrainStep, noiseLayers, validateTrainStepOptions } from './train-step.js';
+import { type TrainStepOptions, buildEvalStep, buildTrainStep, noiseLayers, validateTrainStepOptions } from './train-step.js';
 
 /** The models a training run is made of, in memory, with what the host needs to drive them. */
 export interface TrainingArtifacts {

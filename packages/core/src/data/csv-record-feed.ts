@@ -1,5 +1,5 @@
 import { Parser } from '#csv-parse';
-import { CsvDelimiter } from './table.js';
+import type { CsvDelimiter } from './table.js';
 
 /**
  * csv-parse driven from an async loop: text goes in with `write` (which waits while the parser asks for

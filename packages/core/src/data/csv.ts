@@ -1,8 +1,8 @@
 import { CsvError } from '#csv-parse';
 import { CsvRecordFeed } from './csv-record-feed.js';
 import { DataFormatError } from './errors.js';
-import { ChunkSource, textChunks } from './source.js';
-import { Cell, CsvDelimiter, RowBatch, SourceRow, Table, collectTable } from './table.js';
+import { type ChunkSource, textChunks } from './source.js';
+import { type Cell, type CsvDelimiter, type RowBatch, type SourceRow, type Table, collectTable } from './table.js';
 
 /** How to read a CSV file. */
 export interface CsvOptions {
@@ -109,7 +109,8 @@ interface HeaderText {
 
 /** Gathers `text` until its header line is complete and detects the delimiter, unless one is given. */
 async function readHeaderText(
-  text: AsyncIterator<string, void, undefined>, delimiter: CsvDelimiter | 'auto' | undefined,
+  text: AsyncIterator<string, void, undefined>,
+  delimiter: CsvDelimiter | 'auto' | undefined,
 ): Promise<HeaderText> {
   if (delimiter !== undefined && delimiter !== 'auto') return { head: '', done: false, delimiter };
   let head = '';
@@ -122,9 +123,7 @@ async function readHeaderText(
 }
 
 /** The text already read for delimiter detection, then the rest of the file. */
-async function* textAfterHeader(
-  head: string, done: boolean, text: AsyncIterable<string>,
-): AsyncGenerator<string, void, undefined> {
+async function* textAfterHeader(head: string, done: boolean, text: AsyncIterable<string>): AsyncGenerator<string, void, undefined> {
   if (head.length > 0) yield head;
   if (!done) yield* text;
 }
@@ -205,21 +204,18 @@ function checkHeader(record: readonly string[], file: string, line: number): str
 }
 
 /** A csv-parse error (or ours) as a DataFormatError naming the file, the line and the column. */
-function csvFailure(
-  e: unknown, file: string, line: number, columns: readonly string[] | undefined,
-): Error {
+function csvFailure(e: unknown, file: string, line: number, columns: readonly string[] | undefined): Error {
   if (e instanceof DataFormatError) return e;
   if (e instanceof CsvError) {
     const details = e as CsvError & { index?: number };
     const reason = e.message.replace(/\s*at line \d+/, '');
     if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
-      return new DataFormatError(
-        { file, line },
-        'a quoted field opened in this row is never closed (a missing closing double quote?)', { cause: e },
-      );
+      return new DataFormatError({ file, line }, 'a quoted field opened in this row is never closed (a missing closing double quote?)', {
+        cause: e,
+      });
     }
     const index = details.index;
-    const column = typeof index === 'number' ? columns?.[index] ?? index + 1 : undefined;
+    const column = typeof index === 'number' ? (columns?.[index] ?? index + 1) : undefined;
     return new DataFormatError({ file, line, ...(column === undefined ? {} : { column }) }, reason, { cause: e });
   }
   return e instanceof Error ? e : new Error(String(e));

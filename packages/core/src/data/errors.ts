@@ -22,7 +22,11 @@ export class DataFormatError extends DataError implements DataLocation {
   readonly row?: number;
   readonly column?: string | number;
 
-  constructor(at: DataLocation, readonly reason: string, options?: { cause?: unknown }) {
+  constructor(
+    at: DataLocation,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
     super(`${formatLocation(at)}: ${reason}`, { code: 'DATA_FORMAT', fields: { ...at, reason } });
     this.name = 'DataFormatError';
     this.file = at.file;

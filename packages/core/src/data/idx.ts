@@ -1,10 +1,15 @@
 import { DataFormatError } from './errors.js';
 import { isGzip } from './gzip.js';
-import { ND_BYTES, NdArray, NdDtype, decodeElements, elementCount, formatShape } from './ndarray.js';
+import { ND_BYTES, type NdArray, type NdDtype, decodeElements, elementCount, formatShape } from './ndarray.js';
 
 /** IDX type codes (the third magic byte) and the element type each stands for. */
 const IDX_TYPES: ReadonlyMap<number, NdDtype> = new Map([
-  [0x08, 'uint8'], [0x09, 'int8'], [0x0b, 'int16'], [0x0c, 'int32'], [0x0d, 'float32'], [0x0e, 'float64'],
+  [0x08, 'uint8'],
+  [0x09, 'int8'],
+  [0x0b, 'int16'],
+  [0x0c, 'int32'],
+  [0x0d, 'float32'],
+  [0x0e, 'float64'],
 ]);
 
 const hex = (b: number): string => `0x${b.toString(16).padStart(2, '0')}`;
@@ -26,9 +31,9 @@ export function parseIdx(bytes: Uint8Array, file: string): NdArray {
   if (zero0 !== 0 || zero1 !== 0) {
     fail(`is not an IDX file: it starts ${hex(zero0)} ${hex(zero1)}, an IDX magic number starts 0x00 0x00`);
   }
-  const dtype = IDX_TYPES.get(code) ?? fail(
-    `has an unknown IDX type code ${hex(code)} (known: 0x08 uint8, 0x09 int8, 0x0b int16, 0x0c int32, 0x0d float32, 0x0e float64)`,
-  );
+  const dtype =
+    IDX_TYPES.get(code) ??
+    fail(`has an unknown IDX type code ${hex(code)} (known: 0x08 uint8, 0x09 int8, 0x0b int16, 0x0c int32, 0x0d float32, 0x0e float64)`);
   if (rank === 0) fail('has 0 dimensions in its IDX magic number; expected at least 1');
   const headerBytes = 4 + 4 * rank;
   if (bytes.length < headerBytes) {

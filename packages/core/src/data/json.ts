@@ -1,6 +1,6 @@
 import { DataFormatError } from './errors.js';
-import { ChunkSource, textChunks } from './source.js';
-import { Cell, RowBatch, SourceRow, Table, collectTable } from './table.js';
+import { type ChunkSource, textChunks } from './source.js';
+import { type Cell, type RowBatch, type SourceRow, type Table, collectTable } from './table.js';
 
 /** How to read a JSON or JSON Lines file. */
 export interface JsonOptions {
@@ -154,7 +154,10 @@ class JsonArrayScanner {
   private inString = false;
   private escaped = false;
 
-  constructor(private readonly file: string, private readonly records: RecordRows) {}
+  constructor(
+    private readonly file: string,
+    private readonly records: RecordRows,
+  ) {}
 
   /** The rows of the elements that end in `text`; the rest of an unfinished element is kept. */
   scan(text: string): SourceRow[] {

@@ -1,13 +1,22 @@
 import { DataFormatError } from './errors.js';
 import { isGzip } from './gzip.js';
-import { ND_BYTES, NdArray, NdDtype, decodeElements, elementCount, formatShape } from './ndarray.js';
+import { ND_BYTES, type NdArray, type NdDtype, decodeElements, elementCount, formatShape } from './ndarray.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 /** NumPy type characters + sizes this reader takes (`descr` without its byte-order character). */
 const NPY_TYPES: ReadonlyMap<string, NdDtype> = new Map([
-  ['b1', 'bool'], ['u1', 'uint8'], ['i1', 'int8'], ['i2', 'int16'], ['u2', 'uint16'], ['i4', 'int32'], ['u4', 'uint32'],
-  ['i8', 'int64'], ['u8', 'uint64'], ['f4', 'float32'], ['f8', 'float64'],
+  ['b1', 'bool'],
+  ['u1', 'uint8'],
+  ['i1', 'int8'],
+  ['i2', 'int16'],
+  ['u2', 'uint16'],
+  ['i4', 'int32'],
+  ['u4', 'uint32'],
+  ['i8', 'int64'],
+  ['u8', 'uint64'],
+  ['f4', 'float32'],
+  ['f8', 'float64'],
 ]);
 
 /**
@@ -25,19 +34,23 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
   if (isGzip(bytes)) fail('is gzip-compressed; decompress it first (the file readers do this themselves)');
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b) fail('is a zip archive (an .npz?); expected a single .npy array');
-    fail(bytes.length < 10 && MAGIC.slice(0, bytes.length).every((b, i) => bytes[i] === b)
-      ? `is truncated: ${bytes.length} bytes, an NPY header needs at least 10`
-      : 'is not an NPY file: it does not start with the magic "\\x93NUMPY"');
+    fail(
+      bytes.length < 10 && MAGIC.slice(0, bytes.length).every((b, i) => bytes[i] === b)
+        ? `is truncated: ${bytes.length} bytes, an NPY header needs at least 10`
+        : 'is not an NPY file: it does not start with the magic "\\x93NUMPY"',
+    );
   }
   const major = bytes[6]!;
   const minor = bytes[7]!;
   if (major < 1 || major > 3) fail(`has NPY format version ${major}.${minor}; this reader knows 1.0, 2.0 and 3.0`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lengthBytes = major === 1 ? 2 : 4;
-  if (bytes.length < 8 + lengthBytes) fail(`is truncated: ${bytes.length} bytes, the NPY header length field ends at byte ${8 + lengthBytes}`);
+  if (bytes.length < 8 + lengthBytes)
+    fail(`is truncated: ${bytes.length} bytes, the NPY header length field ends at byte ${8 + lengthBytes}`);
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataStart = 8 + lengthBytes + headerLength;
-  if (bytes.length < dataStart) fail(`is truncated: the NPY header says it is ${headerLength} bytes, the file ends ${dataStart - bytes.length} bytes before its end`);
+  if (bytes.length < dataStart)
+    fail(`is truncated: the NPY header says it is ${headerLength} bytes, the file ends ${dataStart - bytes.length} bytes before its end`);
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(8 + lengthBytes, dataStart));
 
   const badHeader = (what: string): never => fail(`has an NPY header without a readable ${what}: ${JSON.stringify(header.trim())}`);
@@ -49,20 +62,31 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
   const order = descr[0] ?? '';
   const dtype = NPY_TYPES.get(descr.slice(1));
   if (!'<>|='.includes(order) || order === '' || dtype === undefined) {
-    fail(`has dtype ${JSON.stringify(descr)}; this reader takes bool, uint8/16/32/64, int8/16/32/64, float32 and float64 (e.g. '<f4', '|u1')`);
+    fail(
+      `has dtype ${JSON.stringify(descr)}; this reader takes bool, uint8/16/32/64, int8/16/32/64, float32 and float64 (e.g. '<f4', '|u1')`,
+    );
   }
   if (fortran === 'True') {
-    fail("is stored in Fortran order (fortran_order: True); save it in C order, e.g. np.save(path, np.ascontiguousarray(a))");
+    fail('is stored in Fortran order (fortran_order: True); save it in C order, e.g. np.save(path, np.ascontiguousarray(a))');
   }
-  const shape = shapeText.split(',').map((s) => s.trim().replace(/L$/, '')).filter((s) => s.length > 0).map((s) => {
-    if (!/^\d+$/.test(s)) badHeader("'shape'");
-    return Number(s);
-  });
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim().replace(/L$/, ''))
+    .filter((s) => s.length > 0)
+    .map((s) => {
+      if (!/^\d+$/.test(s)) badHeader("'shape'");
+      return Number(s);
+    });
   const count = elementCount(shape);
   const expected = count * ND_BYTES[dtype!];
   const found = bytes.length - dataStart;
   const what = `for shape ${formatShape(shape)} ${descr}`;
   if (found < expected) fail(`is truncated: expected ${expected} bytes of data ${what}, found ${found}`);
   if (found > expected) fail(`has ${found - expected} bytes after the data: expected ${expected} bytes of data ${what}, found ${found}`);
-  return { file, dtype: dtype!, shape, data: decodeElements(bytes, { offset: dataStart, count, dtype: dtype!, littleEndian: order !== '>' }) };
+  return {
+    file,
+    dtype: dtype!,
+    shape,
+    data: decodeElements(bytes, { offset: dataStart, count, dtype: dtype!, littleEndian: order !== '>' }),
+  };
 }

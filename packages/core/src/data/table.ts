@@ -54,9 +54,7 @@ export interface RowBatch {
 }
 
 /** Gathers a stream of row batches (from `csvBatches`, `jsonBatches`, `jsonLinesBatches`) into a Table. */
-export async function collectTable(
-  batches: AsyncIterable<RowBatch>, file: string, format: Exclude<TableFormat, 'array'>,
-): Promise<Table> {
+export async function collectTable(batches: AsyncIterable<RowBatch>, file: string, format: Exclude<TableFormat, 'array'>): Promise<Table> {
   let names: readonly string[] | undefined;
   let cells: Cell[][] = [];
   let delimiter: CsvDelimiter | undefined;
@@ -81,7 +79,10 @@ export async function collectTable(
 export function tableColumn(table: Table, name: string): TableColumn {
   const found = table.columns.find((c) => c.name === name);
   if (found) return found;
-  const have = table.columns.slice(0, 20).map((c) => JSON.stringify(c.name)).join(', ');
+  const have = table.columns
+    .slice(0, 20)
+    .map((c) => JSON.stringify(c.name))
+    .join(', ');
   const more = table.columns.length > 20 ? `, … (${table.columns.length} in all)` : '';
   throw new DataFormatError({ file: table.file, column: name }, `no such column; the columns are ${have}${more}`);
 }
@@ -92,9 +93,7 @@ export function tableColumn(table: Table, name: string): TableColumn {
  */
 export function cellError(table: Table, row: number, column: string, reason: string): DataFormatError {
   const line = table.lines?.[row];
-  return new DataFormatError(
-    line === undefined ? { file: table.file, row: row + 1, column } : { file: table.file, line, column }, reason,
-  );
+  return new DataFormatError(line === undefined ? { file: table.file, row: row + 1, column } : { file: table.file, line, column }, reason);
 }
 
 /** The rows of a table as cell arrays in column order (small tables and tests; big ones stay columnar). */

@@ -51,8 +51,10 @@ export function describeValues(values: readonly Value[]): string {
 export function whatModelIs(model: Model): string {
   const kind = model.metadata.get(META.kind);
   if (kind === undefined) {
-    return `an ONNX model without onnx-mlp metadata (no ${META.kind}; inputs: ${describeValues(model.graph.inputs)}; `
-      + `outputs: ${describeValues(model.graph.outputs)})`;
+    return (
+      `an ONNX model without onnx-mlp metadata (no ${META.kind}; inputs: ${describeValues(model.graph.inputs)}; ` +
+      `outputs: ${describeValues(model.graph.outputs)})`
+    );
   }
   const role = (ONNX_MLP_KINDS as Record<string, string>)[kind];
   if (role === undefined) return `an onnx-mlp file of kind ${JSON.stringify(kind)}, which this version does not know`;
@@ -109,11 +111,17 @@ function readPreprocessing(model: Model): Preprocessing | null {
 /** The graph itself must have what onnx-mlp writes, or running it would fail with ONNX Runtime's message. */
 function checkGraph(model: Model, task: Task, inputWidth: number): void {
   const input = model.graph.inputs.find((v) => v.name === 'input');
-  if (!input || input.dtype !== DataType.FLOAT || input.shape.length !== 2 || (typeof input.shape[1] === 'number' && input.shape[1] !== inputWidth)) {
+  if (
+    !input ||
+    input.dtype !== DataType.FLOAT ||
+    input.shape.length !== 2 ||
+    (typeof input.shape[1] === 'number' && input.shape[1] !== inputWidth)
+  ) {
     throw broken(`has no float32 input "input" [batch, ${inputWidth}] (it has ${describeValues(model.graph.inputs)})`);
   }
   for (const name of task === 'regression' ? ['prediction'] : ['probabilities', 'label']) {
-    if (!model.graph.outputs.some((v) => v.name === name)) throw broken(`has no output "${name}" (it has ${describeValues(model.graph.outputs)})`);
+    if (!model.graph.outputs.some((v) => v.name === name))
+      throw broken(`has no output "${name}" (it has ${describeValues(model.graph.outputs)})`);
   }
 }
 
@@ -132,7 +140,12 @@ export function readInferenceMetadata(model: Model): InferenceMetadata {
   const inputWidth = preprocessing ? preprocessing.columns.length : spec.inputs;
   checkGraph(model, spec.task, inputWidth);
   return {
-    spec, task: spec.task, classNames, outputWidth, preprocessing, inputWidth,
-    training: typeof training === 'object' && training !== null && !Array.isArray(training) ? training as Record<string, unknown> : {},
+    spec,
+    task: spec.task,
+    classNames,
+    outputWidth,
+    preprocessing,
+    inputWidth,
+    training: typeof training === 'object' && training !== null && !Array.isArray(training) ? (training as Record<string, unknown>) : {},
   };
 }

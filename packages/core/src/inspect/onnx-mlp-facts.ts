@@ -149,10 +149,16 @@ function checkInitializers(model: Model, spec: MlpSpec, total: number, warnings:
   }
   const names = new Set(expected.map(([n]) => n));
   const others = [...inits].filter(([n]) => !names.has(n) && !isOptimizerState(n, names));
-  return finish({
-    total, checkedAgainst: 'initializers', found, matches: shapesMatch && found === total,
-    otherInitializers: { count: others.length, elements: others.reduce((s, [, t]) => s + sizeOf(t.dims), 0) },
-  }, warnings);
+  return finish(
+    {
+      total,
+      checkedAgainst: 'initializers',
+      found,
+      matches: shapesMatch && found === total,
+      otherInitializers: { count: others.length, elements: others.reduce((s, [, t]) => s + sizeOf(t.dims), 0) },
+    },
+    warnings,
+  );
 }
 
 /** Checkpoint optimizer state tensors are named after the parameter plus a slot (`dense1.weight.m`). */
@@ -163,7 +169,9 @@ function isOptimizerState(name: string, parameters: ReadonlySet<string>): boolea
 
 /** Checks the flat layout of a training-side model against the spec and its `parameters` input. */
 function checkLayout(
-  model: Model, stored: { spec: MlpSpec; total: number; layout: readonly ParameterSlot[] | undefined }, warnings: string[],
+  model: Model,
+  stored: { spec: MlpSpec; total: number; layout: readonly ParameterSlot[] | undefined },
+  warnings: string[],
 ): ParameterCheck | undefined {
   const { spec, total, layout } = stored;
   if (!Array.isArray(layout)) return undefined;
@@ -174,7 +182,9 @@ function checkLayout(
     const [name, dims] = expected[i] ?? [undefined, undefined];
     if (slot.name !== name || slot.dims?.join() !== dims?.join() || slot.offset !== offset || slot.size !== sizeOf(slot.dims ?? [])) {
       consistent = false;
-      warnings.push(`parameter layout slot ${i} (${slot.name}) does not match the spec (expected ${name ?? 'nothing'} [${dims?.join(', ') ?? ''}] at offset ${offset})`);
+      warnings.push(
+        `parameter layout slot ${i} (${slot.name}) does not match the spec (expected ${name ?? 'nothing'} [${dims?.join(', ') ?? ''}] at offset ${offset})`,
+      );
     }
     offset += slot.size ?? 0;
   }
@@ -183,10 +193,19 @@ function checkLayout(
     consistent = false;
     warnings.push(`input parameters has shape [${flat.shape.join(', ')}], the spec has ${total} parameters`);
   }
-  return finish({
-    total, checkedAgainst: 'layout', found: offset, matches: consistent && offset === total,
-    otherInitializers: { count: model.graph.initializers.size, elements: [...model.graph.initializers.values()].reduce((s, t) => s + sizeOf(t.dims), 0) },
-  }, warnings);
+  return finish(
+    {
+      total,
+      checkedAgainst: 'layout',
+      found: offset,
+      matches: consistent && offset === total,
+      otherInitializers: {
+        count: model.graph.initializers.size,
+        elements: [...model.graph.initializers.values()].reduce((s, t) => s + sizeOf(t.dims), 0),
+      },
+    },
+    warnings,
+  );
 }
 
 function finish(check: ParameterCheck, warnings: string[]): ParameterCheck {

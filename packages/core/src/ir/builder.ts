@@ -1,8 +1,6 @@
 import { DataType, allocate } from './dtype.js';
-import {
-  Attributes, DEFAULT_OPSET, Graph, Node, Shape, TensorData, Value,
-} from './graph.js';
-import { OpTable, installedOpTable } from './op-table.js';
+import { type Attributes, DEFAULT_OPSET, type Graph, type Node, type Shape, type TensorData, type Value } from './graph.js';
+import { type OpTable, installedOpTable } from './op-table.js';
 
 /** Options of one emitted node. */
 export interface OpOptions {
@@ -53,7 +51,10 @@ export class GraphBuilder {
    * A builder for a top-level graph, or with `parent`, for a subgraph (a Loop body) that may read
    * the parent's values by name and shares its namespace and constants.
    */
-  constructor(readonly name: string, options: GraphBuilderOptions = {}) {
+  constructor(
+    readonly name: string,
+    options: GraphBuilderOptions = {},
+  ) {
     this.opset = options.opset ?? options.parent?.opset ?? DEFAULT_OPSET;
     this.parent = options.parent;
     this.opTable = options.ops ?? options.parent?.opTable;
@@ -107,14 +108,19 @@ export class GraphBuilder {
     for (const v of present) {
       if (!this.lookup(v.name)) throw new Error(`${opType}: input ${v.name} is not a value of graph ${this.name}`);
     }
-    const types = def.infer(inputs.map((v) => v ?? EMPTY), attrs, (v) => this.constantData(v));
+    const types = def.infer(
+      inputs.map((v) => v ?? EMPTY),
+      attrs,
+      (v) => this.constantData(v),
+    );
     const hint = opType.toLowerCase();
     const outputs = types.slice(0, count).map((t, i) =>
       this.declare({
         name: options.names?.[i] ?? this.fresh(hint),
         dtype: t.dtype,
         shape: i === 0 && options.shape ? options.shape : t.shape,
-      }));
+      }),
+    );
     this.nodes.push({
       opType,
       name: this.fresh(`node_${opType}`),

@@ -1,7 +1,7 @@
 import { onnx } from './proto.js';
 import type { onnx as P } from 'onnx-proto';
-import { BYTES_PER_ELEMENT, DataType, TensorArray, allocate, fromBytes } from './dtype.js';
-import { Attribute, Graph, Model, Node, TensorData, Value } from './graph.js';
+import { BYTES_PER_ELEMENT, DataType, type TensorArray, allocate, fromBytes } from './dtype.js';
+import type { Attribute, Graph, Model, Node, TensorData, Value } from './graph.js';
 import { OnnxMlpError } from '../errors.js';
 
 type LongLike = number | { toNumber(): number };
@@ -47,16 +47,21 @@ export function decodeTensor(t: P.ITensorProto, o: DecodeOptions = {}): TensorDa
   let data: TensorArray;
   if (t.rawData && t.rawData.length > 0) {
     if (t.rawData.length !== size * BYTES_PER_ELEMENT[dtype]) {
-      throw new ModelDecodeError(`${what}: ${t.rawData.length} bytes of data for dims [${dims}] (expected ${size * BYTES_PER_ELEMENT[dtype]})`);
+      throw new ModelDecodeError(
+        `${what}: ${t.rawData.length} bytes of data for dims [${dims}] (expected ${size * BYTES_PER_ELEMENT[dtype]})`,
+      );
     }
     data = fromBytes(dtype, t.rawData);
   } else {
     data = allocate(dtype, size);
     const source: readonly LongLike[] =
-      dtype === DataType.FLOAT ? t.floatData ?? []
-        : dtype === DataType.DOUBLE ? t.doubleData ?? []
-          : dtype === DataType.INT64 ? (t.int64Data ?? []) as LongLike[]
-            : t.int32Data ?? [];
+      dtype === DataType.FLOAT
+        ? (t.floatData ?? [])
+        : dtype === DataType.DOUBLE
+          ? (t.doubleData ?? [])
+          : dtype === DataType.INT64
+            ? ((t.int64Data ?? []) as LongLike[])
+            : (t.int32Data ?? []);
     if (source.length !== size && !(size === 0 && source.length === 0)) {
       throw new ModelDecodeError(`${what}: ${source.length} values for dims [${dims}] (expected ${size})`);
     }
@@ -71,21 +76,31 @@ export function decodeTensor(t: P.ITensorProto, o: DecodeOptions = {}): TensorDa
 function decodeValue(v: P.IValueInfoProto, o: DecodeOptions): Value {
   const tt = v.type?.tensorType;
   // A dim with neither a value nor a name is unknown: '?' rather than a misleading 0.
-  const shape = (tt?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue !== null && d.dimValue !== undefined ? num(d.dimValue as LongLike) : '?'));
+  const shape = (tt?.shape?.dim ?? []).map((d) =>
+    d.dimParam ? d.dimParam : d.dimValue !== null && d.dimValue !== undefined ? num(d.dimValue as LongLike) : '?',
+  );
   return { name: v.name ?? '', dtype: decodeDtype(tt?.elemType, `value ${v.name ?? ''}`, o), shape };
 }
 
 function decodeAttribute(a: P.IAttributeProto, o: DecodeOptions): Attribute {
   const T = onnx.AttributeProto.AttributeType;
   switch (a.type) {
-    case T.INT: return { kind: 'int', value: num(a.i as LongLike) };
-    case T.FLOAT: return { kind: 'float', value: a.f ?? 0 };
-    case T.STRING: return { kind: 'string', value: new TextDecoder().decode(a.s ?? new Uint8Array()) };
-    case T.INTS: return { kind: 'ints', value: (a.ints ?? []).map((x) => num(x as LongLike)) };
-    case T.FLOATS: return { kind: 'floats', value: [...(a.floats ?? [])] };
-    case T.TENSOR: return { kind: 'tensor', value: decodeTensor(a.t ?? {}, o) };
-    case T.GRAPH: return { kind: 'graph', value: decodeGraph(a.g ?? {}, o) };
-    default: throw new ModelDecodeError(`attribute ${a.name ?? ''} has unsupported type ${a.type}`);
+    case T.INT:
+      return { kind: 'int', value: num(a.i as LongLike) };
+    case T.FLOAT:
+      return { kind: 'float', value: a.f ?? 0 };
+    case T.STRING:
+      return { kind: 'string', value: new TextDecoder().decode(a.s ?? new Uint8Array()) };
+    case T.INTS:
+      return { kind: 'ints', value: (a.ints ?? []).map((x) => num(x as LongLike)) };
+    case T.FLOATS:
+      return { kind: 'floats', value: [...(a.floats ?? [])] };
+    case T.TENSOR:
+      return { kind: 'tensor', value: decodeTensor(a.t ?? {}, o) };
+    case T.GRAPH:
+      return { kind: 'graph', value: decodeGraph(a.g ?? {}, o) };
+    default:
+      throw new ModelDecodeError(`attribute ${a.name ?? ''} has unsupported type ${a.type}`);
   }
 }
 

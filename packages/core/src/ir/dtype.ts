@@ -39,12 +39,17 @@ export function isFloat(dtype: DataType): boolean {
 /** Allocates a zeroed typed array of `dtype` with `size` elements. */
 export function allocate(dtype: DataType, size: number): TensorArray {
   switch (dtype) {
-    case DataType.FLOAT: return new Float32Array(size);
-    case DataType.DOUBLE: return new Float64Array(size);
-    case DataType.INT32: return new Int32Array(size);
-    case DataType.INT64: return new BigInt64Array(size);
+    case DataType.FLOAT:
+      return new Float32Array(size);
+    case DataType.DOUBLE:
+      return new Float64Array(size);
+    case DataType.INT32:
+      return new Int32Array(size);
+    case DataType.INT64:
+      return new BigInt64Array(size);
     case DataType.UINT8:
-    case DataType.BOOL: return new Uint8Array(size);
+    case DataType.BOOL:
+      return new Uint8Array(size);
   }
 }
 

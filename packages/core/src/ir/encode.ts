@@ -1,9 +1,7 @@
 import { onnx } from './proto.js';
 import type { onnx as P } from 'onnx-proto';
-import { TensorArray } from './dtype.js';
-import {
-  Attribute, DEFAULT_IR_VERSION, Graph, Model, Node, TensorData, Value,
-} from './graph.js';
+import type { TensorArray } from './dtype.js';
+import { type Attribute, DEFAULT_IR_VERSION, type Graph, type Model, type Node, type TensorData, type Value } from './graph.js';
 
 const AttrType = onnx.AttributeProto.AttributeType;
 
@@ -30,13 +28,20 @@ function encodeValue(v: Value): P.IValueInfoProto {
 
 function encodeAttribute(name: string, a: Attribute): P.IAttributeProto {
   switch (a.kind) {
-    case 'int': return { name, type: AttrType.INT, i: a.value };
-    case 'float': return { name, type: AttrType.FLOAT, f: a.value };
-    case 'string': return { name, type: AttrType.STRING, s: new TextEncoder().encode(a.value) };
-    case 'ints': return { name, type: AttrType.INTS, ints: [...a.value] };
-    case 'floats': return { name, type: AttrType.FLOATS, floats: [...a.value] };
-    case 'tensor': return { name, type: AttrType.TENSOR, t: encodeTensor('', a.value) };
-    case 'graph': return { name, type: AttrType.GRAPH, g: encodeGraph(a.value) };
+    case 'int':
+      return { name, type: AttrType.INT, i: a.value };
+    case 'float':
+      return { name, type: AttrType.FLOAT, f: a.value };
+    case 'string':
+      return { name, type: AttrType.STRING, s: new TextEncoder().encode(a.value) };
+    case 'ints':
+      return { name, type: AttrType.INTS, ints: [...a.value] };
+    case 'floats':
+      return { name, type: AttrType.FLOATS, floats: [...a.value] };
+    case 'tensor':
+      return { name, type: AttrType.TENSOR, t: encodeTensor('', a.value) };
+    case 'graph':
+      return { name, type: AttrType.GRAPH, g: encodeGraph(a.value) };
   }
 }
 

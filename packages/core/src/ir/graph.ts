@@ -1,4 +1,4 @@
-import { DataType, TensorArray } from './dtype.js';
+import type { DataType, TensorArray } from './dtype.js';
 
 /** One dimension: a fixed size, or a symbolic name such as `batch`. */
 export type Dim = number | string;

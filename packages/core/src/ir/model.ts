@@ -1,4 +1,4 @@
-import { DEFAULT_IR_VERSION, DEFAULT_OPSET, Graph, Model } from './graph.js';
+import { DEFAULT_IR_VERSION, DEFAULT_OPSET, type Graph, type Model } from './graph.js';
 
 /** Options for wrapping a graph into a model file. */
 export interface ModelOptions {

@@ -31,6 +31,7 @@ export function installOpTable(table: OpTable): void {
 
 /** The installed op table; throws when none is (the ops were never loaded). */
 export function installedOpTable(): OpTable {
-  if (!installed) throw new Error('no op table installed: import @onnx-mlp/core (which loads its ops) or give the GraphBuilder an `ops` table');
+  if (!installed)
+    throw new Error('no op table installed: import @onnx-mlp/core (which loads its ops) or give the GraphBuilder an `ops` table');
   return installed;
 }

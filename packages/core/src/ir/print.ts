@@ -11,7 +11,7 @@ const TYPE_NAMES: Record<DataType, string> = {
 };
 
 function typeOf(dtype: DataType, shape: Shape): string {
-  return `${TYPE_NAMES[dtype] ?? `type${dtype}`}[${shape.join(",")}]`;
+  return `${TYPE_NAMES[dtype] ?? `type${dtype}`}[${shape.join(',')}]`;
 }
 
 function valueText(v: Value): string {
@@ -20,12 +20,17 @@ function valueText(v: Value): string {
 
 function attrText(a: Attribute): string {
   switch (a.kind) {
-    case 'tensor': return `tensor[${a.value.dims.join(',')}]`;
-    case 'graph': return `graph ${a.value.name}`;
+    case 'tensor':
+      return `tensor[${a.value.dims.join(',')}]`;
+    case 'graph':
+      return `graph ${a.value.name}`;
     case 'ints':
-    case 'floats': return `[${a.value.join(',')}]`;
-    case 'string': return JSON.stringify(a.value);
-    default: return String(a.value);
+    case 'floats':
+      return `[${a.value.join(',')}]`;
+    case 'string':
+      return JSON.stringify(a.value);
+    default:
+      return String(a.value);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { GraphBuilder } from '../ir/builder.js';
-import { attr, Value } from '../ir/graph.js';
+import { attr, type Value } from '../ir/graph.js';
 
 /** Mean over all elements of (prediction - target)^2. */
 export function meanSquaredError(b: GraphBuilder, predictions: Value, targets: Value): Value {

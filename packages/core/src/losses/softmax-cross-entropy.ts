@@ -1,6 +1,6 @@
 import { DataType } from '../ir/dtype.js';
 import type { GraphBuilder } from '../ir/builder.js';
-import { attr, Value } from '../ir/graph.js';
+import { attr, type Value } from '../ir/graph.js';
 import { oneHot } from '../ops/gather.js';
 
 /**
@@ -12,9 +12,9 @@ export function softmaxCrossEntropy(b: GraphBuilder, logits: Value, labels: Valu
   const classes = logits.shape[1];
   if (typeof classes !== 'number') throw new Error('softmaxCrossEntropy: the class count must be static');
   const logp = b.op('LogSoftmax', [logits], { axis: attr.int(-1) });
-  let picked = b.op('ReduceSum', [
-    b.op('Mul', [logp, oneHot(b, labels, classes, logits.dtype)]), b.constant([1], DataType.INT64),
-  ], { keepdims: attr.int(0) });
+  let picked = b.op('ReduceSum', [b.op('Mul', [logp, oneHot(b, labels, classes, logits.dtype)]), b.constant([1], DataType.INT64)], {
+    keepdims: attr.int(0),
+  });
   if (classWeights) {
     const weights = b.op('Gather', [b.constant(classWeights, logits.dtype), labels], { axis: attr.int(0) });
     picked = b.op('Mul', [picked, weights]);

@@ -9,9 +9,12 @@ import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
 /** The `target` input each task trains on: int64 class indices, or float targets. */
 export function targetType(spec: MlpSpec): { dtype: DataType; shape: Shape } {
   switch (spec.task) {
-    case 'multiclass': return { dtype: DataType.INT64, shape: ['batch'] };
-    case 'binary': return { dtype: DataType.FLOAT, shape: ['batch', 1] };
-    case 'regression': return { dtype: DataType.FLOAT, shape: ['batch', spec.outputs] };
+    case 'multiclass':
+      return { dtype: DataType.INT64, shape: ['batch'] };
+    case 'binary':
+      return { dtype: DataType.FLOAT, shape: ['batch', 1] };
+    case 'regression':
+      return { dtype: DataType.FLOAT, shape: ['batch', spec.outputs] };
   }
 }
 
@@ -34,9 +37,12 @@ export function emitTaskLoss(b: GraphBuilder, spec: MlpSpec, inputs: TaskLossInp
   const { logits, target, classWeights } = inputs;
   return b.scoped('loss', () => {
     switch (spec.task) {
-      case 'multiclass': return softmaxCrossEntropy(b, logits, target, classWeights);
-      case 'binary': return binaryCrossEntropyWithLogits(b, logits, target, classWeights);
-      case 'regression': return meanSquaredError(b, logits, target);
+      case 'multiclass':
+        return softmaxCrossEntropy(b, logits, target, classWeights);
+      case 'binary':
+        return binaryCrossEntropyWithLogits(b, logits, target, classWeights);
+      case 'regression':
+        return meanSquaredError(b, logits, target);
     }
   });
 }

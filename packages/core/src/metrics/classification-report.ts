@@ -30,7 +30,10 @@ const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
 /** Per-class and averaged scores from true and predicted labels. */
 export function classificationReport(
-  truth: ArrayLike<number>, predicted: ArrayLike<number>, classes: number, positiveScores?: ArrayLike<number>,
+  truth: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  classes: number,
+  positiveScores?: ArrayLike<number>,
 ): ClassificationReport {
   const confusion = confusionMatrix(truth, predicted, classes);
   const perClass = confusion.map((row, c) => {
@@ -67,11 +70,15 @@ export function rocAuc(truth: ArrayLike<number>, scores: ArrayLike<number>): num
   const order = Array.from({ length: truth.length }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
   let rankSumPositive = 0;
   let positives = 0;
-  for (let i = 0; i < order.length;) {
+  for (let i = 0; i < order.length; ) {
     let j = i;
     while (j + 1 < order.length && scores[order[j + 1]!] === scores[order[i]!]) j++;
     const averageRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (truth[order[k]!] === 1) { rankSumPositive += averageRank; positives++; }
+    for (let k = i; k <= j; k++)
+      if (truth[order[k]!] === 1) {
+        rankSumPositive += averageRank;
+        positives++;
+      }
     i = j + 1;
   }
   const negatives = truth.length - positives;

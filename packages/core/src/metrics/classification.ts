@@ -15,6 +15,6 @@ export function countCorrectMulticlass(logits: ArrayLike<number>, labels: ArrayL
 /** Number of rows where a positive logit matches a target >= 0.5. */
 export function countCorrectBinary(logits: ArrayLike<number>, targets: ArrayLike<number>): number {
   let correct = 0;
-  for (let i = 0; i < targets.length; i++) if ((logits[i]! > 0) === (targets[i]! >= 0.5)) correct++;
+  for (let i = 0; i < targets.length; i++) if (logits[i]! > 0 === targets[i]! >= 0.5) correct++;
   return correct;
 }

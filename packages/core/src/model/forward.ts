@@ -1,8 +1,8 @@
 import { DataType } from '../ir/dtype.js';
 import type { GraphBuilder } from '../ir/builder.js';
-import { attr, Value } from '../ir/graph.js';
+import { attr, type Value } from '../ir/graph.js';
 import { emitActivation } from './activation.js';
-import { MlpSpec, layerName, layerShapes } from './spec.js';
+import { type MlpSpec, layerName, layerShapes } from './spec.js';
 
 /** What the forward pass reads: the input batch and the parameters by name (`dense1.weight`, …). */
 export interface ForwardInputs {
@@ -59,9 +59,10 @@ export function emitLogits(b: GraphBuilder, spec: MlpSpec, inputs: ForwardInputs
 export function emitPredictions(b: GraphBuilder, spec: MlpSpec, logits: Value): Value[] {
   if (spec.task === 'regression') return [b.output(b.op('Identity', [logits]), 'prediction')];
   // For binary, sigmoid([-z, z]) = [1 - p, p]: both classes without a Concat.
-  const probabilities = spec.task === 'binary'
-    ? b.op('Sigmoid', [b.op('Mul', [logits, b.constant([-1, 1], DataType.FLOAT)])])
-    : b.op('Softmax', [logits], { axis: attr.int(-1) });
+  const probabilities =
+    spec.task === 'binary'
+      ? b.op('Sigmoid', [b.op('Mul', [logits, b.constant([-1, 1], DataType.FLOAT)])])
+      : b.op('Softmax', [logits], { axis: attr.int(-1) });
   const label = b.op('ArgMax', [probabilities], { axis: attr.int(1), keepdims: attr.int(0) });
   return [b.output(probabilities, 'probabilities'), b.output(label, 'label')];
 }

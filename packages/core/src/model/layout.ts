@@ -1,6 +1,6 @@
 import { DataType } from '../ir/dtype.js';
 import type { TensorData } from '../ir/graph.js';
-import { parameterShapes, TensorMap } from './parameters.js';
+import { parameterShapes, type TensorMap } from './parameters.js';
 import type { MlpSpec } from './spec.js';
 
 /** Where one parameter lives inside the flat parameter vector. */
@@ -45,7 +45,14 @@ export function packTensors(layout: ParameterLayout, tensors: TensorMap, suffix 
 
 /** Splits a flat vector back into named tensors (`suffix` appended to each name). */
 export function unpackTensors(layout: ParameterLayout, flat: Float32Array, suffix = ''): Map<string, TensorData> {
-  return new Map(layout.slots.map((s) => [s.name + suffix, {
-    dtype: DataType.FLOAT, dims: s.dims, data: flat.slice(s.offset, s.offset + s.size),
-  }]));
+  return new Map(
+    layout.slots.map((s) => [
+      s.name + suffix,
+      {
+        dtype: DataType.FLOAT,
+        dims: s.dims,
+        data: flat.slice(s.offset, s.offset + s.size),
+      },
+    ]),
+  );
 }

@@ -1,7 +1,7 @@
 import { DataType } from '../ir/dtype.js';
 import type { TensorData } from '../ir/graph.js';
-import { Rng } from './rng.js';
-import { MlpSpec, layerName, layerShapes } from './spec.js';
+import type { Rng } from './rng.js';
+import { type MlpSpec, layerName, layerShapes } from './spec.js';
 
 /** Named float32 tensors in a fixed order: a model's weights, or an optimizer's state. */
 export type TensorMap = ReadonlyMap<string, TensorData>;
@@ -11,7 +11,10 @@ export function parameterShapes(spec: MlpSpec): Array<[string, number[]]> {
   const shapes = layerShapes(spec);
   return shapes.flatMap(([fanIn, fanOut], i) => {
     const name = layerName(i, shapes.length);
-    return [[`${name}.weight`, [fanIn, fanOut]], [`${name}.bias`, [fanOut]]] as Array<[string, number[]]>;
+    return [
+      [`${name}.weight`, [fanIn, fanOut]],
+      [`${name}.bias`, [fanOut]],
+    ] as Array<[string, number[]]>;
   });
 }
 

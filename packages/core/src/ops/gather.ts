@@ -43,7 +43,8 @@ defineOp({
  * one-hot is made in float32 (exact for 0 and 1) and cast.
  */
 export function oneHot(b: GraphBuilder, indices: Value, depth: number, dtype: DataType): Value {
-  const hot = b.op('OneHot', [indices, b.constant(depth, DataType.INT64), b.constant([0, 1], DataType.FLOAT)],
-    { axis: { kind: 'int', value: -1 } });
+  const hot = b.op('OneHot', [indices, b.constant(depth, DataType.INT64), b.constant([0, 1], DataType.FLOAT)], {
+    axis: { kind: 'int', value: -1 },
+  });
   return dtype === DataType.FLOAT ? hot : b.op('Cast', [hot], { to: { kind: 'int', value: dtype } });
 }

@@ -35,12 +35,12 @@ defineOp({
   opType: 'ReduceSum',
   // Opset 13: axes is an optional input; empty means all axes.
   infer: ([x, axes], attrs, constant) => {
-    const list = axes && axes.name ? numbersOf(constant(axes) ?? fail('ReduceSum')) : [];
+    const list = axes?.name ? numbersOf(constant(axes) ?? fail('ReduceSum')) : [];
     return [{ dtype: x!.dtype, shape: reducedShape(x!.shape, list, intAttr(attrs, 'keepdims', 1) === 1) }];
   },
   constantInputs: [1],
   gradient: ({ b, inputs: [x, axes], attrs, dy: [g] }) => {
-    const list = axes && axes.name ? numbersOf(b.constantData(axes)!) : [];
+    const list = axes?.name ? numbersOf(b.constantData(axes)!) : [];
     return [spread(b, g!, x!, { axes: list, keepdims: intAttr(attrs, 'keepdims', 1) === 1 }), undefined];
   },
 });
@@ -48,10 +48,12 @@ defineOp({
 defineOp({
   opType: 'ReduceMean',
   // Up to opset 17 ReduceMean still takes axes as an attribute.
-  infer: ([x], attrs) => [{
-    dtype: x!.dtype,
-    shape: reducedShape(x!.shape, intsAttr(attrs, 'axes') ?? [], intAttr(attrs, 'keepdims', 1) === 1),
-  }],
+  infer: ([x], attrs) => [
+    {
+      dtype: x!.dtype,
+      shape: reducedShape(x!.shape, intsAttr(attrs, 'axes') ?? [], intAttr(attrs, 'keepdims', 1) === 1),
+    },
+  ],
   gradient: ({ b, inputs: [x], outputs: [y], attrs, dy: [g] }) => {
     const spreadGrad = spread(b, g!, x!, { axes: intsAttr(attrs, 'axes') ?? [], keepdims: intAttr(attrs, 'keepdims', 1) === 1 });
     return [b.op('Div', [spreadGrad, countOf(b, x!, y!)])];

@@ -10,10 +10,12 @@ for (const opType of ['Greater', 'Less', 'Equal']) {
 
 defineOp({
   opType: 'Where',
-  infer: (inputs) => [{
-    dtype: inputs[1]!.dtype,
-    shape: broadcastShapes(broadcastShapes(inputs[0]!.shape, inputs[1]!.shape, 'Where'), inputs[2]!.shape, 'Where'),
-  }],
+  infer: (inputs) => [
+    {
+      dtype: inputs[1]!.dtype,
+      shape: broadcastShapes(broadcastShapes(inputs[0]!.shape, inputs[1]!.shape, 'Where'), inputs[2]!.shape, 'Where'),
+    },
+  ],
   constantInputs: [0],
   // The gradient goes to whichever branch was selected.
   gradient: ({ b, inputs: [c, x, y], dy: [g], wants }) => {

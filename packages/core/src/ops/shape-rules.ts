@@ -1,4 +1,4 @@
-import { DataType } from '../ir/dtype.js';
+import type { DataType } from '../ir/dtype.js';
 import type { Attributes, Dim, Shape, TensorData, Value } from '../ir/graph.js';
 import type { OutputType } from './registry.js';
 import { OnnxMlpError } from '../errors.js';
@@ -12,8 +12,9 @@ export class ShapeError extends OnnxMlpError {
 }
 
 /** Output typed like input `i`: element-wise unary ops. */
-export const sameAs = (i = 0) => (inputs: readonly Value[]): OutputType[] =>
-  [{ dtype: inputs[i]!.dtype, shape: inputs[i]!.shape }];
+export const sameAs =
+  (i = 0) =>
+  (inputs: readonly Value[]): OutputType[] => [{ dtype: inputs[i]!.dtype, shape: inputs[i]!.shape }];
 
 /** Numpy-style broadcast of two shapes; a symbolic dim matches anything but a conflicting number. */
 export function broadcastShapes(a: Shape, b: Shape, op: string): Shape {
@@ -32,8 +33,11 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): Shape {
 }
 
 /** Output of a broadcasting binary op; `dtype` overrides (comparisons give BOOL). */
-export const broadcast = (op: string, dtype?: DataType) => (inputs: readonly Value[]): OutputType[] =>
-  [{ dtype: dtype ?? inputs[0]!.dtype, shape: broadcastShapes(inputs[0]!.shape, inputs[1]!.shape, op) }];
+export const broadcast =
+  (op: string, dtype?: DataType) =>
+  (inputs: readonly Value[]): OutputType[] => [
+    { dtype: dtype ?? inputs[0]!.dtype, shape: broadcastShapes(inputs[0]!.shape, inputs[1]!.shape, op) },
+  ];
 
 /** An integer attribute, or its default. */
 export function intAttr(attrs: Attributes, name: string, fallback: number): number {

@@ -17,13 +17,19 @@ defineOp({
   // Opset 13: sizes come as the optional second input.
   infer: ([x, split], attrs, constant) => {
     const axis = normAxis(intAttr(attrs, 'axis', 0), x!.shape.length);
-    const data = split && split.name ? constant(split) : undefined;
+    const data = split?.name ? constant(split) : undefined;
     if (!data) throw new ShapeError('Split: the split sizes must be a constant');
     return numbersOf(data).map((n) => ({ dtype: x!.dtype, shape: x!.shape.map((d, i) => (i === axis ? n : d)) }));
   },
   constantInputs: [1],
-  gradient: ({ b, outputs, attrs, dy }) =>
-    [b.op('Concat', outputs.map((o, i) => dy[i] ?? zerosLike(b, o)), { axis: { kind: 'int', value: intAttr(attrs, 'axis', 0) } }), undefined],
+  gradient: ({ b, outputs, attrs, dy }) => [
+    b.op(
+      'Concat',
+      outputs.map((o, i) => dy[i] ?? zerosLike(b, o)),
+      { axis: { kind: 'int', value: intAttr(attrs, 'axis', 0) } },
+    ),
+    undefined,
+  ],
 });
 
 defineOp({
@@ -39,7 +45,12 @@ defineOp({
     const axis = intAttr(attrs, 'axis', 0);
     const sizes = inputs.map((v) => v.shape[normAxis(axis, v.shape.length)]);
     if (!sizes.every((d) => typeof d === 'number')) throw new ShapeError('Concat: gradients need static sizes along the axis');
-    const parts = b.ops('Split', [g, b.constant(sizes as number[], DataType.INT64)], { axis: { kind: 'int', value: axis } }, { count: inputs.length });
+    const parts = b.ops(
+      'Split',
+      [g, b.constant(sizes as number[], DataType.INT64)],
+      { axis: { kind: 'int', value: axis } },
+      { count: inputs.length },
+    );
     return parts.map((p, i) => (wants[i] ? p : undefined));
   },
 });

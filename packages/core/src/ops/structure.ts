@@ -22,8 +22,9 @@ defineOp({
   opType: 'Cast',
   infer: ([x], attrs) => [{ dtype: intAttr(attrs, 'to', DataType.FLOAT) as DataType, shape: x!.shape }],
   // A float-to-float cast passes the gradient back in the input's precision; others stop it.
-  gradient: ({ b, inputs: [x], outputs: [y], dy: [g] }) =>
-    [isFloat(x!.dtype) && isFloat(y!.dtype) ? b.op('Cast', [g], { to: { kind: 'int', value: x!.dtype } }) : undefined],
+  gradient: ({ b, inputs: [x], outputs: [y], dy: [g] }) => [
+    isFloat(x!.dtype) && isFloat(y!.dtype) ? b.op('Cast', [g], { to: { kind: 'int', value: x!.dtype } }) : undefined,
+  ],
 });
 
 defineOp({
@@ -48,12 +49,15 @@ defineOp({
     const known = x!.shape.every((d) => typeof d === 'number');
     const total = known ? (x!.shape as number[]).reduce((p, q) => p * q, 1) : undefined;
     const dims: Dim[] = target.map((d, i) => (d === 0 ? x!.shape[i]! : d));
-    const rest = dims.filter((d) => d !== -1).reduce<number | undefined>(
-      (p, q) => (p === undefined || typeof q !== 'number' ? undefined : p * q), 1);
-    return [{
-      dtype: x!.dtype,
-      shape: dims.map((d) => (d === -1 ? (total !== undefined && rest ? total / rest : 'reshaped') : d)),
-    }];
+    const rest = dims
+      .filter((d) => d !== -1)
+      .reduce<number | undefined>((p, q) => (p === undefined || typeof q !== 'number' ? undefined : p * q), 1);
+    return [
+      {
+        dtype: x!.dtype,
+        shape: dims.map((d) => (d === -1 ? (total !== undefined && rest ? total / rest : 'reshaped') : d)),
+      },
+    ];
   },
   constantInputs: [1],
   gradient: ({ b, inputs: [x], dy: [g] }) => [b.op('Reshape', [g, b.op('Shape', [x])], {}, { shape: x!.shape }), undefined],

@@ -14,9 +14,7 @@ export function sumToShape(b: GraphBuilder, grad: Value, target: Shape): Value {
     const axes = Array.from({ length: extra }, (_, i) => i);
     g = b.op('ReduceSum', [g, b.constant(axes, DataType.INT64)], { keepdims: { kind: 'int', value: 0 } });
   }
-  const kept = target
-    .map((d, i) => (d === 1 && g.shape[i] !== 1 ? i : -1))
-    .filter((i) => i >= 0);
+  const kept = target.map((d, i) => (d === 1 && g.shape[i] !== 1 ? i : -1)).filter((i) => i >= 0);
   if (kept.length > 0) {
     g = b.op('ReduceSum', [g, b.constant(kept, DataType.INT64)], { keepdims: { kind: 'int', value: 1 } });
   }

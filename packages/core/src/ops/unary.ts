@@ -52,7 +52,7 @@ defineOp({
   // Only constant exponents are differentiated (all onnx-mlp emits): d x^p = p x^(p-1).
   gradient: ({ b, inputs: [x, p], dy: [g] }) => {
     const data = b.constantData(p!);
-    if (!data || data.data.length !== 1) throw new Error('Pow: gradient needs a constant scalar exponent');
+    if (data?.data.length !== 1) throw new Error('Pow: gradient needs a constant scalar exponent');
     const e = numbersOf(data)[0]!;
     const t = x!.dtype;
     const slope = b.op('Mul', [b.constant(e, t), b.op('Pow', [x, b.constant(e - 1, t)])]);

@@ -1,4 +1,4 @@
-import { AdamConfig, OptimizerRule, named } from './optimizer.js';
+import { type AdamConfig, type OptimizerRule, named } from './optimizer.js';
 
 /**
  * Adam with bias correction computed in-graph from the step input:
@@ -15,7 +15,12 @@ export function adamRule(c: AdamConfig): OptimizerRule {
       const decoupled = c.kind === 'adamw';
       const g = !decoupled && c.weightDecay > 0 ? b.op('Add', [grad, b.op('Mul', [param, k(c.weightDecay)])]) : grad;
       const m = b.op('Add', [b.op('Mul', [slots.m, k(c.beta1)]), b.op('Mul', [g, k(1 - c.beta1)])], {}, named(names?.slots.m));
-      const v = b.op('Add', [b.op('Mul', [slots.v, k(c.beta2)]), b.op('Mul', [b.op('Mul', [g, g]), k(1 - c.beta2)])], {}, named(names?.slots.v));
+      const v = b.op(
+        'Add',
+        [b.op('Mul', [slots.v, k(c.beta2)]), b.op('Mul', [b.op('Mul', [g, g]), k(1 - c.beta2)])],
+        {},
+        named(names?.slots.v),
+      );
       // PyTorch's arrangement: the bias corrections fold into two scalars, so each element costs
       // one Sqrt, Add, Div, Mul and Sub: p -= (lr sqrt(c2) / c1) m / (sqrt(v) + eps sqrt(c2)).
       const c1 = b.op('Sub', [k(1), b.op('Pow', [k(c.beta1), step])]);
@@ -23,9 +28,8 @@ export function adamRule(c: AdamConfig): OptimizerRule {
       const stepSize = b.op('Div', [b.op('Mul', [learningRate, rootC2]), c1]);
       const epsHat = b.op('Mul', [k(c.epsilon), rootC2]);
       const direction = b.op('Div', [m, b.op('Add', [b.op('Sqrt', [v]), epsHat])]);
-      const decayed = decoupled && c.weightDecay > 0
-        ? b.op('Mul', [param, b.op('Sub', [k(1), b.op('Mul', [learningRate, k(c.weightDecay)])])])
-        : param;
+      const decayed =
+        decoupled && c.weightDecay > 0 ? b.op('Mul', [param, b.op('Sub', [k(1), b.op('Mul', [learningRate, k(c.weightDecay)])])]) : param;
       return { param: b.op('Sub', [decayed, b.op('Mul', [direction, stepSize])], {}, named(names?.param)), slots: { m, v } };
     },
   };

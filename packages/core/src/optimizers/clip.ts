@@ -1,5 +1,5 @@
 import type { GraphBuilder } from '../ir/builder.js';
-import { attr, Value } from '../ir/graph.js';
+import { attr, type Value } from '../ir/graph.js';
 
 /**
  * Scales every gradient by min(1, maxNorm / ||g||), where ||g|| is the L2 norm of all gradients

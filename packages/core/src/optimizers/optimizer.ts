@@ -64,10 +64,22 @@ export interface OptimizerRule {
 export function optimizerConfig(kind: string, options: Partial<Omit<SgdConfig, 'kind'> & Omit<AdamConfig, 'kind'>> = {}): OptimizerConfig {
   let config: OptimizerConfig;
   if (kind === 'sgd') {
-    config = { kind, learningRate: 0.01, momentum: 0, nesterov: false, weightDecay: 0, ...pick(options, ['learningRate', 'momentum', 'nesterov', 'weightDecay']) };
+    config = {
+      kind,
+      learningRate: 0.01,
+      momentum: 0,
+      nesterov: false,
+      weightDecay: 0,
+      ...pick(options, ['learningRate', 'momentum', 'nesterov', 'weightDecay']),
+    };
   } else if (kind === 'adam' || kind === 'adamw') {
     config = {
-      kind, learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: kind === 'adamw' ? 0.01 : 0,
+      kind,
+      learningRate: 0.001,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-7,
+      weightDecay: kind === 'adamw' ? 0.01 : 0,
       ...pick(options, ['learningRate', 'beta1', 'beta2', 'epsilon', 'weightDecay']),
     };
   } else {

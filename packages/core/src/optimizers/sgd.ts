@@ -1,4 +1,4 @@
-import { OptimizerRule, SgdConfig, named } from './optimizer.js';
+import { type OptimizerRule, type SgdConfig, named } from './optimizer.js';
 
 /**
  * SGD as PyTorch defines it: g += wd p; v = mu v + g; step along v (or g + mu v for Nesterov);

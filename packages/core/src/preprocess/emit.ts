@@ -1,7 +1,7 @@
 import { DataType } from '../ir/dtype.js';
 import type { GraphBuilder } from '../ir/builder.js';
-import { attr, Value } from '../ir/graph.js';
-import { Preprocessing, featureWidth } from './schema.js';
+import { attr, type Value } from '../ir/graph.js';
+import { type Preprocessing, featureWidth } from './schema.js';
 
 /**
  * Emits the preprocessing from the raw vector [batch, columns] to the MLP's features
@@ -16,16 +16,58 @@ export function emitPreprocess(b: GraphBuilder, p: Preprocessing, raw: Value): V
     const numeric = p.columns.map((c, i) => ({ c, i })).filter(({ c }) => c.kind !== 'categorical');
     if (numeric.length > 0) {
       const cols = numeric.map(({ c }) => c as Extract<typeof c, { impute: number }>);
-      const x = b.op('Gather', [raw, b.constant(numeric.map(({ i }) => i), DataType.INT64)], { axis: attr.int(1) });
-      const filled = b.op('Where', [b.op('IsNaN', [x]), b.constant(cols.map((c) => c.impute), f), x]);
-      const centered = b.op('Sub', [filled, b.constant(cols.map((c) => c.center), f)]);
-      parts.push(b.op('Div', [centered, b.constant(cols.map((c) => c.scale), f)], {}, { names: [b.fresh('numeric_features')] }));
+      const x = b.op(
+        'Gather',
+        [
+          raw,
+          b.constant(
+            numeric.map(({ i }) => i),
+            DataType.INT64,
+          ),
+        ],
+        { axis: attr.int(1) },
+      );
+      const filled = b.op('Where', [
+        b.op('IsNaN', [x]),
+        b.constant(
+          cols.map((c) => c.impute),
+          f,
+        ),
+        x,
+      ]);
+      const centered = b.op('Sub', [
+        filled,
+        b.constant(
+          cols.map((c) => c.center),
+          f,
+        ),
+      ]);
+      parts.push(
+        b.op(
+          'Div',
+          [
+            centered,
+            b.constant(
+              cols.map((c) => c.scale),
+              f,
+            ),
+          ],
+          {},
+          { names: [b.fresh('numeric_features')] },
+        ),
+      );
     }
     p.columns.forEach((c, i) => {
       if (c.kind !== 'categorical') return;
       const col = b.op('Gather', [raw, b.constant([i], DataType.INT64)], { axis: attr.int(1) });
       const index = b.op('Where', [b.op('IsNaN', [col]), b.constant(c.missingIndex, f), col]);
-      const hot = b.op('Equal', [index, b.constant(c.vocabulary.map((_, k) => k), f)]);
+      const hot = b.op('Equal', [
+        index,
+        b.constant(
+          c.vocabulary.map((_, k) => k),
+          f,
+        ),
+      ]);
       parts.push(b.op('Cast', [hot], { to: attr.int(f) }, { names: [b.fresh(`${c.name}_onehot`)] }));
     });
     const out = parts.length === 1 ? parts[0]! : b.op('Concat', parts, { axis: attr.int(1) });

@@ -1,6 +1,14 @@
 import { DataError, InvalidArgumentError } from '../errors.js';
 import { categoricalColumn, median, numericColumn } from './column-stats.js';
-import { CategoricalColumn, ColumnSchema, NumericColumn, Preprocessing, SCALINGS, Scaling, validatePreprocessing } from './schema.js';
+import {
+  type CategoricalColumn,
+  type ColumnSchema,
+  type NumericColumn,
+  type Preprocessing,
+  SCALINGS,
+  type Scaling,
+  validatePreprocessing,
+} from './schema.js';
 
 /** One raw column of training data: numbers (NaN = missing) or category strings (null = missing). */
 export type ColumnValues =
@@ -51,7 +59,8 @@ export function fitPreprocessing(columns: readonly ColumnValues[], options: Prep
     throw new InvalidArgumentError('scaling', options.scaling, `must be one of ${SCALINGS.join(', ')}`);
   }
   const schema: ColumnSchema[] = columns.map((c) =>
-    (c.kind === 'categorical' ? categorical(c.name, c.values, options) : numeric(c.name, c.kind, c.values, options)));
+    c.kind === 'categorical' ? categorical(c.name, c.values, options) : numeric(c.name, c.kind, c.values, options),
+  );
   const p = { columns: schema };
   validatePreprocessing(p);
   return p;

@@ -22,7 +22,10 @@ export class KindInference {
   private boolean = true;
   private decidedKind: ColumnKind | null;
 
-  constructor(override?: ColumnKind, private readonly window = KIND_WINDOW) {
+  constructor(
+    override?: ColumnKind,
+    private readonly window = KIND_WINDOW,
+  ) {
     this.decidedKind = override ?? null;
   }
 

@@ -42,18 +42,23 @@ export class LabelStats {
 
   /** The task and class names for `task` (`auto`: inferred), refusing what cannot be trained. */
   finish(task: Task | 'auto'): LabelEncoding {
-    const chosen = task !== 'auto' ? task : this.numeric && !this.integer ? 'regression' : this.classes?.size === 2 ? 'binary' : 'multiclass';
+    const chosen =
+      task !== 'auto' ? task : this.numeric && !this.integer ? 'regression' : this.classes?.size === 2 ? 'binary' : 'multiclass';
     if (chosen === 'regression') {
       if (!this.numeric) throw new DataError(this.firstNonNumber!);
       return { task: 'regression' };
     }
     if (this.classes === null) {
-      throw new DataError(`label column "${this.name}" has more than ${MAX_CLASSES} distinct values: too many classes (a regression label?)`,
-        { code: 'TOO_MANY_CLASSES', fields: { column: this.name, limit: MAX_CLASSES } });
+      throw new DataError(
+        `label column "${this.name}" has more than ${MAX_CLASSES} distinct values: too many classes (a regression label?)`,
+        { code: 'TOO_MANY_CLASSES', fields: { column: this.name, limit: MAX_CLASSES } },
+      );
     }
     const classNames = [...this.classes.keys()].sort(this.numeric ? (a, b) => Number(a) - Number(b) : undefined);
     if (classNames.length < 2) {
-      throw new DataError(`label column "${this.name}" has a single class (${JSON.stringify(classNames[0])}): a classifier needs at least two`);
+      throw new DataError(
+        `label column "${this.name}" has a single class (${JSON.stringify(classNames[0])}): a classifier needs at least two`,
+      );
     }
     if (chosen === 'binary' && classNames.length !== 2) {
       throw new InvalidArgumentError('task', 'binary', `label column "${this.name}" has ${classNames.length} classes`);

@@ -63,10 +63,16 @@ export function validatePreprocessing(p: Preprocessing): void {
     if (seen.has(c.name)) throw new InvalidArgumentError('columns', c.name, 'appears twice');
     seen.add(c.name);
     if (c.kind === 'categorical') {
-      if (c.vocabulary.length === 0) throw new InvalidArgumentError(`columns.${c.name}`, c.vocabulary, 'a categorical column needs at least one category');
-      if (!(c.missingIndex >= 0 && c.missingIndex < c.vocabulary.length)) throw new InvalidArgumentError(`columns.${c.name}.missingIndex`, c.missingIndex, 'must index the vocabulary');
+      if (c.vocabulary.length === 0)
+        throw new InvalidArgumentError(`columns.${c.name}`, c.vocabulary, 'a categorical column needs at least one category');
+      if (!(c.missingIndex >= 0 && c.missingIndex < c.vocabulary.length))
+        throw new InvalidArgumentError(`columns.${c.name}.missingIndex`, c.missingIndex, 'must index the vocabulary');
     } else if (![c.impute, c.center, c.scale].every(Number.isFinite) || c.scale === 0) {
-      throw new InvalidArgumentError(`columns.${c.name}`, { impute: c.impute, center: c.center, scale: c.scale }, 'needs finite statistics and a non-zero scale');
+      throw new InvalidArgumentError(
+        `columns.${c.name}`,
+        { impute: c.impute, center: c.center, scale: c.scale },
+        'needs finite statistics and a non-zero scale',
+      );
     }
   }
 }

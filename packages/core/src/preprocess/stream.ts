@@ -2,7 +2,7 @@ import { DataError, InvalidArgumentError } from '../errors.js';
 import { categoricalColumn, median, numericColumn } from './column-stats.js';
 import type { PreprocessOptions } from './fit.js';
 import { KIND_WINDOW, KindInference, kindMismatch, type ColumnKind } from './kind.js';
-import { ColumnSchema, Preprocessing, SCALINGS, validatePreprocessing } from './schema.js';
+import { type ColumnSchema, type Preprocessing, SCALINGS, validatePreprocessing } from './schema.js';
 import { booleanValue, isMissing } from './tokens.js';
 
 /** Distinct categories a categorical column may have; past this it is an error asking to leave it out. */
@@ -47,7 +47,10 @@ export class StreamingColumnStats {
   /** Every number (or boolean as 0/1), with `keepValues`. */
   private readonly values: number[] | null;
 
-  constructor(readonly name: string, private readonly options: ColumnStatsOptions = {}) {
+  constructor(
+    readonly name: string,
+    private readonly options: ColumnStatsOptions = {},
+  ) {
     this.kinds = new KindInference(options.override, options.kindWindow ?? KIND_WINDOW);
     this.values = options.keepValues ? [] : null;
     if (options.override === 'numeric') this.counts = null;
@@ -97,7 +100,8 @@ export class StreamingColumnStats {
   /** Throws if `value` (present, trimmed) contradicts the decided kind. */
   private refuseMismatch(value: string, where: () => string): void {
     const reason = kindMismatch(this.kinds.kind, value);
-    if (reason !== null) throw new DataError(`${where()}, column "${this.name}": ${reason}${this.options.contradictionHint?.(this.name) ?? ''}`);
+    if (reason !== null)
+      throw new DataError(`${where()}, column "${this.name}": ${reason}${this.options.contradictionHint?.(this.name) ?? ''}`);
   }
 
   private addNumber(v: string): void {
@@ -120,8 +124,10 @@ export class StreamingColumnStats {
     const counts = this.counts!;
     counts.set(v, (counts.get(v) ?? 0) + 1);
     if (counts.size > MAX_CATEGORIES) {
-      throw new DataError(`column "${this.name}" has more than ${MAX_CATEGORIES} distinct categories: leave it out`,
-        { code: 'TOO_MANY_CATEGORIES', fields: { column: this.name, limit: MAX_CATEGORIES } });
+      throw new DataError(`column "${this.name}" has more than ${MAX_CATEGORIES} distinct categories: leave it out`, {
+        code: 'TOO_MANY_CATEGORIES',
+        fields: { column: this.name, limit: MAX_CATEGORIES },
+      });
     }
   }
 

@@ -10,7 +10,9 @@ const FALSE = new Set(['false', '0', 'no']);
 
 /** Whether a cell is missing: null, undefined, a NaN number, or text that is a missing token once trimmed. */
 export function isMissing(v: unknown): boolean {
-  return v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || (typeof v === 'string' && MISSING_TOKENS.has(v.trim()));
+  return (
+    v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || (typeof v === 'string' && MISSING_TOKENS.has(v.trim()))
+  );
 }
 
 /** A boolean cell's value (true/1/yes → 1, false/0/no → 0, any case), or null when it is none of those. */

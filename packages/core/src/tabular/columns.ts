@@ -5,7 +5,10 @@ import { TabularOptionError, type TabularSettings } from './settings.js';
 
 /** Names as messages list them: quoted, comma-separated, the first `limit` and a count of the rest. */
 export function quoted(names: readonly string[], limit = 20): string {
-  const shown = names.slice(0, limit).map((n) => JSON.stringify(n)).join(', ');
+  const shown = names
+    .slice(0, limit)
+    .map((n) => JSON.stringify(n))
+    .join(', ');
   return names.length > limit ? `${shown}, … (${names.length} in all)` : shown;
 }
 
@@ -26,7 +29,12 @@ export function labelColumns(table: Table, label: string): string[] {
   if (parts.length > 1) {
     const unknown = parts.find((p) => !names.includes(p));
     if (unknown === undefined && new Set(parts).size === parts.length) return parts;
-    if (unknown !== undefined) throw new TabularOptionError('label', label, `${JSON.stringify(unknown)} is not a column of ${table.file}; the columns are ${quoted(names)}`);
+    if (unknown !== undefined)
+      throw new TabularOptionError(
+        'label',
+        label,
+        `${JSON.stringify(unknown)} is not a column of ${table.file}; the columns are ${quoted(names)}`,
+      );
     throw new TabularOptionError('label', label, 'names a column twice');
   }
   throw new TabularOptionError('label', label, `not a column of ${table.file}; the columns are ${quoted(names)}`);
@@ -36,14 +44,23 @@ export function labelColumns(table: Table, label: string): string[] {
 function checkNamed(table: Table, field: string, list: readonly string[]): void {
   const names = columnNames(table);
   for (const name of list) {
-    if (!names.includes(name)) throw new TabularOptionError(field, list, `${JSON.stringify(name)} is not a column of ${table.file}; the columns are ${quoted(names)}`);
+    if (!names.includes(name))
+      throw new TabularOptionError(
+        field,
+        list,
+        `${JSON.stringify(name)} is not a column of ${table.file}; the columns are ${quoted(names)}`,
+      );
   }
   const twice = list.find((n, i) => list.indexOf(n) !== i);
   if (twice !== undefined) throw new TabularOptionError(field, list, `names ${JSON.stringify(twice)} twice`);
 }
 
 /** The feature columns, checked against the table: `features` in their order, else every column but the labels and `exclude`. */
-export function featureColumns(table: Table, labels: readonly string[], o: Pick<TabularSettings, 'features' | 'exclude' | 'categorical'>): string[] {
+export function featureColumns(
+  table: Table,
+  labels: readonly string[],
+  o: Pick<TabularSettings, 'features' | 'exclude' | 'categorical'>,
+): string[] {
   let features: string[];
   if (o.features !== null) {
     checkNamed(table, 'features', o.features);
@@ -55,11 +72,18 @@ export function featureColumns(table: Table, labels: readonly string[], o: Pick<
     features = columnNames(table).filter((n) => !labels.includes(n) && !o.exclude.includes(n));
   }
   if (features.length === 0) {
-    throw new DataError(`${table.file}: no feature columns are left besides the label ${quoted(labels)}`, { code: 'NO_FEATURE_COLUMNS', fields: { file: table.file } });
+    throw new DataError(`${table.file}: no feature columns are left besides the label ${quoted(labels)}`, {
+      code: 'NO_FEATURE_COLUMNS',
+      fields: { file: table.file },
+    });
   }
   for (const name of o.categorical) {
     if (!features.includes(name)) {
-      throw new TabularOptionError('categorical', o.categorical, `${JSON.stringify(name)} is not a feature column (the features are ${quoted(features)})`);
+      throw new TabularOptionError(
+        'categorical',
+        o.categorical,
+        `${JSON.stringify(name)} is not a feature column (the features are ${quoted(features)})`,
+      );
     }
   }
   return features;
@@ -70,7 +94,10 @@ export function checkColumns(table: Table, needed: readonly string[], data: stri
   const have = new Set(columnNames(table));
   const missing = needed.filter((n) => !have.has(n));
   if (missing.length > 0) {
-    throw new DataFormatError({ file: table.file }, `has no column ${quoted(missing)}; it needs the columns training uses from ${data}: ${quoted(needed)}`);
+    throw new DataFormatError(
+      { file: table.file },
+      `has no column ${quoted(missing)}; it needs the columns training uses from ${data}: ${quoted(needed)}`,
+    );
   }
 }
 

@@ -32,7 +32,12 @@ export function specForData(spec: MlpSpec, data: { inputs: number; outputs: numb
 /** Weights given by class name, in class order; a name that is no class is an error. */
 function namedWeights(given: Readonly<Record<string, number>>, names: readonly string[]): unknown[] {
   const unknown = Object.keys(given).find((k) => !names.includes(k));
-  if (unknown !== undefined) throw new TabularOptionError('classWeights', given, `${JSON.stringify(unknown)} is not a class; the classes are ${names.map((n) => JSON.stringify(n)).join(', ')}`);
+  if (unknown !== undefined)
+    throw new TabularOptionError(
+      'classWeights',
+      given,
+      `${JSON.stringify(unknown)} is not a class; the classes are ${names.map((n) => JSON.stringify(n)).join(', ')}`,
+    );
   return names.map((n) => given[n]);
 }
 
@@ -40,24 +45,36 @@ function namedWeights(given: Readonly<Record<string, number>>, names: readonly s
  * The loss weight of every class. `balanced` is scikit-learn's: n_rows / (classes * count_c) over the
  * train split (binary: [negative, positive]); a list gives one weight per class, in class order.
  */
-export function resolveClassWeights(given: ClassWeightsSetting | null, data: { classNames: readonly string[] | null; train: Dataset }): number[] | null {
+export function resolveClassWeights(
+  given: ClassWeightsSetting | null,
+  data: { classNames: readonly string[] | null; train: Dataset },
+): number[] | null {
   if (given === null) return null;
   const names = data.classNames;
   if (names === null) throw new TabularOptionError('classWeights', given, 'weighs classes: it applies to classification, not regression');
   if (given === 'balanced') {
     const counts = new Array<number>(names.length).fill(0);
     for (const y of data.train.targets) counts[y]!++;
-    const empty = counts.findIndex((c) => c === 0);
-    if (empty >= 0) throw new TabularOptionError('classWeights', given, `class ${JSON.stringify(names[empty])} has no rows in the train split`);
+    const empty = counts.indexOf(0);
+    if (empty >= 0)
+      throw new TabularOptionError('classWeights', given, `class ${JSON.stringify(names[empty])} has no rows in the train split`);
     return counts.map((c) => data.train.rows / (names.length * c));
   }
   const listed = Array.isArray(given);
   const weights = listed ? [...(given as readonly number[])] : namedWeights(given as Readonly<Record<string, number>>, names);
   if (listed && weights.length !== names.length) {
-    throw new TabularOptionError('classWeights', given, `gives ${weights.length} weights but the label has ${names.length} classes (${names.map((n) => JSON.stringify(n)).join(', ')}), one weight each in that order`);
+    throw new TabularOptionError(
+      'classWeights',
+      given,
+      `gives ${weights.length} weights but the label has ${names.length} classes (${names.map((n) => JSON.stringify(n)).join(', ')}), one weight each in that order`,
+    );
   }
   if (weights.some((w) => typeof w !== 'number' || !(Number.isFinite(w) && w >= 0))) {
-    throw new TabularOptionError('classWeights', given, `needs one non-negative weight for each of the ${names.length} classes (${names.map((n) => JSON.stringify(n)).join(', ')})`);
+    throw new TabularOptionError(
+      'classWeights',
+      given,
+      `needs one non-negative weight for each of the ${names.length} classes (${names.map((n) => JSON.stringify(n)).join(', ')})`,
+    );
   }
   if (weights.every((w) => w === 0)) throw new TabularOptionError('classWeights', given, 'needs at least one weight above 0');
   return weights as number[];
@@ -72,8 +89,13 @@ export function stepOptions(o: { clipNorm: number | null; classWeights: number[]
 }
 
 /** The schedule with its run length fixed: a saved length as it is, else epochs x batches per epoch. */
-export function scheduleWithSteps<S extends ScheduleSetting>(s: S, run: { epochs: number; trainRows: number; batchSize: number }): S & { totalSteps: number } {
-  return s.totalSteps !== undefined ? s as S & { totalSteps: number } : { ...s, totalSteps: run.epochs * Math.ceil(run.trainRows / run.batchSize) };
+export function scheduleWithSteps<S extends ScheduleSetting>(
+  s: S,
+  run: { epochs: number; trainRows: number; batchSize: number },
+): S & { totalSteps: number } {
+  return s.totalSteps !== undefined
+    ? (s as S & { totalSteps: number })
+    : { ...s, totalSteps: run.epochs * Math.ceil(run.trainRows / run.batchSize) };
 }
 
 /** The learning rate of every step, or undefined for the optimizer's constant rate (the default). */

@@ -14,7 +14,14 @@ export type { RawSplit, TabularSplit, FeatureGraph, TabularShape, PreparedTables
 export { prepareTables, tableColumns, describeTabular } from './prepare-tables.js';
 export type { TabularTables, PrepareTablesOptions } from './prepare-tables.js';
 export {
-  specForData, resolveClassWeights, stepOptions, scheduleWithSteps, learningRateSchedule, earlyStoppingRule, stoppingOutcome, alreadyStopped,
+  specForData,
+  resolveClassWeights,
+  stepOptions,
+  scheduleWithSteps,
+  learningRateSchedule,
+  earlyStoppingRule,
+  stoppingOutcome,
+  alreadyStopped,
 } from './controls.js';
 export type { ScheduleSetting, EarlyStoppingSetting, ClassWeightsSetting, StoppingOutcome } from './controls.js';
 export { tabularDataFacts, controlFacts, testFacts, trainingFacts } from './training-facts.js';

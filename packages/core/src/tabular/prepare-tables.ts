@@ -78,7 +78,9 @@ function encodeRows(p: Preprocessing, part: { t: TextTable; rows: readonly numbe
   const y = new Float32Array(rows.length * width);
   rows.forEach((r, i) => {
     const record: Record<string, string | null> = Object.create(null) as Record<string, string | null>;
-    names.forEach((n) => { record[n] = t.text.get(n)![r] ?? null; });
+    names.forEach((n) => {
+      record[n] = t.text.get(n)![r] ?? null;
+    });
     raw.set(encodeRecord(p, record, rowPlace(t.table, r)), i * names.length);
     y.set(targets.subarray(r * width, (r + 1) * width), i * width);
   });
@@ -113,23 +115,43 @@ export function prepareTables(tables: TabularTables, o: PrepareTablesOptions): P
   addFeatures(stats, data, split);
   const preprocessing = stats.preprocessing();
   const part = (k: number, rows?: readonly number[]) =>
-    encodeRows(preprocessing, { t: all[k]!, rows: rows ?? Array.from({ length: all[k]!.table.rowCount }, (_, i) => i), targets: targets[k]!, width: plan.width });
+    encodeRows(preprocessing, {
+      t: all[k]!,
+      rows: rows ?? Array.from({ length: all[k]!.table.rowCount }, (_, i) => i),
+      targets: targets[k]!,
+      width: plan.width,
+    });
   const splits = {
     train: part(0, split.train),
     validation: val ? part(1) : split.validation.length > 0 ? part(0, split.validation) : null,
     test: test ? part(all.length - 1) : part(0, split.test),
   };
-  const description = describeTabular({ tables, plan, columns, seed: o.seed, rows: { train: splits.train.raw.rows, validation: splits.validation?.raw.rows ?? null, test: splits.test.raw.rows } });
+  const description = describeTabular({
+    tables,
+    plan,
+    columns,
+    seed: o.seed,
+    rows: { train: splits.train.raw.rows, validation: splits.validation?.raw.rows ?? null, test: splits.test.raw.rows },
+  });
   return {
-    task: plan.task, labels: columns.labels, classNames: plan.classNames, outputs: plan.outputs,
-    preprocessing, ...splits, description, notices: stats.notices(),
+    task: plan.task,
+    labels: columns.labels,
+    classNames: plan.classNames,
+    outputs: plan.outputs,
+    preprocessing,
+    ...splits,
+    description,
+    notices: stats.notices(),
   };
 }
 
 /** The data line: the table, what is predicted from how many columns, and how the rows were split. */
 export function describeTabular(d: {
   tables: { data: { file: string; rowCount: number }; val: { file: string } | null; test: { file: string } | null };
-  plan: LabelPlan; columns: TabularColumns; seed: number; rows: { train: number; validation: number | null; test: number };
+  plan: LabelPlan;
+  columns: TabularColumns;
+  seed: number;
+  rows: { train: number; validation: number | null; test: number };
 }): string {
   const { data, val, test } = d.tables;
   const how = `${d.plan.task !== 'regression' ? 'stratified' : 'random'} split with seed ${d.seed}`;

@@ -17,19 +17,27 @@ export interface SplitCounts {
 
 /** Refuses a split that leaves a part asked for empty, or nothing to train on. */
 export function checkSplitCounts(c: SplitCounts): void {
-  if (!c.testFile && c.test < 1) throw new TabularOptionError('testSplit', c.testSplit, `leaves no test rows out of the ${c.rows} of ${c.file}`);
+  if (!c.testFile && c.test < 1)
+    throw new TabularOptionError('testSplit', c.testSplit, `leaves no test rows out of the ${c.rows} of ${c.file}`);
   if (!c.valFile && (c.valSplit ?? 0) > 0 && c.validation < 1) {
     throw new TabularOptionError('valSplit', c.valSplit, `leaves no validation rows out of the ${c.rows} of ${c.file}`);
   }
   if (c.rows - c.test - c.validation < 1) {
-    throw new DataError(`${c.file} has ${c.rows} rows: too few to hold out ${c.test} test and ${c.validation} validation rows and still train`, {
-      code: 'TOO_FEW_ROWS', fields: { file: c.file, rows: c.rows, test: c.test, validation: c.validation },
-    });
+    throw new DataError(
+      `${c.file} has ${c.rows} rows: too few to hold out ${c.test} test and ${c.validation} validation rows and still train`,
+      {
+        code: 'TOO_FEW_ROWS',
+        fields: { file: c.file, rows: c.rows, test: c.test, validation: c.validation },
+      },
+    );
   }
 }
 
 /** The rows each held-out part gets: none where a separate table stands in, else the fraction of `rows`, rounded. */
-export function heldOutCounts(rows: number, o: { valSplit: number | null; testSplit: number | null; valFile: boolean; testFile: boolean }): { validation: number; test: number } {
+export function heldOutCounts(
+  rows: number,
+  o: { valSplit: number | null; testSplit: number | null; valFile: boolean; testFile: boolean },
+): { validation: number; test: number } {
   return {
     test: o.testFile ? 0 : Math.round(rows * (o.testSplit ?? 0)),
     validation: o.valFile ? 0 : Math.round(rows * (o.valSplit ?? 0)),

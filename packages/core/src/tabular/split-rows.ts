@@ -39,7 +39,7 @@ export function splitRows(rows: number, parts: SplitParts): RowSplit {
     targets: classes ? Float32Array.from(classes) : new Float32Array(rows),
   };
   const cut = (data: Dataset, keep: number): [Dataset, Dataset] =>
-    (classes ? stratifiedSplit(data, keep, seed) : trainTestSplit(data, keep, seed));
+    classes ? stratifiedSplit(data, keep, seed) : trainTestSplit(data, keep, seed);
   const none: Dataset = { features: new Float32Array(0), rows: 0, cols: 1, targets: new Float32Array(0) };
   const [rest, test] = testRows > 0 ? cut(all, rows - testRows) : [all, none];
   const [train, validation] = validationRows > 0 ? cut(rest, rest.rows - validationRows) : [rest, none];

@@ -44,13 +44,17 @@ export class TabularStats {
   private dataRows = 0;
   private trainRows = 0;
 
-  constructor(private readonly o: TabularStatsOptions, readonly columns: TabularColumns) {
+  constructor(
+    private readonly o: TabularStatsOptions,
+    readonly columns: TabularColumns,
+  ) {
     const { settings, hints } = o;
     this.labelStats = columns.labels.map((name) => new LabelStats(name));
     this.featureStats = new StreamingPreprocessing(columns.features, {
       overrides: new Map(settings.categorical.map((c) => [c, 'categorical' as ColumnKind])),
       keepValues: settings.impute === 'median',
-      contradictionHint: (column) => `; its kind comes from its first ${KIND_WINDOW} values: if it holds categories, declare it with ${hints.categorical(column)}`,
+      contradictionHint: (column) =>
+        `; its kind comes from its first ${KIND_WINDOW} values: if it holds categories, declare it with ${hints.categorical(column)}`,
     });
     this.presentAnywhere = columns.features.map(() => 0);
   }
@@ -66,7 +70,9 @@ export class TabularStats {
    */
   addFeatures(cells: readonly (string | null)[], where: () => string, train: boolean): void {
     this.dataRows++;
-    cells.forEach((c, k) => { if (!isMissing(c)) this.presentAnywhere[k]!++; });
+    cells.forEach((c, k) => {
+      if (!isMissing(c)) this.presentAnywhere[k]!++;
+    });
     if (!train) {
       this.featureStats.addHeldOut(cells, where);
       return;
@@ -80,7 +86,11 @@ export class TabularStats {
     const { labels } = this.columns;
     const task = this.o.settings.task;
     if (labels.length > 1 && task !== 'auto' && task !== 'regression') {
-      throw new TabularOptionError('task', task, `several label columns (${quoted(labels)}) are regression targets${this.o.hints.regressionTask}`);
+      throw new TabularOptionError(
+        'task',
+        task,
+        `several label columns (${quoted(labels)}) are regression targets${this.o.hints.regressionTask}`,
+      );
     }
     const encodings = this.labelStats.map((s) => {
       try {
@@ -88,7 +98,8 @@ export class TabularStats {
       } catch (e) {
         if (e instanceof InvalidArgumentError && e.field === 'task') throw new TabularOptionError('task', e.value, e.reason);
         // A whole-column problem (a single class) names no file yet.
-        if (e instanceof DataError && !files.some((f) => e.message.startsWith(`${f}, `))) throw new DataError(`${files.join(', ')}: ${e.message}`);
+        if (e instanceof DataError && !files.some((f) => e.message.startsWith(`${f}, `)))
+          throw new DataError(`${files.join(', ')}: ${e.message}`);
         throw e;
       }
     });
@@ -110,13 +121,16 @@ export class TabularStats {
     this.featureStats.columns.forEach((c, k) => {
       if (c.present > 0) return;
       const name = c.name;
-      const reason = this.presentAnywhere[k] === 0
-        ? `is entirely missing (no values in ${this.dataRows} rows): drop it (${hints.exclude(name)}) or fill it`
-        : `has no values in the ${this.trainRows} rows of the train split: drop it (${hints.exclude(name)}) or fill it`;
+      const reason =
+        this.presentAnywhere[k] === 0
+          ? `is entirely missing (no values in ${this.dataRows} rows): drop it (${hints.exclude(name)}) or fill it`
+          : `has no values in the ${this.trainRows} rows of the train split: drop it (${hints.exclude(name)}) or fill it`;
       throw new DataFormatError({ file, column: name }, reason);
     });
     return this.featureStats.finish({
-      scaling: settings.scaling, numericImpute: settings.impute, categoricalMissing: settings.missingCategory ? 'category' : 'most_frequent',
+      scaling: settings.scaling,
+      numericImpute: settings.impute,
+      categoricalMissing: settings.missingCategory ? 'category' : 'most_frequent',
     });
   }
 
@@ -126,7 +140,9 @@ export class TabularStats {
     return this.featureStats.columns.flatMap((c) => {
       if (c.kind !== 'categorical' || settings.categorical.includes(c.name) || c.present < 20) return [];
       return c.categoryCounts().size === c.present
-        ? [`column ${JSON.stringify(c.name)} has a different value in every training row (an identifier?): its one-hot features cannot generalise; leave it out with ${hints.exclude(c.name)}`]
+        ? [
+            `column ${JSON.stringify(c.name)} has a different value in every training row (an identifier?): its one-hot features cannot generalise; leave it out with ${hints.exclude(c.name)}`,
+          ]
         : [];
     });
   }

@@ -7,13 +7,24 @@ import type { EarlyStoppingSetting, ScheduleSetting, StoppingOutcome } from './c
 export type TestScore = { readonly accuracy: number } | { readonly mse: number; readonly mae: number; readonly r2: number };
 
 /** What model.onnx's training metadata says about a tabular run's data, in memory or streamed alike. */
-export function tabularDataFacts(file: string, d: { labels: readonly string[]; task: Task; preprocessing: Preprocessing }): Record<string, unknown> {
-  return { file, label: d.labels.length === 1 ? d.labels[0] : d.labels, task: d.task, features: d.preprocessing.columns.map((c) => c.name) };
+export function tabularDataFacts(
+  file: string,
+  d: { labels: readonly string[]; task: Task; preprocessing: Preprocessing },
+): Record<string, unknown> {
+  return {
+    file,
+    label: d.labels.length === 1 ? d.labels[0] : d.labels,
+    task: d.task,
+    features: d.preprocessing.columns.map((c) => c.name),
+  };
 }
 
 /** Settings beyond the defaults, for the model's training facts (a default run's metadata stays as it was). */
 export function controlFacts(c: {
-  schedule: ScheduleSetting; earlyStopping: EarlyStoppingSetting | null; options: TrainStepOptions; stopping: StoppingOutcome | null;
+  schedule: ScheduleSetting;
+  earlyStopping: EarlyStoppingSetting | null;
+  options: TrainStepOptions;
+  stopping: StoppingOutcome | null;
 }): Record<string, unknown> {
   const s = c.schedule;
   return {

@@ -4,7 +4,7 @@ import type { TrainingArtifacts } from '../artifacts/training-artifacts.js';
 import { countCorrectBinary, countCorrectMulticlass } from '../metrics/classification.js';
 import type { MlpSpec } from '../model/spec.js';
 import { drawNoise, gatherTargets, targetTensor } from './batches.js';
-import { Dataset, selectRows, targetWidth } from './dataset.js';
+import { type Dataset, selectRows, targetWidth } from './dataset.js';
 import { TrainingDivergedError } from './diverged.js';
 import type { OrtRuntime } from './runtime.js';
 import type { RuntimeState } from './runtime-state.js';
@@ -84,12 +84,20 @@ async function runEpochLoop(ctx: EpochContext, plan: BatchPlan, rows: Int32Array
   const out = await ctx.sessions.epoch!.run({
     [IO.features]: plan.whole!.features,
     [IO.targets]: plan.whole!.targets,
-    [IO.batchOrder]: new ort.Tensor('int64', BigInt64Array.from(rows, (r) => BigInt(r)), [steps, batchSize]),
+    [IO.batchOrder]: new ort.Tensor(
+      'int64',
+      BigInt64Array.from(rows, (r) => BigInt(r)),
+      [steps, batchSize],
+    ),
     [IO.learningRates]: new ort.Tensor('float32', rates, [steps]),
     [IO.firstStep]: new ort.Tensor('float32', Float32Array.of(run.step), []),
     ...run.feeds(),
-    ...Object.fromEntries(artifacts.noiseInputs.map(({ layer, width }, l) =>
-      [IO.dropoutNoise(layer), new ort.Tensor('float32', noise[l]!, [steps, batchSize, width])])),
+    ...Object.fromEntries(
+      artifacts.noiseInputs.map(({ layer, width }, l) => [
+        IO.dropoutNoise(layer),
+        new ort.Tensor('float32', noise[l]!, [steps, batchSize, width]),
+      ]),
+    ),
   });
   const losses = out[IO.losses]!.data as Float32Array;
   const bad = losses.findIndex((l) => !Number.isFinite(l));
@@ -107,7 +115,12 @@ async function runEpochLoop(ctx: EpochContext, plan: BatchPlan, rows: Int32Array
 
 /** One mini-batch through the one-step model; returns its loss. */
 async function runStep(ctx: EpochContext, data: Dataset, rows: Int32Array): Promise<number> {
-  const { ort, artifacts: { spec, noiseInputs }, run, totals } = ctx;
+  const {
+    ort,
+    artifacts: { spec, noiseInputs },
+    run,
+    totals,
+  } = ctx;
   const batch = selectRows(data, rows, targetWidth(spec));
   const rate = ctx.schedule(run.step + 1);
   const noise = drawNoise(run.rng, noiseInputs, 1, rows.length);
@@ -117,8 +130,9 @@ async function runStep(ctx: EpochContext, data: Dataset, rows: Int32Array): Prom
     [IO.learningRate]: new ort.Tensor('float32', Float32Array.of(rate), []),
     [IO.step]: new ort.Tensor('float32', Float32Array.of(run.step + 1), []),
     ...run.feeds(),
-    ...Object.fromEntries(noiseInputs.map(({ layer, width }, l) =>
-      [IO.dropoutNoise(layer), new ort.Tensor('float32', noise[l]!, [rows.length, width])])),
+    ...Object.fromEntries(
+      noiseInputs.map(({ layer, width }, l) => [IO.dropoutNoise(layer), new ort.Tensor('float32', noise[l]!, [rows.length, width])]),
+    ),
   });
   const loss = (out[IO.loss]!.data as Float32Array)[0]!;
   if (!Number.isFinite(loss)) throw new TrainingDivergedError(ctx.epoch, run.step + 1, loss);

@@ -1,7 +1,7 @@
 import type { Tensor } from 'onnxruntime-common';
 import type { MlpSpec } from '../model/spec.js';
 import type { Rng } from '../model/rng.js';
-import { Dataset, targetWidth } from './dataset.js';
+import { type Dataset, targetWidth } from './dataset.js';
 import type { OrtRuntime } from './runtime.js';
 
 /** Only the targets of the rows listed in `rows` (what accuracy needs). */
@@ -15,7 +15,12 @@ export function gatherTargets(data: Dataset, rows: Int32Array, width: number): F
 export function targetTensor(ort: OrtRuntime, spec: MlpSpec, targets: Float32Array): Tensor {
   const width = targetWidth(spec);
   const n = targets.length / width;
-  if (spec.task === 'multiclass') return new ort.Tensor('int64', BigInt64Array.from(targets, (y) => BigInt(y)), [n]);
+  if (spec.task === 'multiclass')
+    return new ort.Tensor(
+      'int64',
+      BigInt64Array.from(targets, (y) => BigInt(y)),
+      [n],
+    );
   return new ort.Tensor('float32', targets, [n, width]);
 }
 

@@ -32,7 +32,11 @@ export type DeviceFailure = 'not-installed' | 'no-adapter';
  * and the provider's own `error`, so a front end can say how to fix it in its own terms.
  */
 export class DeviceUnavailableError extends OnnxMlpError {
-  constructor(readonly device: string, message: string, details: { failure?: DeviceFailure; error?: string } = {}) {
+  constructor(
+    readonly device: string,
+    message: string,
+    details: { failure?: DeviceFailure; error?: string } = {},
+  ) {
     super(message, { code: 'DEVICE_UNAVAILABLE', fields: { device, ...details }, userError: true });
     this.name = 'DeviceUnavailableError';
   }
@@ -44,7 +48,10 @@ async function probe(ort: OrtRuntime, provider: string): Promise<string | undefi
   b.output(b.op('Relu', [b.input('x', DataType.FLOAT, [1])]), 'y');
   try {
     // Quiet: a missing provider is an expected answer here, not an error for the log.
-    const session = await ort.InferenceSession.create(encodeModel(makeModel(b.build())), { executionProviders: [provider], logSeverityLevel: 4 });
+    const session = await ort.InferenceSession.create(encodeModel(makeModel(b.build())), {
+      executionProviders: [provider],
+      logSeverityLevel: 4,
+    });
     await session.release();
     return undefined;
   } catch (e) {
@@ -72,7 +79,11 @@ export async function chooseDevice(ort: OrtRuntime, requested: string, base: Inf
   if (requested === 'auto') {
     const cudaError = await probe(ort, 'cuda');
     if (!cudaError) return options('cuda', base);
-    return { ...options('cpu', base), notice: 'CUDA is not available; training on the CPU', fallback: { device: 'cuda', error: cudaError } };
+    return {
+      ...options('cpu', base),
+      notice: 'CUDA is not available; training on the CPU',
+      fallback: { device: 'cuda', error: cudaError },
+    };
   }
   const error = await probe(ort, requested);
   if (!error) return options(requested as 'cuda' | 'webgpu', base);

@@ -28,7 +28,8 @@ const FIELD = { loss: 'loss', accuracy: 'accuracy', val_loss: 'valLoss', val_acc
  * a resumed run counts patience exactly as an uninterrupted one.
  */
 export function stoppingStatus(history: readonly EpochRecord[], rule: EarlyStopping, monitor: keyof typeof FIELD): StoppingStatus {
-  if (!Number.isInteger(rule.patience) || rule.patience < 0) throw new InvalidArgumentError('patience', rule.patience, 'must be an integer >= 0');
+  if (!Number.isInteger(rule.patience) || rule.patience < 0)
+    throw new InvalidArgumentError('patience', rule.patience, 'must be an integer >= 0');
   const higherIsBetter = monitor.endsWith('accuracy');
   const minDelta = Math.abs(rule.minDelta ?? 0);
   let best = higherIsBetter ? -Infinity : Infinity;

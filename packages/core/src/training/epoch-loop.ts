@@ -37,7 +37,12 @@ export type EpochLoopOptions = Pick<FitOptions, 'epochs' | 'earlyStopping' | 'on
  * records history and validation, checks early stopping (restoring the best weights when asked)
  * and calls `onEpochEnd`. Returns whether the early-stopping rule ended the run.
  */
-export async function runEpochs(host: EpochLoopHost, options: EpochLoopOptions, validation: ValidationSource, body: EpochBody): Promise<boolean> {
+export async function runEpochs(
+  host: EpochLoopHost,
+  options: EpochLoopOptions,
+  validation: ValidationSource,
+  body: EpochBody,
+): Promise<boolean> {
   const { run } = host;
   const monitor = options.earlyStopping?.monitor ?? (validation.given ? 'val_loss' : 'loss');
   let best = run.params;

@@ -3,7 +3,7 @@ import { IO } from '../artifacts/io-names.js';
 import type { TrainingArtifacts } from '../artifacts/training-artifacts.js';
 import { countCorrect } from './batch-runner.js';
 import { range, targetTensor } from './batches.js';
-import { Dataset, checkDataset, selectRows, targetWidth } from './dataset.js';
+import { type Dataset, checkDataset, selectRows, targetWidth } from './dataset.js';
 import type { OrtRuntime } from './runtime.js';
 import type { Sessions } from './sessions.js';
 
@@ -23,7 +23,10 @@ export interface EvaluationContext {
 
 /** Mean loss (and accuracy for classifiers) of `data` under `ctx.params`, dropout off, `batchSize` rows a run. */
 export async function evaluateDataset(ctx: EvaluationContext, data: Dataset, batchSize: number): Promise<Evaluation> {
-  const { ort, artifacts: { spec } } = ctx;
+  const {
+    ort,
+    artifacts: { spec },
+  } = ctx;
   checkDataset(spec, data, 'evaluation data');
   let lossSum = 0;
   let correct = 0;

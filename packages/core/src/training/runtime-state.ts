@@ -2,7 +2,7 @@ import type { Tensor } from 'onnxruntime-common';
 import { IO } from '../artifacts/io-names.js';
 import type { TrainingArtifacts } from '../artifacts/training-artifacts.js';
 import { packTensors, unpackTensors } from '../model/layout.js';
-import { Rng, RngState } from '../model/rng.js';
+import { Rng, type RngState } from '../model/rng.js';
 import type { OrtRuntime } from './runtime.js';
 import type { EpochRecord, TrainingState } from './state.js';
 
@@ -27,7 +27,11 @@ export class RuntimeState {
   rng: Rng;
   readonly history: EpochRecord[];
 
-  constructor(private readonly ort: OrtRuntime, private readonly artifacts: TrainingArtifacts, state: TrainingState) {
+  constructor(
+    private readonly ort: OrtRuntime,
+    private readonly artifacts: TrainingArtifacts,
+    state: TrainingState,
+  ) {
     const { layout } = artifacts;
     this.params = this.flat(packTensors(layout, state.parameters));
     this.slots = new Map(artifacts.slots.map((s) => [s, this.flat(packTensors(layout, state.optimizerState, `.${s}`))]));

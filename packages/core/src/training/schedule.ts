@@ -56,10 +56,17 @@ export interface ScheduleOptions {
 export function parseSchedule(o: ScheduleOptions): LearningRateSchedule {
   let s: LearningRateSchedule;
   switch (o.name) {
-    case 'constant': s = constantRate(o.rate); break;
-    case 'step': s = stepDecay(o.rate, o.every ?? Math.max(1, Math.ceil(o.totalSteps / 3)), o.gamma ?? 0.1); break;
-    case 'cosine': s = cosineDecay(o.rate, o.totalSteps, o.minRate ?? 0); break;
-    default: throw new InvalidArgumentError('schedule', o.name, `must be one of ${SCHEDULES.join(', ')}`);
+    case 'constant':
+      s = constantRate(o.rate);
+      break;
+    case 'step':
+      s = stepDecay(o.rate, o.every ?? Math.max(1, Math.ceil(o.totalSteps / 3)), o.gamma ?? 0.1);
+      break;
+    case 'cosine':
+      s = cosineDecay(o.rate, o.totalSteps, o.minRate ?? 0);
+      break;
+    default:
+      throw new InvalidArgumentError('schedule', o.name, `must be one of ${SCHEDULES.join(', ')}`);
   }
   return o.warmup ? linearWarmup(o.warmup, s) : s;
 }

@@ -36,7 +36,11 @@ export async function openSessions(ort: OrtRuntime, artifacts: TrainingArtifacts
     ort.InferenceSession.create(encodeModel(m), { ...base, ...extra });
   // On a device, the updated state stays there; loss and logits come back to the host.
   const onDevice = options.keepStateOnDevice
-    ? { preferredOutputLocation: Object.fromEntries([IO.parameters, ...artifacts.slots.map(IO.state)].map((n) => [IO.updated(n), 'gpu-buffer' as const])) }
+    ? {
+        preferredOutputLocation: Object.fromEntries(
+          [IO.parameters, ...artifacts.slots.map(IO.state)].map((n) => [IO.updated(n), 'gpu-buffer' as const]),
+        ),
+      }
     : {};
   return {
     step: await open(artifacts.trainingModel, onDevice),

@@ -3,16 +3,16 @@ import type { TrainingArtifacts } from '../artifacts/training-artifacts.js';
 import { InvalidArgumentError } from '../errors.js';
 import { initParameters, zeroSlots } from '../model/parameters.js';
 import { Rng } from '../model/rng.js';
-import { EpochContext, EpochTotals, trainBatches, wholeData } from './batch-runner.js';
+import { type EpochContext, type EpochTotals, trainBatches, wholeData } from './batch-runner.js';
 import { range } from './batches.js';
-import { Dataset, checkDataset, targetWidth } from './dataset.js';
-import { EpochBody, ValidationSource, runEpochs } from './epoch-loop.js';
-import { Evaluation, evaluateDataset } from './evaluate.js';
+import { type Dataset, checkDataset, targetWidth } from './dataset.js';
+import { type EpochBody, type ValidationSource, runEpochs } from './epoch-loop.js';
+import { type Evaluation, evaluateDataset } from './evaluate.js';
 import type { FitChunksOptions, FitOptions } from './fit-options.js';
 import type { OrtRuntime } from './runtime.js';
 import { RuntimeState } from './runtime-state.js';
-import { LearningRateSchedule, constantRate } from './schedule.js';
-import { Sessions, TrainerOptions, openSessions, readToHost } from './sessions.js';
+import { type LearningRateSchedule, constantRate } from './schedule.js';
+import { type Sessions, type TrainerOptions, openSessions, readToHost } from './sessions.js';
 import { holdOut } from './split.js';
 import type { EpochRecord, TrainingState } from './state.js';
 
@@ -136,23 +136,41 @@ export class Trainer {
   /** Checks the options both fits share and resolves their defaults. */
   private settings(options: Pick<FitOptions, 'batchSize' | 'epochs' | 'learningRate' | 'loop'>): EpochSettings {
     const batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(batchSize) || batchSize <= 0) throw new InvalidArgumentError('batchSize', batchSize, 'must be a positive integer');
-    if (!Number.isInteger(options.epochs) || options.epochs <= 0) throw new InvalidArgumentError('epochs', options.epochs, 'must be a positive integer');
+    if (!Number.isInteger(batchSize) || batchSize <= 0)
+      throw new InvalidArgumentError('batchSize', batchSize, 'must be a positive integer');
+    if (!Number.isInteger(options.epochs) || options.epochs <= 0)
+      throw new InvalidArgumentError('epochs', options.epochs, 'must be a positive integer');
     const schedule = options.learningRate ?? constantRate(this.artifacts.optimizer.learningRate);
     return { batchSize, schedule, loop: options.loop !== false && this.sessions.epoch !== undefined };
   }
 
   /** The context the batches of one epoch share. */
   private epochContext(
-    settings: EpochSettings, at: { epoch: number; totals: EpochTotals; batches: number; options: Pick<FitOptions, 'onBatchEnd'> },
+    settings: EpochSettings,
+    at: { epoch: number; totals: EpochTotals; batches: number; options: Pick<FitOptions, 'onBatchEnd'> },
   ): EpochContext {
     const { ort, artifacts, sessions, run } = this;
     const { batchSize, schedule } = settings;
-    return { ort, artifacts, sessions, run, batchSize, schedule, epoch: at.epoch, totals: at.totals, batches: at.batches, onBatchEnd: at.options.onBatchEnd };
+    return {
+      ort,
+      artifacts,
+      sessions,
+      run,
+      batchSize,
+      schedule,
+      epoch: at.epoch,
+      totals: at.totals,
+      batches: at.batches,
+      onBatchEnd: at.options.onBatchEnd,
+    };
   }
 
   /** Runs the epoch loop and returns the whole history. */
-  private async epochs(options: FitChunksOptions | FitOptions, validation: ValidationSource, body: EpochBody): Promise<readonly EpochRecord[]> {
+  private async epochs(
+    options: FitChunksOptions | FitOptions,
+    validation: ValidationSource,
+    body: EpochBody,
+  ): Promise<readonly EpochRecord[]> {
     this.stoppedEarly = false;
     const host = { spec: this.artifacts.spec, run: this.run, evaluate: (d: Dataset) => this.evaluate(d), state: () => this.state() };
     this.stoppedEarly = await runEpochs(host, options, validation, body);

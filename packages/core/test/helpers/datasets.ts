@@ -1,4 +1,4 @@
-import { Dataset } from '@onnx-mlp/core';
+import type { Dataset } from '@onnx-mlp/core';
 import { Rng } from '@onnx-mlp/core/model';
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { DataType, GraphBuilder, TensorData, Value } from '@onnx-mlp/core/ir';
+import { DataType, GraphBuilder, type TensorData, type Value } from '@onnx-mlp/core/ir';
 import { addGradients } from '@onnx-mlp/core/autodiff';
 import { runSession, sessionOf, tensor } from './ort.js';
 
@@ -59,10 +59,18 @@ export async function checkGradients(options: CheckOptions): Promise<number> {
   const y = options.build(b, values);
   const dims = y.shape.map(Number);
   const size = dims.reduce((p, q) => p * q, 1);
-  const w = b.constant(Array.from({ length: size }, () => random() * 2 - 1), y.dtype, dims);
+  const w = b.constant(
+    Array.from({ length: size }, () => random() * 2 - 1),
+    y.dtype,
+    dims,
+  );
   const loss = b.op('ReduceSum', [b.op('Mul', [y, w])], { keepdims: { kind: 'int', value: 0 } });
   b.output(loss, 'loss');
-  const grads = addGradients(b, loss, diff.map((n) => values[n]!));
+  const grads = addGradients(
+    b,
+    loss,
+    diff.map((n) => values[n]!),
+  );
   for (const n of diff) b.output(grads.get(n)!, `grad_${n}`);
 
   const session = await sessionOf(b);

@@ -32,7 +32,11 @@ export type RefState = Record<string, number[]>;
  * torch.optim.AdamW: p *= 1 - lr wd; then Adam's step without the wd term.
  */
 export function referenceStep(
-  c: RefSgd | RefAdam, param: readonly number[], grad: readonly number[], state: RefState, t: number,
+  c: RefSgd | RefAdam,
+  param: readonly number[],
+  grad: readonly number[],
+  state: RefState,
+  t: number,
 ): { param: number[]; state: RefState } {
   if (c.kind === 'sgd') {
     const g = grad.map((gi, i) => gi + c.weightDecay * param[i]!);

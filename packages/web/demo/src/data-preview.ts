@@ -13,14 +13,19 @@ function delimitedRows(text: string, delimiter: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"' && field === '') quoted = true;
-    else if (c === delimiter) { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
+    else if (c === delimiter) {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); field = '';
+      row.push(field);
+      field = '';
       if (row.length > 1 || row[0] !== '') rows.push(row);
       row = [];
     } else field += c;
@@ -32,7 +37,10 @@ function delimitedRows(text: string, delimiter: string): string[][] {
 
 function jsonRecords(text: string, lines: boolean): Record<string, unknown>[] {
   const parsed: unknown = lines
-    ? text.split(/\r?\n/).filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown)
+    ? text
+        .split(/\r?\n/)
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as unknown)
     : JSON.parse(text);
   if (!Array.isArray(parsed)) throw new Error('a JSON data file holds an array of records');
   return parsed as Record<string, unknown>[];
@@ -53,7 +61,8 @@ export function previewData(text: string, fileName: string): DataPreview {
     return { columns: Object.keys(records[0] ?? {}), records };
   }
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  const delimiter = /\.tsv$/i.test(fileName) || firstLine.includes('\t') ? '\t' : firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
+  const delimiter =
+    /\.tsv$/i.test(fileName) || firstLine.includes('\t') ? '\t' : firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
   const [header = [], ...rows] = delimitedRows(text, delimiter);
   const records = rows.map((row) => Object.fromEntries(header.map((name, i) => [name, row[i] ?? ''])));
   return { columns: header, records };
@@ -63,6 +72,10 @@ export function previewData(text: string, fileName: string): DataPreview {
 export function identifierColumns(preview: DataPreview): string[] {
   return preview.columns.filter((name) => {
     const values = preview.records.map((r) => r[name]);
-    return values.length > 1 && new Set(values).size === values.length && values.some((v) => typeof v === 'string' && v !== '' && Number.isNaN(Number(v)));
+    return (
+      values.length > 1 &&
+      new Set(values).size === values.length &&
+      values.some((v) => typeof v === 'string' && v !== '' && Number.isNaN(Number(v)))
+    );
   });
 }

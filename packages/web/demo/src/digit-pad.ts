@@ -23,7 +23,10 @@ export function attachDigitPad(canvas: HTMLCanvasElement, onStroke: () => void):
   const notifyNextFrame = (): void => {
     if (frameQueued) return;
     frameQueued = true;
-    requestAnimationFrame(() => { frameQueued = false; onStroke(); });
+    requestAnimationFrame(() => {
+      frameQueued = false;
+      onStroke();
+    });
   };
   canvas.addEventListener('pointerdown', (event) => {
     canvas.setPointerCapture(event.pointerId);

@@ -23,7 +23,10 @@ export function setUpDigitPanel(modelUrl: string): void {
   let again = false;
 
   const classify = async (): Promise<void> => {
-    if (running) { again = true; return; } // one predict at a time; the latest drawing wins
+    if (running) {
+      again = true;
+      return;
+    } // one predict at a time; the latest drawing wins
     running = true;
     try {
       do {

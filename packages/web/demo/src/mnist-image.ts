@@ -20,12 +20,17 @@ export function inkOfCanvas(canvas: HTMLCanvasElement): InkImage {
 }
 
 function inkBounds({ ink, width, height }: InkImage): { x: number; y: number; w: number; h: number } | null {
-  let left = width, right = -1, top = height, bottom = -1;
+  let left = width,
+    right = -1,
+    top = height,
+    bottom = -1;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       if (ink[y * width + x]! > 0.05) {
-        left = Math.min(left, x); right = Math.max(right, x);
-        top = Math.min(top, y); bottom = Math.max(bottom, y);
+        left = Math.min(left, x);
+        right = Math.max(right, x);
+        top = Math.min(top, y);
+        bottom = Math.max(bottom, y);
       }
     }
   }
@@ -52,11 +57,15 @@ function scaleIntoBox(image: InkImage, box: { x: number; y: number; w: number; h
 }
 
 function centreOfMass({ ink, width, height }: InkImage): { x: number; y: number } {
-  let total = 0, sx = 0, sy = 0;
+  let total = 0,
+    sx = 0,
+    sy = 0;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const v = ink[y * width + x]!;
-      total += v; sx += v * x; sy += v * y;
+      total += v;
+      sx += v * x;
+      sy += v * y;
     }
   }
   return total > 0 ? { x: sx / total, y: sy / total } : { x: width / 2, y: height / 2 };
@@ -78,7 +87,8 @@ export function mnistPixels(image: InkImage): Float32Array | null {
   let peak = 0;
   for (let y = 0; y < digit.height; y++) {
     for (let x = 0; x < digit.width; x++) {
-      const tx = x + dx, ty = y + dy;
+      const tx = x + dx,
+        ty = y + dy;
       if (tx < 0 || ty < 0 || tx >= MNIST_SIDE || ty >= MNIST_SIDE) continue;
       const v = digit.ink[y * digit.width + x]!;
       pixels[ty * MNIST_SIDE + tx] = v;

@@ -29,7 +29,8 @@ const number = (value: number): string => (Number.isInteger(value) ? String(valu
 
 function columnRow(c: ColumnSchema): Cell[] {
   if (c.kind === 'categorical') {
-    const vocabulary = c.vocabulary.length > 8 ? `${c.vocabulary.slice(0, 8).join(', ')}, … (${c.vocabulary.length})` : c.vocabulary.join(', ');
+    const vocabulary =
+      c.vocabulary.length > 8 ? `${c.vocabulary.slice(0, 8).join(', ')}, … (${c.vocabulary.length})` : c.vocabulary.join(', ');
     return [c.name, c.kind, `one-hot: ${vocabulary}`, `missing → ${c.vocabulary[c.missingIndex]}`];
   }
   const scaling = c.scaling === 'none' ? 'none' : `${c.scaling}: (x − ${number(c.center)}) / ${number(c.scale)}`;
@@ -43,21 +44,54 @@ function columnRow(c: ColumnSchema): Cell[] {
  */
 export function renderModelInfo(target: HTMLElement, info: ModelInfo, fileName: string): void {
   const mlp = info.onnxMlp;
-  const parts: HTMLElement[] = [section(fileName, table(['', ''], [
-    ['made by', mlp ? `onnx-mlp (${info.producer})` : `${info.producer || 'unknown'}: not an onnx-mlp model, so predict() needs arrays`],
-    ['task', mlp?.task ?? '—'],
-    ['parameters', mlp?.parameters ?? '—'],
-    ['bytes', info.bytes],
-    ['ONNX IR / opset', `${info.irVersion} / ${info.opset ?? '—'}`],
-    ['nodes', info.nodes],
-  ]))];
-  const io = [...info.inputs.map((v) => ['input', v.name, v.dtype, `[${v.shape.join(', ')}]`]), ...info.outputs.map((v) => ['output', v.name, v.dtype, `[${v.shape.join(', ')}]`])];
+  const parts: HTMLElement[] = [
+    section(
+      fileName,
+      table(
+        ['', ''],
+        [
+          [
+            'made by',
+            mlp ? `onnx-mlp (${info.producer})` : `${info.producer || 'unknown'}: not an onnx-mlp model, so predict() needs arrays`,
+          ],
+          ['task', mlp?.task ?? '—'],
+          ['parameters', mlp?.parameters ?? '—'],
+          ['bytes', info.bytes],
+          ['ONNX IR / opset', `${info.irVersion} / ${info.opset ?? '—'}`],
+          ['nodes', info.nodes],
+        ],
+      ),
+    ),
+  ];
+  const io = [
+    ...info.inputs.map((v) => ['input', v.name, v.dtype, `[${v.shape.join(', ')}]`]),
+    ...info.outputs.map((v) => ['output', v.name, v.dtype, `[${v.shape.join(', ')}]`]),
+  ];
   parts.push(section('Inputs and outputs', table(['', 'name', 'type', 'shape'], io)));
   if (mlp) {
-    parts.push(section('Layers', table(['layer', 'inputs', 'outputs', 'activation', 'parameters'], mlp.layers.map((l) => [l.name, l.inputs, l.outputs, l.activation, l.parameters]))));
+    parts.push(
+      section(
+        'Layers',
+        table(
+          ['layer', 'inputs', 'outputs', 'activation', 'parameters'],
+          mlp.layers.map((l) => [l.name, l.inputs, l.outputs, l.activation, l.parameters]),
+        ),
+      ),
+    );
     if (mlp.classNames) parts.push(section('Classes', mlp.classNames.join(', ')));
-    if (mlp.preprocessing) parts.push(section('Preprocessing', table(['column', 'kind', 'encoding', 'missing values'], mlp.preprocessing.columns.map(columnRow))));
-    parts.push(section('Training', table(['', ''], Object.entries(mlp.training).map(([k, v]) => [k, shown(v)]))));
+    if (mlp.preprocessing)
+      parts.push(
+        section('Preprocessing', table(['column', 'kind', 'encoding', 'missing values'], mlp.preprocessing.columns.map(columnRow))),
+      );
+    parts.push(
+      section(
+        'Training',
+        table(
+          ['', ''],
+          Object.entries(mlp.training).map(([k, v]) => [k, shown(v)]),
+        ),
+      ),
+    );
   }
   const raw = el('details');
   raw.append(el('summary', 'Everything, as JSON'), el('pre', JSON.stringify(info, null, 2)));

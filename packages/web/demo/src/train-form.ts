@@ -20,7 +20,8 @@ export interface FormOptions {
 /** Reads a picked file and fills the label choice and the input checkboxes from its header. */
 export async function pickData(file: File): Promise<PickedData> {
   const preview = previewData(await file.text(), file.name);
-  if (preview.columns.length < 2) throw new Error(`${file.name}: found ${preview.columns.length} column(s); training needs a label and at least one input`);
+  if (preview.columns.length < 2)
+    throw new Error(`${file.name}: found ${preview.columns.length} column(s); training needs a label and at least one input`);
   const labelSelect = byId<HTMLSelectElement>('train-label');
   labelSelect.replaceChildren(...preview.columns.map((name) => el('option', name, { value: name })));
   labelSelect.value = preview.columns[preview.columns.length - 1]!; // the label is usually last
@@ -54,7 +55,8 @@ function positiveInteger(id: string, what: string): number {
 export function readFormOptions(): FormOptions {
   const hiddenText = byId<HTMLInputElement>('train-hidden').value.trim();
   const hidden = hiddenText === '' ? [] : hiddenText.split(/[\s,]+/).map(Number);
-  if (hidden.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`Hidden: "${hiddenText}" is not a list of layer widths like 32,16`);
+  if (hidden.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`Hidden: "${hiddenText}" is not a list of layer widths like 32,16`);
   const seed = Number(byId<HTMLInputElement>('train-seed').value);
   if (!Number.isInteger(seed)) throw new Error('Seed must be a whole number');
   const label = byId<HTMLSelectElement>('train-label').value;

@@ -38,8 +38,10 @@ async function predictRow(model: Model, preview: DataPreview, label: string): Pr
   try {
     const [prediction] = await model.predict([record]);
     const shown = prediction!.probabilities
-      ? Object.entries(prediction!.probabilities).map(([name, p]) => `${name} ${p.toFixed(4)}`).join(', ')
-      : prediction!.value?.toFixed(4) ?? '';
+      ? Object.entries(prediction!.probabilities)
+          .map(([name, p]) => `${name} ${p.toFixed(4)}`)
+          .join(', ')
+      : (prediction!.value?.toFixed(4) ?? '');
     output.textContent = `→ ${prediction!.label} (${shown}); actual: ${String(row[label])}`;
     output.dataset.label = String(prediction!.label);
     output.dataset.prediction = JSON.stringify(prediction);
@@ -55,9 +57,12 @@ export async function showResult(result: TrainResult, preview: DataPreview, labe
   current = { model, urls: [downloadUrl('download-model', result.model), downloadUrl('download-checkpoint', result.checkpoint)] };
   const accuracy = result.testMetrics.accuracy;
   const shown = byId('train-test-accuracy');
-  shown.textContent = accuracy !== undefined
-    ? `${(accuracy * 100).toFixed(2)} %`
-    : Object.entries(result.testMetrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
+  shown.textContent =
+    accuracy !== undefined
+      ? `${(accuracy * 100).toFixed(2)} %`
+      : Object.entries(result.testMetrics)
+          .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+          .join(', ');
   shown.dataset.metrics = JSON.stringify(result.testMetrics);
   byId('try-predict').onclick = () => void predictRow(model, preview, label);
   byId('train-result').hidden = false;

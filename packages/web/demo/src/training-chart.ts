@@ -12,7 +12,11 @@ export interface ChartSeries {
   readonly axis: 'loss' | 'accuracy';
 }
 
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string | number>,
+  text?: string,
+): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
   if (text !== undefined) node.textContent = text;
@@ -35,7 +39,16 @@ export function renderTrainingChart(target: HTMLElement, series: readonly ChartS
   root.append(svg('text', { x: PAD.left + plotW / 2, y: HEIGHT - 6, class: 'axis', 'text-anchor': 'middle' }, `epoch (of ${epochs})`));
   series.forEach((s, i) => {
     const points = s.values.flatMap((v, e) => (v === undefined ? [] : [`${x(e + 1).toFixed(1)},${y(v, s.axis).toFixed(1)}`]));
-    root.append(svg('polyline', { points: points.join(' '), fill: 'none', stroke: s.colour, 'stroke-width': 2, class: 'series', 'data-series': s.name }));
+    root.append(
+      svg('polyline', {
+        points: points.join(' '),
+        fill: 'none',
+        stroke: s.colour,
+        'stroke-width': 2,
+        class: 'series',
+        'data-series': s.name,
+      }),
+    );
     root.append(svg('text', { x: PAD.left + i * 90, y: PAD.top - 8, fill: s.colour, class: 'legend' }, s.name));
   });
   target.replaceChildren(root);

@@ -24,12 +24,16 @@ export function trainingProgress(epochs: number): TrainingProgress {
     frameQueued = false;
     for (const row of pending) appendEpochRow(body, row);
     if (pending.length) {
-      renderTrainingChart(byId('train-chart'), [
-        { name: 'loss', colour: '#c2410c', axis: 'loss', values: history.map((h) => h.loss) },
-        { name: 'val loss', colour: '#f59e0b', axis: 'loss', values: history.map((h) => h.valLoss) },
-        { name: 'accuracy', colour: '#1d4ed8', axis: 'accuracy', values: history.map((h) => h.accuracy) },
-        { name: 'val accuracy', colour: '#0891b2', axis: 'accuracy', values: history.map((h) => h.valAccuracy) },
-      ], epochs);
+      renderTrainingChart(
+        byId('train-chart'),
+        [
+          { name: 'loss', colour: '#c2410c', axis: 'loss', values: history.map((h) => h.loss) },
+          { name: 'val loss', colour: '#f59e0b', axis: 'loss', values: history.map((h) => h.valLoss) },
+          { name: 'accuracy', colour: '#1d4ed8', axis: 'accuracy', values: history.map((h) => h.accuracy) },
+          { name: 'val accuracy', colour: '#0891b2', axis: 'accuracy', values: history.map((h) => h.valAccuracy) },
+        ],
+        epochs,
+      );
     }
     pending = [];
     if (statusText !== null) statusLine.textContent = statusText;
@@ -44,7 +48,14 @@ export function trainingProgress(epochs: number): TrainingProgress {
   byId('train-progress').hidden = false;
   draw();
   return {
-    epochEnded(row) { history.push(row); pending.push(row); queue(); },
-    status(text) { statusText = text; queue(); },
+    epochEnded(row) {
+      history.push(row);
+      pending.push(row);
+      queue();
+    },
+    status(text) {
+      statusText = text;
+      queue();
+    },
   };
 }

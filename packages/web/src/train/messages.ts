@@ -17,5 +17,11 @@ export type EventName = Exclude<keyof TrainEvents, 'onNotice'> | 'onNotice';
 /** Worker → page. Result buffers are transferred, not copied. */
 export type WorkerMessage =
   | { readonly type: 'event'; readonly name: EventName; readonly event: unknown }
-  | { readonly type: 'done'; readonly model: ArrayBuffer; readonly checkpoint: ArrayBuffer; readonly history: EpochRecord[]; readonly testMetrics: Record<string, number> }
+  | {
+      readonly type: 'done';
+      readonly model: ArrayBuffer;
+      readonly checkpoint: ArrayBuffer;
+      readonly history: EpochRecord[];
+      readonly testMetrics: Record<string, number>;
+    }
   | { readonly type: 'error'; readonly code: WebTrainErrorCode | null; readonly message: string };

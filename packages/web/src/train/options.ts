@@ -1,7 +1,16 @@
 import {
-  InvalidArgumentError, SCALINGS, SCHEDULES, mlpSpec, optimizerConfig, type EpochRecord, type MlpSpec, type OptimizerConfig, type Scaling, type Task,
+  InvalidArgumentError,
+  SCALINGS,
+  SCHEDULES,
+  mlpSpec,
+  optimizerConfig,
+  type EpochRecord,
+  type MlpSpec,
+  type OptimizerConfig,
+  type Scaling,
+  type Task,
 } from '@onnx-mlp/core';
-import { type TabularSettings } from '@onnx-mlp/core/tabular';
+import type { TabularSettings } from '@onnx-mlp/core/tabular';
 import { WebTrainError } from '../errors.js';
 import type { OrtModule, WasmPaths, WasmPathsByBackend } from '../runtime.js';
 
@@ -148,7 +157,8 @@ function integer(option: string, value: number, min: number, max = Number.MAX_SA
 }
 
 function fraction(option: string, value: number, allowZero: boolean): number {
-  if (!(Number.isFinite(value) && (allowZero ? value >= 0 : value > 0) && value < 1)) throw bad(option, value, `must be a number in ${allowZero ? '[0, 1)' : '(0, 1)'}`);
+  if (!(Number.isFinite(value) && (allowZero ? value >= 0 : value > 0) && value < 1))
+    throw bad(option, value, `must be a number in ${allowZero ? '[0, 1)' : '(0, 1)'}`);
   return value;
 }
 
@@ -188,18 +198,34 @@ export function resolveTrainSettings(o: TrainOptions): TrainSettings {
   if (o.lr !== undefined && o.learningRate !== undefined) throw bad('lr', o.lr, 'and learningRate both set the learning rate; give one');
   const dataset = resolveData(o);
   const optimizerName = o.optimizer ?? 'adam';
-  if (o.momentum !== undefined && optimizerName !== 'sgd') throw bad('momentum', o.momentum, `only optimizer sgd uses momentum (got ${optimizerName})`);
-  const spec = checked(() => mlpSpec({
-    inputs: 1, outputs: 2, hidden: o.hidden ?? [128, 128], activation: o.activation ?? 'relu', dropout: o.dropout ?? 0, init: o.init ?? 'glorot_uniform',
-  }));
-  const optimizer = checked(() => optimizerConfig(optimizerName, {
-    learningRate: o.learningRate ?? o.lr, momentum: o.momentum, weightDecay: o.weightDecay, ...(o.nesterov ? { nesterov: true } : {}),
-  }));
-  if (o.clipNorm !== undefined && !(Number.isFinite(o.clipNorm) && o.clipNorm > 0)) throw bad('clipNorm', o.clipNorm, 'must be a positive number');
+  if (o.momentum !== undefined && optimizerName !== 'sgd')
+    throw bad('momentum', o.momentum, `only optimizer sgd uses momentum (got ${optimizerName})`);
+  const spec = checked(() =>
+    mlpSpec({
+      inputs: 1,
+      outputs: 2,
+      hidden: o.hidden ?? [128, 128],
+      activation: o.activation ?? 'relu',
+      dropout: o.dropout ?? 0,
+      init: o.init ?? 'glorot_uniform',
+    }),
+  );
+  const optimizer = checked(() =>
+    optimizerConfig(optimizerName, {
+      learningRate: o.learningRate ?? o.lr,
+      momentum: o.momentum,
+      weightDecay: o.weightDecay,
+      ...(o.nesterov ? { nesterov: true } : {}),
+    }),
+  );
+  if (o.clipNorm !== undefined && !(Number.isFinite(o.clipNorm) && o.clipNorm > 0))
+    throw bad('clipNorm', o.clipNorm, 'must be a positive number');
   if (o.minDelta !== undefined && o.earlyStopping === undefined) throw bad('minDelta', o.minDelta, 'only earlyStopping uses it');
-  const earlyStopping = o.earlyStopping === undefined ? null : { patience: integer('earlyStopping', o.earlyStopping, 1), minDelta: o.minDelta ?? 0 };
+  const earlyStopping =
+    o.earlyStopping === undefined ? null : { patience: integer('earlyStopping', o.earlyStopping, 1), minDelta: o.minDelta ?? 0 };
   const valSplit = fraction('valSplit', o.valSplit ?? 0.1, true);
-  if (earlyStopping && valSplit === 0) throw bad('earlyStopping', earlyStopping.patience, 'monitors val_loss and needs validation rows: valSplit above 0');
+  if (earlyStopping && valSplit === 0)
+    throw bad('earlyStopping', earlyStopping.patience, 'monitors val_loss and needs validation rows: valSplit above 0');
   if (valSplit + dataset.testSplit >= 1) throw bad('valSplit', valSplit, `with testSplit ${dataset.testSplit} leaves no rows to train on`);
   return {
     epochs: integer('epochs', o.epochs ?? 10, 1),

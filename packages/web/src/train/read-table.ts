@@ -1,6 +1,12 @@
 import { DataError, type Table } from '@onnx-mlp/core';
 import {
-  collectTable, csvBatches, delimiterForFileName, jsonBatches, jsonLinesBatches, type Cell, type ChunkSource,
+  collectTable,
+  csvBatches,
+  delimiterForFileName,
+  jsonBatches,
+  jsonLinesBatches,
+  type Cell,
+  type ChunkSource,
 } from '@onnx-mlp/core/data';
 import { WebTrainError } from '../errors.js';
 import type { ArrayData, TrainOptions } from './options.js';
@@ -46,7 +52,10 @@ function cellOf(value: unknown, row: number, column: string): Cell {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  throw new WebTrainError('bad-data', `data row ${row + 1}, column ${JSON.stringify(column)}: a ${typeof value} is not a cell (give strings, numbers, booleans or null)`);
+  throw new WebTrainError(
+    'bad-data',
+    `data row ${row + 1}, column ${JSON.stringify(column)}: a ${typeof value} is not a cell (give strings, numbers, booleans or null)`,
+  );
 }
 
 /** Rows given as arrays, as a Table (rows numbered from 1 in messages). */
@@ -57,7 +66,10 @@ function arrayTable(data: ArrayData, file: string): Table {
   }
   rows.forEach((r, i) => {
     if (!Array.isArray(r) || r.length !== columns.length) {
-      throw new WebTrainError('bad-data', `${file}, row ${i + 1}: has ${Array.isArray(r) ? r.length : 0} cells, the columns are ${columns.length}`);
+      throw new WebTrainError(
+        'bad-data',
+        `${file}, row ${i + 1}: has ${Array.isArray(r) ? r.length : 0} cells, the columns are ${columns.length}`,
+      );
     }
   });
   return {
@@ -78,8 +90,10 @@ export async function readTrainingTable(data: TrainOptions['data'], format: Trai
   if (typeof data !== 'string' && !isBlob) return arrayTable(data as ArrayData, dataName(data, name));
   const file = dataName(data, name);
   const source: string | Uint8Array = typeof data === 'string' ? data : new Uint8Array(await (data as Blob).arrayBuffer());
-  const chosen = format ?? formatOfName(file)
-    ?? formatOfText(typeof source === 'string' ? source.slice(0, 64) : new TextDecoder().decode(source.subarray(0, 64)));
+  const chosen =
+    format ??
+    formatOfName(file) ??
+    formatOfText(typeof source === 'string' ? source.slice(0, 64) : new TextDecoder().decode(source.subarray(0, 64)));
   try {
     return await readText(source, chosen, file);
   } catch (e) {

@@ -18,9 +18,17 @@ const WEB_HINTS: TabularHints = {
  * encoding, the seeded, stratified-for-classifiers split, kinds and statistics fitted on the train
  * split only), then runs every split through the preprocessing graph on the runtime's CPU backend.
  */
-export async function prepareTable(runtime: ResolvedRuntime, table: Table, o: DataSettings, split: { valSplit: number | null; seed: number }): Promise<TabularData> {
+export async function prepareTable(
+  runtime: ResolvedRuntime,
+  table: Table,
+  o: DataSettings,
+  split: { valSplit: number | null; seed: number },
+): Promise<TabularData> {
   const { ort } = runtime;
-  const prepared = prepareTables({ data: table, val: null, test: null }, { settings: o, valSplit: split.valSplit, seed: split.seed, hints: WEB_HINTS });
+  const prepared = prepareTables(
+    { data: table, val: null, test: null },
+    { settings: o, valSplit: split.valSplit, seed: split.seed, hints: WEB_HINTS },
+  );
   const session = await ort.InferenceSession.create(encodeModel(buildPreprocessModel(prepared.preprocessing)), runtime.cpuSessionOptions);
   const width = featureWidth(prepared.preprocessing);
   const columns = prepared.preprocessing.columns.length;

@@ -1,8 +1,32 @@
 import {
-  DataError, InvalidArgumentError, Trainer, TrainingDivergedError, buildInferenceModel, buildTrainingArtifacts, encodeCheckpoint, encodeModel, initialState, regressionReport, type EpochRecord, type TrainerOptions, type TrainingArtifacts, type TrainingState,
+  DataError,
+  InvalidArgumentError,
+  Trainer,
+  TrainingDivergedError,
+  buildInferenceModel,
+  buildTrainingArtifacts,
+  encodeCheckpoint,
+  encodeModel,
+  initialState,
+  regressionReport,
+  type EpochRecord,
+  type TrainerOptions,
+  type TrainingArtifacts,
+  type TrainingState,
 } from '@onnx-mlp/core';
 import {
-  controlFacts, earlyStoppingRule, learningRateSchedule, resolveClassWeights, scheduleWithSteps, specForData, stepOptions, stoppingOutcome, tabularDataFacts, testFacts, trainingFacts as modelTrainingFacts, type ScheduleSetting,
+  controlFacts,
+  earlyStoppingRule,
+  learningRateSchedule,
+  resolveClassWeights,
+  scheduleWithSteps,
+  specForData,
+  stepOptions,
+  stoppingOutcome,
+  tabularDataFacts,
+  testFacts,
+  trainingFacts as modelTrainingFacts,
+  type ScheduleSetting,
 } from '@onnx-mlp/core/tabular';
 import { WebTrainError } from '../errors.js';
 import { resolveRuntime, type Backend, type ResolvedRuntime } from '../runtime.js';
@@ -21,15 +45,22 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 /** Core's errors as typed WebTrainErrors; anything else as it is. */
 function asTrainError(e: unknown): unknown {
   if (e instanceof WebTrainError) return e;
-  if (e instanceof TrainingDivergedError) return new WebTrainError('diverged', `${e.message}; try a smaller learningRate or clipNorm`, { cause: e });
+  if (e instanceof TrainingDivergedError)
+    return new WebTrainError('diverged', `${e.message}; try a smaller learningRate or clipNorm`, { cause: e });
   if (e instanceof InvalidArgumentError) return new WebTrainError('bad-option', e.message, { cause: e });
   // No feature column left is a matter of the label/features/exclude options, not of the data's cells.
-  if (e instanceof DataError) return new WebTrainError(e.code === 'NO_FEATURE_COLUMNS' ? 'bad-option' : 'bad-data', e.message, { cause: e });
+  if (e instanceof DataError)
+    return new WebTrainError(e.code === 'NO_FEATURE_COLUMNS' ? 'bad-option' : 'bad-data', e.message, { cause: e });
   return e;
 }
 
 /** Scores model.onnx's bytes on the raw test split: accuracy of its `label`, or MSE/MAE/R² of its `prediction`. */
-async function testMetrics(runtime: ResolvedRuntime, model: Uint8Array, test: TabularSplit, task: TabularData['task']): Promise<Record<string, number>> {
+async function testMetrics(
+  runtime: ResolvedRuntime,
+  model: Uint8Array,
+  test: TabularSplit,
+  task: TabularData['task'],
+): Promise<Record<string, number>> {
   const { ort } = runtime;
   const session = await ort.InferenceSession.create(model, runtime.cpuSessionOptions);
   try {
@@ -48,10 +79,19 @@ async function testMetrics(runtime: ResolvedRuntime, model: Uint8Array, test: Ta
 }
 
 /** The training facts model.onnx records: core's trainingFacts, as the CLI writes them. */
-function trainingFacts(run: RunContext, history: readonly EpochRecord[], stoppedEarly: boolean, metrics?: Record<string, number>): Record<string, unknown> {
+function trainingFacts(
+  run: RunContext,
+  history: readonly EpochRecord[],
+  stoppedEarly: boolean,
+  metrics?: Record<string, number>,
+): Record<string, unknown> {
   const { settings: s, data, artifacts } = run;
-  const score = metrics === undefined ? undefined
-    : data.task === 'regression' ? { mse: metrics.mse!, mae: metrics.mae!, r2: metrics.r2! } : { accuracy: metrics.accuracy! };
+  const score =
+    metrics === undefined
+      ? undefined
+      : data.task === 'regression'
+        ? { mse: metrics.mse!, mae: metrics.mae!, r2: metrics.r2! }
+        : { accuracy: metrics.accuracy! };
   return modelTrainingFacts({
     description: data.description,
     data: {
@@ -66,7 +106,10 @@ function trainingFacts(run: RunContext, history: readonly EpochRecord[], stopped
     optimizer: artifacts.optimizer,
     seed: s.seed,
     controls: controlFacts({
-      schedule: run.schedule, earlyStopping: s.earlyStopping, options: artifacts.options, stopping: stoppingOutcome(s.earlyStopping, history, stoppedEarly),
+      schedule: run.schedule,
+      earlyStopping: s.earlyStopping,
+      options: artifacts.options,
+      stopping: stoppingOutcome(s.earlyStopping, history, stoppedEarly),
     }),
     ...(score ? { test: testFacts(score, true) } : {}),
     producer: PRODUCER,
@@ -82,16 +125,19 @@ interface RunContext {
 }
 
 function modelBytes(run: RunContext, parameters: TrainingState['parameters'], facts: Record<string, unknown>): Uint8Array {
-  return encodeModel(buildInferenceModel(run.artifacts.spec, parameters, {
-    ...(run.data.classNames ? { classNames: run.data.classNames } : {}),
-    preprocessing: run.data.preprocessing,
-    training: facts,
-  }));
+  return encodeModel(
+    buildInferenceModel(run.artifacts.spec, parameters, {
+      ...(run.data.classNames ? { classNames: run.data.classNames } : {}),
+      preprocessing: run.data.preprocessing,
+      training: facts,
+    }),
+  );
 }
 
 /** Session options and epoch-Loop use per backend: WebGPU keeps the state on the device and steps one batch at a time (as the CLI's --device webgpu). */
 function trainerSetup(backend: Backend): { trainerOptions: TrainerOptions; loop: boolean } {
-  if (backend === 'webgpu') return { trainerOptions: { sessionOptions: { executionProviders: ['webgpu'] }, keepStateOnDevice: true }, loop: false };
+  if (backend === 'webgpu')
+    return { trainerOptions: { sessionOptions: { executionProviders: ['webgpu'] }, keepStateOnDevice: true }, loop: false };
   return { trainerOptions: backend === 'wasm' ? { sessionOptions: { executionProviders: ['wasm'] } } : {}, loop: true };
 }
 
@@ -111,11 +157,16 @@ export async function trainInThisThread(options: TrainInThisThreadOptions): Prom
 }
 
 /** Options, runtime, data and artifacts: everything before the first step. */
-async function prepareRun(options: TrainInThisThreadOptions, notice: (m: string) => void): Promise<RunContext & { runtime: ResolvedRuntime }> {
+async function prepareRun(
+  options: TrainInThisThreadOptions,
+  notice: (m: string) => void,
+): Promise<RunContext & { runtime: ResolvedRuntime }> {
   const settings = resolveTrainSettings(options);
   const runtime = await resolveRuntime({
-    runtime: options.runtime, onNotice: notice,
-    ...(options.backend ? { backend: options.backend } : {}), ...(options.wasmPaths ? { wasmPaths: options.wasmPaths } : {}),
+    runtime: options.runtime,
+    onNotice: notice,
+    ...(options.backend ? { backend: options.backend } : {}),
+    ...(options.wasmPaths ? { wasmPaths: options.wasmPaths } : {}),
     ...(options.numThreads !== undefined ? { numThreads: options.numThreads } : {}),
   });
   const table = await readTrainingTable(options.data, options.format, options.dataName);
@@ -124,7 +175,11 @@ async function prepareRun(options: TrainInThisThreadOptions, notice: (m: string)
   for (const n of data.notices) notice(n);
   const spec = specForData(settings.spec, { inputs: data.train.features.cols, outputs: data.outputs, task: data.task });
   const classWeights = resolveClassWeights(settings.classWeights, { classNames: data.classNames, train: data.train.features });
-  const schedule = scheduleWithSteps(settings.schedule, { epochs: settings.epochs, trainRows: data.train.features.rows, batchSize: settings.batchSize });
+  const schedule = scheduleWithSteps(settings.schedule, {
+    epochs: settings.epochs,
+    trainRows: data.train.features.rows,
+    batchSize: settings.batchSize,
+  });
   const artifacts = buildTrainingArtifacts(spec, settings.optimizer, stepOptions({ clipNorm: settings.clipNorm, classWeights }));
   return { settings, data, artifacts, schedule, file: table.file, runtime };
 }
@@ -192,10 +247,16 @@ async function runPipeline(options: TrainInThisThreadOptions): Promise<TrainResu
   const metrics = await testMetrics(runtime, modelBytes(run, parameters, trainingFacts(run, history, stoppedEarly)), data.test, data.task);
   const model = modelBytes(run, parameters, trainingFacts(run, history, stoppedEarly, metrics));
   const checkpoint = encodeCheckpoint({
-    spec: artifacts.spec, optimizer: artifacts.optimizer, ...fitted.last,
+    spec: artifacts.spec,
+    optimizer: artifacts.optimizer,
+    ...fitted.last,
     extra: { data: data.description, classNames: data.classNames, seed: settings.seed, batchSize: settings.batchSize },
   });
   throwIfAborted(options.signal);
-  options.onTrainEnd?.({ epochs: history.length, ...(metrics.accuracy !== undefined ? { testAccuracy: metrics.accuracy } : {}), testMetrics: metrics });
+  options.onTrainEnd?.({
+    epochs: history.length,
+    ...(metrics.accuracy !== undefined ? { testAccuracy: metrics.accuracy } : {}),
+    testMetrics: metrics,
+  });
   return { model, checkpoint, history: [...history], testMetrics: metrics };
 }

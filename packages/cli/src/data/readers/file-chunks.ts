@@ -74,10 +74,14 @@ async function* gunzipped(path: string, first: Buffer, rest: AsyncIterator<Buffe
 
 function readError(path: string, e: unknown): DataFormatError {
   const err = e as NodeJS.ErrnoException;
-  const why = err.code === 'ENOENT' ? 'no such file'
-    : err.code === 'EISDIR' ? 'is a folder, not a file'
-      : err.code === 'EACCES' ? 'permission denied'
-        : err.message;
+  const why =
+    err.code === 'ENOENT'
+      ? 'no such file'
+      : err.code === 'EISDIR'
+        ? 'is a folder, not a file'
+        : err.code === 'EACCES'
+          ? 'permission denied'
+          : err.message;
   return new DataFormatError({ file: path }, `cannot be read: ${why}`, { cause: e });
 }
 

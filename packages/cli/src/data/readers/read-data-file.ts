@@ -1,7 +1,14 @@
 import { basename } from 'node:path';
-import { DataFormatError, Table, parseIdx, parseNpy } from '@onnx-mlp/core';
+import { DataFormatError, type Table, parseIdx, parseNpy } from '@onnx-mlp/core';
 import {
-  NdArray, RowBatch, csvBatches, collectTable, delimiterForFileName, jsonBatches, jsonLinesBatches, tableFromArray,
+  type NdArray,
+  type RowBatch,
+  csvBatches,
+  collectTable,
+  delimiterForFileName,
+  jsonBatches,
+  jsonLinesBatches,
+  tableFromArray,
 } from '@onnx-mlp/core/data';
 import type { CsvDelimiter } from '@onnx-mlp/core/data';
 import { fileChunks, readFileBytes } from './file-chunks.js';
@@ -44,9 +51,7 @@ export interface ReadDataOptions<F extends DataFileFormat = DataFileFormat> {
  * on the way. Every error is a DataFormatError naming `path`, the line and, where one is to blame, the
  * column.
  */
-export async function* dataFileBatches(
-  path: string, options: ReadDataOptions<TextFormat> = {},
-): AsyncGenerator<RowBatch, void, undefined> {
+export async function* dataFileBatches(path: string, options: ReadDataOptions<TextFormat> = {}): AsyncGenerator<RowBatch, void, undefined> {
   const format = options.format ?? dataFileFormat(path);
   switch (format) {
     case 'csv':

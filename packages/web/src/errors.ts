@@ -1,3 +1,5 @@
+import { OnnxMlpError } from '@onnx-mlp/core';
+
 /** What went wrong loading or running a model: one code per case a caller may want to handle. */
 export type WebModelErrorCode =
   | 'fetch-failed' // the URL could not be fetched, or answered with an error status
@@ -11,13 +13,12 @@ export type WebModelErrorCode =
   | 'runtime'; // ONNX Runtime refused the model or failed to start
 
 /** A typed error from loadModel or a Model's methods; `code` says which case it is. */
-export class WebModelError extends Error {
-  constructor(
-    readonly code: WebModelErrorCode,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
+export class WebModelError extends OnnxMlpError {
+  declare readonly code: WebModelErrorCode;
+
+  constructor(code: WebModelErrorCode, message: string, options?: ErrorOptions) {
+    // A runtime failure is not something the caller's input caused; every other case is.
+    super(message, { code, userError: code !== 'runtime', ...(options && 'cause' in options ? { cause: options.cause } : {}) });
     this.name = 'WebModelError';
   }
 }
@@ -32,13 +33,12 @@ export type WebTrainErrorCode =
   | 'worker'; // the worker could not start or died
 
 /** A typed error from training; `code` says which case it is. */
-export class WebTrainError extends Error {
-  constructor(
-    readonly code: WebTrainErrorCode,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
+export class WebTrainError extends OnnxMlpError {
+  declare readonly code: WebTrainErrorCode;
+
+  constructor(code: WebTrainErrorCode, message: string, options?: ErrorOptions) {
+    const userError = code !== 'runtime' && code !== 'worker';
+    super(message, { code, userError, ...(options && 'cause' in options ? { cause: options.cause } : {}) });
     this.name = 'WebTrainError';
   }
 }

@@ -1,7 +1,14 @@
 import type { Argv, CommandModule } from 'yargs';
 import { evaluateModel } from '../evaluate/evaluate.js';
 import { formatEvaluation } from '../evaluate/format-text.js';
-import { BATCH_SIZE_OPTION, INPUT_FORMAT_OPTION, checkInputFormat, checkModelDataArgs } from './model-data-options.js';
+import {
+  BATCH_SIZE_OPTION,
+  INPUT_FORMAT_OPTION,
+  MODEL_POSITIONAL,
+  checkInputFormat,
+  checkModelDataArgs,
+  dataOption,
+} from './model-data-options.js';
 import { loadInferenceModel } from '../model/inference-model.js';
 import { integerOption } from '../options/numbers.js';
 import type { TextFormat } from '../data/readers/index.js';
@@ -23,14 +30,9 @@ function options(yargs: Argv) {
         'labelled CSV, TSV, JSON or JSON Lines file: accuracy, per-class precision/recall/F1, macro and weighted averages, ' +
         'the confusion matrix and, for two classes, ROC-AUC; for regression MSE, MAE and R².',
     )
-    .positional('model', { type: 'string', describe: 'The inference model (.onnx)' })
+    .positional('model', MODEL_POSITIONAL)
     .options({
-      data: {
-        type: 'string',
-        requiresArg: true,
-        demandOption: true,
-        describe: 'Labelled data: .csv, .tsv, .json, .jsonl (or - for stdin)',
-      },
+      data: dataOption('Labelled data: .csv, .tsv, .json, .jsonl (or - for stdin)'),
       label: {
         type: 'string',
         requiresArg: true,

@@ -1,6 +1,14 @@
 import { UsageError } from '../errors.js';
 import { TEXT_FORMATS } from '../model/data-source.js';
 
+/** The MODEL positional of evaluate and predict. */
+export const MODEL_POSITIONAL = { type: 'string', describe: 'The inference model (.onnx)' } as const;
+
+/** The required `--data` option of evaluate and predict, described as the command reads it. */
+export function dataOption(describe: string) {
+  return { type: 'string', requiresArg: true, demandOption: true, describe } as const;
+}
+
 /** `--input-format` as evaluate and predict declare it. */
 export const INPUT_FORMAT_OPTION = {
   type: 'string',

@@ -2,7 +2,14 @@ import type { Argv, CommandModule } from 'yargs';
 import { OptionError, UsageError } from '../errors.js';
 import type { TextFormat } from '../data/readers/index.js';
 import { checkOutputTarget } from '../io/output-target.js';
-import { BATCH_SIZE_OPTION, INPUT_FORMAT_OPTION, checkInputFormat, checkModelDataArgs } from './model-data-options.js';
+import {
+  BATCH_SIZE_OPTION,
+  INPUT_FORMAT_OPTION,
+  MODEL_POSITIONAL,
+  checkInputFormat,
+  checkModelDataArgs,
+  dataOption,
+} from './model-data-options.js';
 import { loadInferenceModel } from '../model/inference-model.js';
 import { integerOption } from '../options/numbers.js';
 import { OUTPUT_FORMATS, OutputFormatter, type OutputFormat } from '../predict/output.js';
@@ -29,14 +36,9 @@ function options(yargs: Argv) {
         'goes (constant memory): for classifiers the class name and one probability per class (label, p_<class>...), for ' +
         'regression the predicted value(s).',
     )
-    .positional('model', { type: 'string', describe: 'The inference model (.onnx)' })
+    .positional('model', MODEL_POSITIONAL)
     .options({
-      data: {
-        type: 'string',
-        requiresArg: true,
-        demandOption: true,
-        describe: 'Rows to predict: .csv, .tsv, .json, .jsonl, or - for stdin',
-      },
+      data: dataOption('Rows to predict: .csv, .tsv, .json, .jsonl, or - for stdin'),
       'input-format': INPUT_FORMAT_OPTION,
       out: { type: 'string', requiresArg: true, describe: 'Write the predictions to this file (complete or not at all) instead of stdout' },
       force: { type: 'boolean', default: false, describe: 'Let --out replace an existing file' },

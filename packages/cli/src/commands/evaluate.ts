@@ -1,8 +1,14 @@
 import type { Argv, CommandModule } from 'yargs';
-import { UsageError } from '../errors.js';
 import { evaluateModel } from '../evaluate/evaluate.js';
 import { formatEvaluation } from '../evaluate/format-text.js';
-import { TEXT_FORMATS } from '../model/data-source.js';
+import {
+  BATCH_SIZE_OPTION,
+  INPUT_FORMAT_OPTION,
+  MODEL_POSITIONAL,
+  checkInputFormat,
+  checkModelDataArgs,
+  dataOption,
+} from './model-data-options.js';
 import { loadInferenceModel } from '../model/inference-model.js';
 import { integerOption } from '../options/numbers.js';
 import type { TextFormat } from '../data/readers/index.js';
@@ -24,39 +30,22 @@ function options(yargs: Argv) {
         'labelled CSV, TSV, JSON or JSON Lines file: accuracy, per-class precision/recall/F1, macro and weighted averages, ' +
         'the confusion matrix and, for two classes, ROC-AUC; for regression MSE, MAE and R².',
     )
-    .positional('model', { type: 'string', describe: 'The inference model (.onnx)' })
+    .positional('model', MODEL_POSITIONAL)
     .options({
-      data: {
-        type: 'string',
-        requiresArg: true,
-        demandOption: true,
-        describe: 'Labelled data: .csv, .tsv, .json, .jsonl (or - for stdin)',
-      },
+      data: dataOption('Labelled data: .csv, .tsv, .json, .jsonl (or - for stdin)'),
       label: {
         type: 'string',
         requiresArg: true,
         describe: 'The label column (several regression targets: names separated by commas)',
         defaultDescription: 'the column the model was trained with, else "label"',
       },
-      'input-format': {
-        type: 'string',
-        requiresArg: true,
-        describe: `Read the data as ${TEXT_FORMATS.join(' | ')}`,
-        defaultDescription: 'from the file name (stdin: csv)',
-      },
-      'batch-size': { type: 'number', requiresArg: true, default: 1024, describe: 'Rows per model run' },
+      'input-format': INPUT_FORMAT_OPTION,
+      'batch-size': BATCH_SIZE_OPTION,
       json: { type: 'boolean', default: false, describe: 'Print one JSON object instead of the text report' },
     })
     .check((argv) => {
-      if (typeof argv.model !== 'string' || argv.model === '') throw new UsageError('evaluate needs the path of a model file');
-      for (const name of ['data', 'label', 'input-format'] as const) {
-        if (argv[name] !== undefined && (typeof argv[name] !== 'string' || argv[name] === ''))
-          throw new UsageError(`--${name} expects a value`);
-      }
-      if (typeof argv['batch-size'] !== 'number' || Number.isNaN(argv['batch-size'])) throw new UsageError('--batch-size expects a number');
-      if (argv['input-format'] !== undefined && !(TEXT_FORMATS as readonly string[]).includes(argv['input-format'])) {
-        throw new UsageError(`--input-format must be one of ${TEXT_FORMATS.join(', ')}`);
-      }
+      checkModelDataArgs(argv, 'evaluate', ['data', 'label', 'input-format']);
+      checkInputFormat(argv);
       return true;
     })
     .example('$0 evaluate runs/1/model.onnx --data test.csv', 'accuracy, per-class scores and the confusion matrix')

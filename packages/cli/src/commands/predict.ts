@@ -2,7 +2,14 @@ import type { Argv, CommandModule } from 'yargs';
 import { OptionError, UsageError } from '../errors.js';
 import type { TextFormat } from '../data/readers/index.js';
 import { checkOutputTarget } from '../io/output-target.js';
-import { TEXT_FORMATS } from '../model/data-source.js';
+import {
+  BATCH_SIZE_OPTION,
+  INPUT_FORMAT_OPTION,
+  MODEL_POSITIONAL,
+  checkInputFormat,
+  checkModelDataArgs,
+  dataOption,
+} from './model-data-options.js';
 import { loadInferenceModel } from '../model/inference-model.js';
 import { integerOption } from '../options/numbers.js';
 import { OUTPUT_FORMATS, OutputFormatter, type OutputFormat } from '../predict/output.js';
@@ -29,20 +36,10 @@ function options(yargs: Argv) {
         'goes (constant memory): for classifiers the class name and one probability per class (label, p_<class>...), for ' +
         'regression the predicted value(s).',
     )
-    .positional('model', { type: 'string', describe: 'The inference model (.onnx)' })
+    .positional('model', MODEL_POSITIONAL)
     .options({
-      data: {
-        type: 'string',
-        requiresArg: true,
-        demandOption: true,
-        describe: 'Rows to predict: .csv, .tsv, .json, .jsonl, or - for stdin',
-      },
-      'input-format': {
-        type: 'string',
-        requiresArg: true,
-        describe: `Read the data as ${TEXT_FORMATS.join(' | ')}`,
-        defaultDescription: 'from the file name (stdin: csv)',
-      },
+      data: dataOption('Rows to predict: .csv, .tsv, .json, .jsonl, or - for stdin'),
+      'input-format': INPUT_FORMAT_OPTION,
       out: { type: 'string', requiresArg: true, describe: 'Write the predictions to this file (complete or not at all) instead of stdout' },
       force: { type: 'boolean', default: false, describe: 'Let --out replace an existing file' },
       format: {
@@ -56,21 +53,14 @@ function options(yargs: Argv) {
         requiresArg: true,
         describe: 'A column to leave out of the features (models without preprocessing take every other column)',
       },
-      'batch-size': { type: 'number', requiresArg: true, default: 1024, describe: 'Rows per model run' },
+      'batch-size': BATCH_SIZE_OPTION,
     })
     .check((argv) => {
-      if (typeof argv.model !== 'string' || argv.model === '') throw new UsageError('predict needs the path of a model file');
-      for (const name of ['data', 'out', 'format', 'input-format', 'label'] as const) {
-        if (argv[name] !== undefined && (typeof argv[name] !== 'string' || argv[name] === ''))
-          throw new UsageError(`--${name} expects a value`);
-      }
-      if (typeof argv['batch-size'] !== 'number' || Number.isNaN(argv['batch-size'])) throw new UsageError('--batch-size expects a number');
+      checkModelDataArgs(argv, 'predict', ['data', 'out', 'format', 'input-format', 'label']);
       if (argv.format !== undefined && !(OUTPUT_FORMATS as readonly string[]).includes(argv.format)) {
         throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}`);
       }
-      if (argv['input-format'] !== undefined && !(TEXT_FORMATS as readonly string[]).includes(argv['input-format'])) {
-        throw new UsageError(`--input-format must be one of ${TEXT_FORMATS.join(', ')}`);
-      }
+      checkInputFormat(argv);
       return true;
     })
     .example('$0 predict runs/1/model.onnx --data new.csv', 'CSV predictions on stdout')

@@ -86,12 +86,34 @@ async function firstPass(o: TabularOptions, split: { seed: number; validation: n
   return { ...found, counts };
 }
 
+/** --stream reads row formats only: a whole-array file (JSON, IDX, NPY) is an OptionError. */
+function checkStreamable(file: string): void {
+  const format = dataFileFormat(file);
+  if (format === 'json' || format === 'idx' || format === 'npy') {
+    throw new OptionError('stream', true, `reads CSV, TSV and JSON Lines; ${file} is ${format}`);
+  }
+}
+
+/** The held-out rows' accessors: what the passes have collected, and a pass that only collects them. */
+function heldOutRows(passes: StreamPasses): Pick<StreamedData, 'validation' | 'collectHeldOut' | 'test'> {
+  return {
+    validation: () => passes.held?.validation ?? null,
+    collectHeldOut: async () => {
+      if (passes.held !== null) return;
+      for await (const _ of passes.pass(0, false)) {
+        /* collects only */
+      }
+    },
+    test: () => {
+      if (!passes.held) throw new Error('the test rows are collected by a complete pass over the data first');
+      return passes.held.test;
+    },
+  };
+}
+
 /** Streams `--data` once for the split, the label classes and the preprocessing statistics (train rows only). */
 export async function streamTabular(o: TabularOptions, valSplit: number | null, seed: number): Promise<StreamedData> {
-  const format = dataFileFormat(o.file);
-  if (format === 'json' || format === 'idx' || format === 'npy') {
-    throw new OptionError('stream', true, `reads CSV, TSV and JSON Lines; ${o.file} is ${format}`);
-  }
+  checkStreamable(o.file);
   const validationFraction = valSplit ?? 0;
   const testFraction = o.testSplit ?? 0;
   const first = await firstPass(o, { seed, validation: validationFraction, test: testFraction });
@@ -135,17 +157,7 @@ export async function streamTabular(o: TabularOptions, valSplit: number | null, 
     notices: first.stats.notices(),
     rows: { train: trainRows, validation: validationRows, test: testRows },
     chunks: (epoch) => passes.pass(epoch, true),
-    validation: () => passes.held?.validation ?? null,
-    collectHeldOut: async () => {
-      if (passes.held !== null) return;
-      for await (const _ of passes.pass(0, false)) {
-        /* collects only */
-      }
-    },
-    test: () => {
-      if (!passes.held) throw new Error('the test rows are collected by a complete pass over the data first');
-      return passes.held.test;
-    },
+    ...heldOutRows(passes),
     release: () => graph.release(),
   };
 }

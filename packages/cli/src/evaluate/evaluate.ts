@@ -192,7 +192,14 @@ class Evaluation {
         plan.labelIndex.forEach((c, k) => {
           const v = row.cells[c] ?? null;
           const y = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-          if (!Number.isFinite(y)) throw numberError(file, row.line, plan.label.names[k]!, v, 'a regression target must be a number');
+          if (!Number.isFinite(y))
+            throw numberError({
+              file,
+              line: row.line,
+              column: plan.label.names[k]!,
+              value: v,
+              what: 'a regression target must be a number',
+            });
           this.targets.push(y);
         });
       }

@@ -69,13 +69,13 @@ function headline(r: InspectReport): string {
   return `not an onnx-mlp model (${why}); showing what the ONNX file records`;
 }
 
-/** `onnx-mlp inspect`'s human listing: aligned sections, one fact a line. */
-export function formatReport(r: InspectReport): string {
-  const out: string[] = [`${r.file}  (${r.bytes} bytes)`, headline(r)];
-  const section = (title: string, lines: string[]) => {
-    if (lines.length > 0) out.push('', title, ...lines);
-  };
+/** One titled block of the listing; a section without lines is left out. */
+interface Section {
+  title: string;
+  lines: string[];
+}
 
+function modelSection(r: InspectReport): Section {
   const general: string[][] = [
     ['ir version', String(r.irVersion)],
     ['opsets', r.opsets.map((o) => `${o.domain} ${o.version}`).join(', ') || '(none)'],
@@ -86,63 +86,79 @@ export function formatReport(r: InspectReport): string {
   if (r.task) general.push(['task', r.task]);
   if (r.classNames) general.push(['classes', `${r.classNames.length}: ${r.classNames.join(', ')}`]);
   for (const [k, v] of Object.entries(r.metadata)) general.push([`metadata ${k}`, v]);
-  section('model', table(general));
+  return { title: 'model', lines: table(general) };
+}
 
-  if (r.layers) {
-    const rows = [
-      ['layer', 'in', 'out', 'activation', 'parameters'],
-      ...r.layers.map((l) => [
-        l.name,
-        String(l.inputs),
-        String(l.outputs),
-        l.activation + (l.dropout ? `, dropout ${l.dropout}` : ''),
-        String(l.parameters),
-      ]),
-    ];
-    const lines = table(rows, ['left', 'right', 'right', 'left', 'right']);
-    const p = r.parameters;
-    if (p) {
-      const others =
-        p.otherInitializers.count > 0
-          ? `; ${plural(p.otherInitializers.count, 'other initializer')} ${p.otherInitializers.count === 1 ? 'holds' : 'hold'} ${p.otherInitializers.elements} constant values`
-          : '';
-      const where =
-        p.checkedAgainst === 'initializers'
-          ? `the ${r.layers.length * 2} parameter initializers hold ${p.found}${others}`
-          : `the flat parameter layout holds ${p.found}`;
-      lines.push(`  total parameters ${p.total}  (${p.matches ? 'checked: ' : 'MISMATCH: '}${where})`);
-    }
-    section(`layers (${r.layers.length} dense)`, lines);
-  }
+/** The line that checks the layers' parameter count against what the file holds. */
+function parameterTotalLine(p: NonNullable<InspectReport['parameters']>, layerCount: number): string {
+  const others =
+    p.otherInitializers.count > 0
+      ? `; ${plural(p.otherInitializers.count, 'other initializer')} ${p.otherInitializers.count === 1 ? 'holds' : 'hold'} ${p.otherInitializers.elements} constant values`
+      : '';
+  const where =
+    p.checkedAgainst === 'initializers'
+      ? `the ${layerCount * 2} parameter initializers hold ${p.found}${others}`
+      : `the flat parameter layout holds ${p.found}`;
+  return `  total parameters ${p.total}  (${p.matches ? 'checked: ' : 'MISMATCH: '}${where})`;
+}
 
-  section('inputs', table(ioRows(r.inputs)));
-  section('outputs', table(ioRows(r.outputs)));
+function layersSection(r: InspectReport): Section | undefined {
+  if (!r.layers) return undefined;
+  const rows = [
+    ['layer', 'in', 'out', 'activation', 'parameters'],
+    ...r.layers.map((l) => [
+      l.name,
+      String(l.inputs),
+      String(l.outputs),
+      l.activation + (l.dropout ? `, dropout ${l.dropout}` : ''),
+      String(l.parameters),
+    ]),
+  ];
+  const lines = table(rows, ['left', 'right', 'right', 'left', 'right']);
+  if (r.parameters) lines.push(parameterTotalLine(r.parameters, r.layers.length));
+  return { title: `layers (${r.layers.length} dense)`, lines };
+}
 
-  if (r.training) section('training (metadata onnx_mlp.training)', table(Object.entries(r.training).map(([k, v]) => [k, valueText(k, v)])));
-  if (r.checkpoint) {
-    const c = r.checkpoint;
-    const rows = [
-      ['epoch', String(c.epoch)],
-      ['step', String(c.step)],
-      ['history', plural(c.historyLength, 'epoch')],
-    ];
-    if (c.lastEpoch) rows.push(['last epoch', epochText(c.lastEpoch)]);
-    for (const [k, v] of Object.entries(c.extra)) if (k !== 'classNames') rows.push([k, valueText(k, v)]);
-    section('checkpoint', table(rows));
-  }
-  if (r.optimizer) section('optimizer', table(Object.entries(r.optimizer).map(([k, v]) => [k, valueText(k, v)])));
-  if (r.parameterLayout) {
-    const rows = [
-      ['parameter', 'shape', 'offset', 'size'],
-      ...r.parameterLayout.map((s) => [s.name, shapeText(s.dims), String(s.offset), String(s.size)]),
-    ];
-    section('parameter layout (metadata onnx_mlp.parameters)', table(rows, ['left', 'left', 'right', 'right']));
-  }
-  if (r.optimizerState) {
-    const what = r.checkpoint ? plural(r.optimizerState.length, 'tensor') : plural(r.optimizerState.length, 'slot');
-    section('optimizer state', [`  ${what}${r.optimizerState.length ? `: ${r.optimizerState.join(', ')}` : ''}`]);
-  }
+function keyValueSection(title: string, record: Record<string, unknown> | undefined): Section | undefined {
+  if (!record) return undefined;
+  return { title, lines: table(Object.entries(record).map(([k, v]) => [k, valueText(k, v)])) };
+}
 
+function checkpointSection(r: InspectReport): Section | undefined {
+  if (!r.checkpoint) return undefined;
+  const c = r.checkpoint;
+  const rows = [
+    ['epoch', String(c.epoch)],
+    ['step', String(c.step)],
+    ['history', plural(c.historyLength, 'epoch')],
+  ];
+  if (c.lastEpoch) rows.push(['last epoch', epochText(c.lastEpoch)]);
+  for (const [k, v] of Object.entries(c.extra)) if (k !== 'classNames') rows.push([k, valueText(k, v)]);
+  return { title: 'checkpoint', lines: table(rows) };
+}
+
+function parameterLayoutSection(r: InspectReport): Section | undefined {
+  if (!r.parameterLayout) return undefined;
+  const rows = [
+    ['parameter', 'shape', 'offset', 'size'],
+    ...r.parameterLayout.map((s) => [s.name, shapeText(s.dims), String(s.offset), String(s.size)]),
+  ];
+  return {
+    title: 'parameter layout (metadata onnx_mlp.parameters)',
+    lines: table(rows, ['left', 'left', 'right', 'right']),
+  };
+}
+
+function optimizerStateSection(r: InspectReport): Section | undefined {
+  if (!r.optimizerState) return undefined;
+  const what = r.checkpoint ? plural(r.optimizerState.length, 'tensor') : plural(r.optimizerState.length, 'slot');
+  return {
+    title: 'optimizer state',
+    lines: [`  ${what}${r.optimizerState.length ? `: ${r.optimizerState.join(', ')}` : ''}`],
+  };
+}
+
+function graphSection(r: InspectReport): Section {
   const ops = Object.entries(r.opTypes)
     .map(([op, n]) => `${op} ${n}`)
     .join(', ');
@@ -150,16 +166,37 @@ export function formatReport(r: InspectReport): string {
     ['nodes', `${r.nodes.graph}${r.nodes.subgraphs ? ` (+ ${r.nodes.subgraphs} in subgraphs)` : ''}${ops ? `: ${ops}` : ''}`],
     ['initializers', `${r.initializers.count} (${r.initializers.elements} elements, ${r.initializers.bytes} bytes)`],
   ];
-  section('graph', table(graph));
-  if (r.warnings.length > 0)
-    section(
-      'warnings',
-      r.warnings.map((w) => `  - ${w}`),
-    );
-  if (r.listing !== undefined)
-    section(
-      'listing (printGraph)',
-      r.listing.split('\n').map((l) => `  ${l}`),
-    );
+  return { title: 'graph', lines: table(graph) };
+}
+
+function warningsSection(r: InspectReport): Section {
+  return { title: 'warnings', lines: r.warnings.map((w) => `  - ${w}`) };
+}
+
+function listingSection(r: InspectReport): Section | undefined {
+  if (r.listing === undefined) return undefined;
+  return { title: 'listing (printGraph)', lines: r.listing.split('\n').map((l) => `  ${l}`) };
+}
+
+/** `onnx-mlp inspect`'s human listing: aligned sections, one fact a line. */
+export function formatReport(r: InspectReport): string {
+  const sections = [
+    modelSection(r),
+    layersSection(r),
+    { title: 'inputs', lines: table(ioRows(r.inputs)) },
+    { title: 'outputs', lines: table(ioRows(r.outputs)) },
+    keyValueSection('training (metadata onnx_mlp.training)', r.training),
+    checkpointSection(r),
+    keyValueSection('optimizer', r.optimizer),
+    parameterLayoutSection(r),
+    optimizerStateSection(r),
+    graphSection(r),
+    warningsSection(r),
+    listingSection(r),
+  ];
+  const out: string[] = [`${r.file}  (${r.bytes} bytes)`, headline(r)];
+  for (const section of sections) {
+    if (section && section.lines.length > 0) out.push('', section.title, ...section.lines);
+  }
   return `${out.join('\n')}\n`;
 }

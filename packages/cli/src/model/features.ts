@@ -82,21 +82,26 @@ export function featureEncoder(m: InferenceModel, file: string, columns: readonl
         const c = indices[j]!;
         const v = row.cells[c];
         const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-        if (!Number.isFinite(n)) throw numberError(file, row.line, columns[c]!, v ?? null);
+        if (!Number.isFinite(n)) throw numberError({ file, line: row.line, column: columns[c]!, value: v ?? null });
         out[offset + j] = n;
       }
     },
   };
 }
 
+/** Where a bad cell is, what it holds, and (optionally) why a number was needed. */
+export interface NumberErrorDetail {
+  readonly file: string;
+  readonly line: number;
+  readonly column: string;
+  readonly value: Cell;
+  /** @defaultValue 'a model without preprocessing takes numbers only' */
+  readonly what?: string;
+}
+
 /** A cell that should hold a number and does not. */
-export function numberError(
-  file: string,
-  line: number,
-  column: string,
-  value: Cell,
-  what = 'a model without preprocessing takes numbers only',
-): DataFormatError {
+export function numberError(d: NumberErrorDetail): DataFormatError {
+  const { file, line, column, value, what = 'a model without preprocessing takes numbers only' } = d;
   const reason =
     value === null || (typeof value === 'string' && value.trim() === '')
       ? `missing value; ${what}`

@@ -1,20 +1,13 @@
-import { ACTIVATIONS, DEVICES, INITIALIZERS, OPTIMIZERS, SCALINGS, SCHEDULES } from '@onnx-mlp/core';
-import { IMPUTE_CHOICES, TASK_CHOICES } from '../data/tabular.js';
+import { ACTIVATIONS, DEVICES, INITIALIZERS, OPTIMIZERS } from '@onnx-mlp/core';
 import type { ArgsOf, OptionSpec, ValueCheck } from '../options/option-spec.js';
-import { columnNames, fraction, integer, layerWidths, naming, nonNegative, oneOf, optional, positive } from '../options/value-checks.js';
-import { DEFAULT_SHUFFLE_BUFFER, DEFAULT_TEST_SPLIT, DEFAULT_VAL_SPLIT } from './config.js';
-import { classWeightsOption } from './controls.js';
+import { integer, layerWidths, naming, oneOf, optional } from '../options/value-checks.js';
+import { TRAIN_CONTROL_OPTIONS } from './train-options-controls.js';
+import { TRAIN_DATA_OPTIONS } from './train-options-data.js';
 
 const RUN = 'Options:';
-const DATA = 'Data (without --data: the MNIST digits):';
-const CONTROLS = 'Training controls:';
 
-/**
- * Every option of `onnx-mlp train`, in --help order. yargs' declaration, the --config file check,
- * the options --resume accepts (and its help) and TrainArgs are derived from it. Options without a
- * `check` are checked by core (mlpSpec, optimizerConfig), against other options, or not at all.
- */
-export const TRAIN_OPTIONS = [
+/** The run group of train's option table: the model, the optimizer, the device and where the run is written. */
+const TRAIN_RUN_OPTIONS = [
   {
     name: 'epochs',
     kind: 'number',
@@ -134,198 +127,18 @@ export const TRAIN_OPTIONS = [
     describe: 'Read options from a JSON object (camelCase or kebab-case keys); the command line overrides it',
   },
   { name: 'verbose', kind: 'boolean', group: RUN, resumable: true, global: true, describe: 'Print stack traces of errors' },
+] as const satisfies readonly OptionSpec[];
 
-  {
-    name: 'data',
-    kind: 'string',
-    group: DATA,
-    check: optional(naming('file')),
-    describe: 'Train on this CSV, TSV, JSON or JSON Lines file (needs --label)',
-  },
-  {
-    name: 'label',
-    kind: 'list',
-    group: DATA,
-    needsData: true,
-    check: optional(naming('column')),
-    describe: 'The column to predict (regression: several, comma-separated)',
-  },
-  {
-    name: 'task',
-    kind: 'string',
-    group: DATA,
-    needsData: true,
-    defaultDescription: '"auto"',
-    check: oneOf(TASK_CHOICES),
-    describe: `${TASK_CHOICES.join(' | ')} (auto: numbers that are not all integers are regression, two classes binary)`,
-  },
-  {
-    name: 'features',
-    kind: 'list',
-    group: DATA,
-    needsData: true,
-    defaultDescription: 'every column but the label',
-    check: optional(columnNames),
-    describe: 'Feature columns, comma-separated',
-  },
-  {
-    name: 'exclude',
-    kind: 'list',
-    group: DATA,
-    needsData: true,
-    check: optional(columnNames),
-    describe: 'Columns to leave out, comma-separated (not with --features)',
-  },
-  {
-    name: 'categorical',
-    kind: 'list',
-    group: DATA,
-    needsData: true,
-    check: optional(columnNames),
-    describe: 'Columns that look numeric but are categories (codes), comma-separated',
-  },
-  {
-    name: 'scaling',
-    kind: 'string',
-    group: DATA,
-    needsData: true,
-    defaultDescription: '"standard"',
-    check: oneOf(SCALINGS),
-    describe: `Numeric columns: ${SCALINGS.join(' | ')}`,
-  },
-  {
-    name: 'impute',
-    kind: 'string',
-    group: DATA,
-    needsData: true,
-    defaultDescription: '"mean"',
-    check: oneOf(IMPUTE_CHOICES),
-    describe: `Missing numbers become the train split's ${IMPUTE_CHOICES.join(' | ')}`,
-  },
-  {
-    name: 'missing-category',
-    kind: 'boolean',
-    group: DATA,
-    needsData: true,
-    defaultDescription: 'false',
-    describe: 'Missing categories get their own category, not the most frequent one',
-  },
-  // 0 is allowed with --data (no validation split), not with MNIST: resolveValSplit checks it.
-  {
-    name: 'val-split',
-    kind: 'number',
-    group: DATA,
-    defaultDescription: `${DEFAULT_VAL_SPLIT} (with --data)`,
-    describe: 'Fraction held out for validation (val_*); MNIST: of the 8,000 training digits, only with this or --early-stopping',
-  },
-  {
-    name: 'test-split',
-    kind: 'number',
-    group: DATA,
-    needsData: true,
-    defaultDescription: String(DEFAULT_TEST_SPLIT),
-    check: fraction(false),
-    describe: 'Fraction of --data held out for the final test',
-  },
-  {
-    name: 'val',
-    kind: 'string',
-    group: DATA,
-    needsData: true,
-    check: optional(naming('file')),
-    describe: 'Validation rows from this file instead of a split (same columns)',
-  },
-  {
-    name: 'test',
-    kind: 'string',
-    group: DATA,
-    needsData: true,
-    check: optional(naming('file')),
-    describe: 'Test rows from this file instead of a split (same columns)',
-  },
-  {
-    name: 'labels',
-    kind: 'string',
-    group: DATA,
-    needsData: true,
-    check: optional(naming('file')),
-    describe: 'Labels from this file, one per row of --data (IDX/NPY arrays, e.g. MNIST *-labels-idx1-ubyte)',
-  },
-  {
-    name: 'stream',
-    kind: 'boolean',
-    group: DATA,
-    needsData: true,
-    defaultDescription: 'false',
-    describe:
-      'Data larger than memory: one pass for the statistics, then stream the train rows every epoch (CSV/TSV/JSONL; validation and test rows are kept)',
-  },
-  {
-    name: 'shuffle-buffer',
-    kind: 'number',
-    group: DATA,
-    needsData: true,
-    defaultDescription: String(DEFAULT_SHUFFLE_BUFFER),
-    check: integer(1),
-    describe: 'With --stream: rows shuffled and trained on at a time',
-  },
-
-  {
-    name: 'schedule',
-    kind: 'string',
-    group: CONTROLS,
-    default: 'constant',
-    check: oneOf(SCHEDULES),
-    describe: `Learning rate per step: ${SCHEDULES.join(' | ')} (step: x0.1 every third of the run; cosine: to 0 at the last step)`,
-  },
-  {
-    name: 'warmup',
-    kind: 'number',
-    group: CONTROLS,
-    default: 0,
-    check: integer(0),
-    describe: 'Ramp the learning rate up linearly over this many steps first',
-  },
-  {
-    name: 'weight-decay',
-    kind: 'number',
-    group: CONTROLS,
-    defaultDescription: '0 (sgd, adam), 0.01 (adamw)',
-    describe: 'L2 penalty (sgd, adam) or decoupled decay (adamw)',
-  },
-  { name: 'nesterov', kind: 'boolean', group: CONTROLS, defaultDescription: 'false', describe: 'Nesterov momentum (sgd with --momentum)' },
-  {
-    name: 'clip-norm',
-    kind: 'number',
-    group: CONTROLS,
-    defaultDescription: 'off',
-    check: optional(positive),
-    describe: 'Clip the gradients to this global L2 norm',
-  },
-  {
-    name: 'class-weights',
-    kind: 'list',
-    group: CONTROLS,
-    defaultDescription: 'off',
-    check: classWeightsOption,
-    describe: 'Loss weight per class, comma-separated in class order, or "balanced" (n / (classes x count))',
-  },
-  {
-    name: 'early-stopping',
-    kind: 'number',
-    group: CONTROLS,
-    defaultDescription: 'off',
-    check: integer(1),
-    describe: "Stop when val_loss has not improved for this many epochs; keep the best epoch's weights",
-  },
-  {
-    name: 'min-delta',
-    kind: 'number',
-    group: CONTROLS,
-    defaultDescription: '0',
-    check: nonNegative,
-    describe: 'Smallest val_loss decrease that counts as an improvement (with --early-stopping)',
-  },
+/**
+ * Every option of `onnx-mlp train`, in --help order: the run, data and training-controls groups.
+ * yargs' declaration, the --config file check, the options --resume accepts (and its help) and
+ * TrainArgs are derived from it. Options without a `check` are checked by core (mlpSpec,
+ * optimizerConfig), against other options, or not at all.
+ */
+export const TRAIN_OPTIONS = [
+  ...TRAIN_RUN_OPTIONS,
+  ...TRAIN_DATA_OPTIONS,
+  ...TRAIN_CONTROL_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
 
 /** train's options as yargs parses them (camel-cased): the options with a default are always set. */

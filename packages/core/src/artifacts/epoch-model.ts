@@ -10,35 +10,43 @@ import { type OptimizerConfig, optimizerRule } from '../optimizers/index.js';
 import { IO } from './io-names.js';
 import { type TrainStepOptions, emitTrainStep, noiseLayers, trainingMetadata } from './train-step.js';
 
-/**
- * Builds the epoch model: the train step inside an ONNX Loop over mini-batches, so a whole epoch
- * is one `run()`. Inputs: features [rows, in], targets, batch_order [steps, batch] (row indices,
- * shuffled by the host), learning_rates [steps], first_step (updates before this epoch),
- * parameters, optimizer state, dropout noise [steps, batch, width]. Outputs: the updated
- * parameters and state, losses [steps] and batch_logits [steps, batch, outputs].
- */
-export function buildTrainEpoch(spec: MlpSpec, optimizer: OptimizerConfig, options: TrainStepOptions = {}): Model {
-  const layout = parameterLayout(spec);
-  const slots = optimizerRule(optimizer).slots;
+/** The epoch model's inputs, declared on `b` in the order the model lists them. */
+function epochInputs(b: GraphBuilder, spec: MlpSpec, slots: readonly string[], total: number) {
   const t = targetType(spec);
-  const b = new GraphBuilder('train_epoch');
-  const features = b.input(IO.features, DataType.FLOAT, ['rows', spec.inputs]);
-  const targets = b.input(IO.targets, t.dtype, ['rows', ...t.shape.slice(1)]);
-  const order = b.input(IO.batchOrder, DataType.INT64, ['steps', 'batch']);
-  const rates = b.input(IO.learningRates, DataType.FLOAT, ['steps']);
-  const firstStep = b.input(IO.firstStep, DataType.FLOAT, []);
-  const parameters = b.input(IO.parameters, DataType.FLOAT, [layout.total]);
-  const state = slots.map((s) => b.input(IO.state(s), DataType.FLOAT, [layout.total]));
-  const noise = noiseLayers(spec).map(({ layer, width }) => ({
-    layer,
-    all: b.input(IO.dropoutNoise(layer), DataType.FLOAT, ['steps', 'batch', width]),
-  }));
+  return {
+    features: b.input(IO.features, DataType.FLOAT, ['rows', spec.inputs]),
+    targets: b.input(IO.targets, t.dtype, ['rows', ...t.shape.slice(1)]),
+    order: b.input(IO.batchOrder, DataType.INT64, ['steps', 'batch']),
+    rates: b.input(IO.learningRates, DataType.FLOAT, ['steps']),
+    firstStep: b.input(IO.firstStep, DataType.FLOAT, []),
+    parameters: b.input(IO.parameters, DataType.FLOAT, [total]),
+    state: slots.map((s) => b.input(IO.state(s), DataType.FLOAT, [total])),
+    noise: noiseLayers(spec).map(({ layer, width }) => ({
+      layer,
+      all: b.input(IO.dropoutNoise(layer), DataType.FLOAT, ['steps', 'batch', width]),
+    })),
+  };
+}
 
+/** What the Loop body is built from: the model, the optimizer's slots and the outer graph's inputs. */
+interface EpochStepContext {
+  readonly spec: MlpSpec;
+  readonly optimizer: OptimizerConfig;
+  readonly options: TrainStepOptions;
+  readonly slots: readonly string[];
+  readonly total: number;
+  readonly inputs: ReturnType<typeof epochInputs>;
+}
+
+/** The Loop body: one train step on the batch whose rows are batch_order[iteration]. */
+function buildEpochStep(b: GraphBuilder, c: EpochStepContext): GraphBuilder {
+  const { spec, optimizer, options, slots, total } = c;
+  const { features, targets, order, rates, firstStep, noise } = c.inputs;
   const body = new GraphBuilder('epoch_step', { parent: b });
   const i = body.input('iteration', DataType.INT64, []);
   const cond = body.input('condition', DataType.BOOL, []);
-  const carriedParams = body.input('parameters_in', DataType.FLOAT, [layout.total]);
-  const carriedState = slots.map((s) => body.input(`optimizer_state.${s}_in`, DataType.FLOAT, [layout.total]));
+  const carriedParams = body.input('parameters_in', DataType.FLOAT, [total]);
+  const carriedState = slots.map((s) => body.input(`optimizer_state.${s}_in`, DataType.FLOAT, [total]));
   const out = body.scoped('step', () => {
     const rows = body.op('Gather', [order, i], { axis: attr.int(0) });
     const one = body.constant(1, DataType.INT64);
@@ -63,12 +71,28 @@ export function buildTrainEpoch(spec: MlpSpec, optimizer: OptimizerConfig, optio
   slots.forEach((s) => body.output(out.state.get(s)!, `optimizer_state.${s}_out`));
   body.output(out.loss, 'step_loss');
   body.output(out.logits, 'step_logits');
+  return body;
+}
 
-  const trips = b.op('Gather', [b.op('Shape', [order]), b.constant(0, DataType.INT64)], { axis: attr.int(0) });
+/**
+ * Builds the epoch model: the train step inside an ONNX Loop over mini-batches, so a whole epoch
+ * is one `run()`. Inputs: features [rows, in], targets, batch_order [steps, batch] (row indices,
+ * shuffled by the host), learning_rates [steps], first_step (updates before this epoch),
+ * parameters, optimizer state, dropout noise [steps, batch, width]. Outputs: the updated
+ * parameters and state, losses [steps] and batch_logits [steps, batch, outputs].
+ */
+export function buildTrainEpoch(spec: MlpSpec, optimizer: OptimizerConfig, options: TrainStepOptions = {}): Model {
+  const layout = parameterLayout(spec);
+  const slots = optimizerRule(optimizer).slots;
+  const b = new GraphBuilder('train_epoch');
+  const inputs = epochInputs(b, spec, slots, layout.total);
+  const body = buildEpochStep(b, { spec, optimizer, options, slots, total: layout.total, inputs });
+
+  const trips = b.op('Gather', [b.op('Shape', [inputs.order]), b.constant(0, DataType.INT64)], { axis: attr.int(0) });
   const names = [IO.updated(IO.parameters), ...slots.map((s) => IO.updated(IO.state(s))), IO.losses, IO.batchLogits];
   const results = b.ops(
     'Loop',
-    [trips, b.constant(1, DataType.BOOL), parameters, ...state],
+    [trips, b.constant(1, DataType.BOOL), inputs.parameters, ...inputs.state],
     { body: attr.graph(body.build()) },
     { count: names.length, names },
   );

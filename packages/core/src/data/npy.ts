@@ -31,6 +31,26 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
   const fail = (reason: string): never => {
     throw new DataFormatError({ file }, reason);
   };
+  const { header, dataStart } = readHeader(bytes, fail);
+  const { descr, order, dtype, shape } = parseHeader(header, fail);
+  const count = elementCount(shape);
+  const expected = count * ND_BYTES[dtype];
+  const found = bytes.length - dataStart;
+  const what = `for shape ${formatShape(shape)} ${descr}`;
+  if (found < expected) fail(`is truncated: expected ${expected} bytes of data ${what}, found ${found}`);
+  if (found > expected) fail(`has ${found - expected} bytes after the data: expected ${expected} bytes of data ${what}, found ${found}`);
+  return {
+    file,
+    dtype,
+    shape,
+    data: decodeElements(bytes, { offset: dataStart, count, dtype, littleEndian: order !== '>' }),
+  };
+}
+
+type Fail = (reason: string) => never;
+
+/** Checks the magic and version and returns the header's text and where the data starts. */
+function readHeader(bytes: Uint8Array, fail: Fail): { header: string; dataStart: number } {
   if (isGzip(bytes)) fail('is gzip-compressed; decompress it first (the file readers do this themselves)');
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b) fail('is a zip archive (an .npz?); expected a single .npy array');
@@ -52,7 +72,11 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
   if (bytes.length < dataStart)
     fail(`is truncated: the NPY header says it is ${headerLength} bytes, the file ends ${dataStart - bytes.length} bytes before its end`);
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(8 + lengthBytes, dataStart));
+  return { header, dataStart };
+}
 
+/** Reads `descr`, `fortran_order` and `shape` from the header's dict literal. */
+function parseHeader(header: string, fail: Fail): { descr: string; order: string; dtype: NdDtype; shape: number[] } {
   const badHeader = (what: string): never => fail(`has an NPY header without a readable ${what}: ${JSON.stringify(header.trim())}`);
   if (/['"]descr['"]\s*:\s*[[{]/.test(header)) fail('holds a structured (record) array; only plain numeric arrays are read');
   const descr = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(header)?.[1] ?? badHeader("'descr'");
@@ -77,16 +101,5 @@ export function parseNpy(bytes: Uint8Array, file: string): NdArray {
       if (!/^\d+$/.test(s)) badHeader("'shape'");
       return Number(s);
     });
-  const count = elementCount(shape);
-  const expected = count * ND_BYTES[dtype!];
-  const found = bytes.length - dataStart;
-  const what = `for shape ${formatShape(shape)} ${descr}`;
-  if (found < expected) fail(`is truncated: expected ${expected} bytes of data ${what}, found ${found}`);
-  if (found > expected) fail(`has ${found - expected} bytes after the data: expected ${expected} bytes of data ${what}, found ${found}`);
-  return {
-    file,
-    dtype: dtype!,
-    shape,
-    data: decodeElements(bytes, { offset: dataStart, count, dtype: dtype!, littleEndian: order !== '>' }),
-  };
+  return { descr, order, dtype: dtype!, shape };
 }

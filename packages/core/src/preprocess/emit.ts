@@ -1,7 +1,66 @@
 import { DataType } from '../ir/dtype.js';
 import type { GraphBuilder } from '../ir/builder.js';
 import { attr, type Value } from '../ir/graph.js';
-import { type Preprocessing, featureWidth } from './schema.js';
+import { type CategoricalColumn, type NumericColumn, type Preprocessing, featureWidth } from './schema.js';
+
+/** The numeric columns' features in one block: gathered, NaN imputed, then (x - center) / scale. */
+function emitNumeric(b: GraphBuilder, raw: Value, numeric: readonly { c: NumericColumn; i: number }[]): Value {
+  const f = DataType.FLOAT;
+  const cols = numeric.map(({ c }) => c);
+  const x = b.op(
+    'Gather',
+    [
+      raw,
+      b.constant(
+        numeric.map(({ i }) => i),
+        DataType.INT64,
+      ),
+    ],
+    { axis: attr.int(1) },
+  );
+  const filled = b.op('Where', [
+    b.op('IsNaN', [x]),
+    b.constant(
+      cols.map((c) => c.impute),
+      f,
+    ),
+    x,
+  ]);
+  const centered = b.op('Sub', [
+    filled,
+    b.constant(
+      cols.map((c) => c.center),
+      f,
+    ),
+  ]);
+  return b.op(
+    'Div',
+    [
+      centered,
+      b.constant(
+        cols.map((c) => c.scale),
+        f,
+      ),
+    ],
+    {},
+    { names: [b.fresh('numeric_features')] },
+  );
+}
+
+/** Column `i` one-hot encoded by comparing its index (NaN -> the missing index) with 0..V-1. */
+function emitOneHot(b: GraphBuilder, raw: Value, c: CategoricalColumn, i: number): Value {
+  const f = DataType.FLOAT;
+  const col = b.op('Gather', [raw, b.constant([i], DataType.INT64)], { axis: attr.int(1) });
+  const index = b.op('Where', [b.op('IsNaN', [col]), b.constant(c.missingIndex, f), col]);
+  const hot = b.op('Equal', [
+    index,
+    b.constant(
+      c.vocabulary.map((_, k) => k),
+      f,
+    ),
+  ]);
+  return b.op('Cast', [hot], { to: attr.int(f) }, { names: [b.fresh(`${c.name}_onehot`)] });
+}
 
 /**
  * Emits the preprocessing from the raw vector [batch, columns] to the MLP's features
@@ -11,64 +70,14 @@ import { type Preprocessing, featureWidth } from './schema.js';
  */
 export function emitPreprocess(b: GraphBuilder, p: Preprocessing, raw: Value): Value {
   return b.scoped('preprocess', () => {
-    const f = DataType.FLOAT;
     const parts: Value[] = [];
-    const numeric = p.columns.map((c, i) => ({ c, i })).filter(({ c }) => c.kind !== 'categorical');
-    if (numeric.length > 0) {
-      const cols = numeric.map(({ c }) => c as Extract<typeof c, { impute: number }>);
-      const x = b.op(
-        'Gather',
-        [
-          raw,
-          b.constant(
-            numeric.map(({ i }) => i),
-            DataType.INT64,
-          ),
-        ],
-        { axis: attr.int(1) },
-      );
-      const filled = b.op('Where', [
-        b.op('IsNaN', [x]),
-        b.constant(
-          cols.map((c) => c.impute),
-          f,
-        ),
-        x,
-      ]);
-      const centered = b.op('Sub', [
-        filled,
-        b.constant(
-          cols.map((c) => c.center),
-          f,
-        ),
-      ]);
-      parts.push(
-        b.op(
-          'Div',
-          [
-            centered,
-            b.constant(
-              cols.map((c) => c.scale),
-              f,
-            ),
-          ],
-          {},
-          { names: [b.fresh('numeric_features')] },
-        ),
-      );
-    }
+    const numeric: { c: NumericColumn; i: number }[] = [];
     p.columns.forEach((c, i) => {
-      if (c.kind !== 'categorical') return;
-      const col = b.op('Gather', [raw, b.constant([i], DataType.INT64)], { axis: attr.int(1) });
-      const index = b.op('Where', [b.op('IsNaN', [col]), b.constant(c.missingIndex, f), col]);
-      const hot = b.op('Equal', [
-        index,
-        b.constant(
-          c.vocabulary.map((_, k) => k),
-          f,
-        ),
-      ]);
-      parts.push(b.op('Cast', [hot], { to: attr.int(f) }, { names: [b.fresh(`${c.name}_onehot`)] }));
+      if (c.kind !== 'categorical') numeric.push({ c, i });
+    });
+    if (numeric.length > 0) parts.push(emitNumeric(b, raw, numeric));
+    p.columns.forEach((c, i) => {
+      if (c.kind === 'categorical') parts.push(emitOneHot(b, raw, c, i));
     });
     const out = parts.length === 1 ? parts[0]! : b.op('Concat', parts, { axis: attr.int(1) });
     if (out.shape[1] !== featureWidth(p)) throw new Error(`preprocess: built ${out.shape[1]} features, expected ${featureWidth(p)}`);

@@ -4,8 +4,10 @@ import { hideBin } from 'yargs/helpers';
 import { OnnxMlpError } from '@onnx-mlp/core';
 import { evaluateCommand } from './commands/evaluate.js';
 import { inspectCommand } from './commands/inspect.js';
+import { keygenCommand } from './commands/keygen.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
+import { verifyCommand } from './commands/verify.js';
 import { cliMessage } from './core-wording.js';
 import { UsageError, UserError } from './errors.js';
 import { CLI_VERSION } from './version.js';
@@ -60,6 +62,8 @@ async function main(args: string[]): Promise<number> {
       .command(inspectCommand)
       .command(evaluateCommand)
       .command(predictCommand)
+      .command(verifyCommand)
+      .command(keygenCommand)
       // `onnx-mlp completion >> ~/.bashrc` (or ~/.zshrc) installs tab completion of commands and options.
       .completion('completion', 'Print a bash/zsh completion script: onnx-mlp completion >> ~/.bashrc')
       .demandCommand(1, 'give a command, e.g. `onnx-mlp train`')
@@ -71,6 +75,7 @@ async function main(args: string[]): Promise<number> {
       .example('$0 inspect models/mnist-mlp.onnx', 'layers, parameter count, inputs/outputs and training facts of a model')
       .example('$0 evaluate runs/1/model.onnx --data test.csv', 'accuracy, per-class scores and confusion matrix on labelled data')
       .example('$0 predict runs/1/model.onnx --data new.csv --out predictions.csv', 'stream predictions for every row')
+      .example('$0 verify runs/1/model.onnx', 'check that a model is unchanged since training (its integrity digest)')
       .parserConfiguration({ 'duplicate-arguments-array': false })
       // Every failure becomes an exception so that exit codes are decided in one place, below:
       // yargs' own validation (a message, or a YError) is a usage error; handler errors pass through.

@@ -34,6 +34,8 @@ export { decodeModel } from './ir/decode.js';
 export type { Model } from './ir/graph.js';
 export { encodeCheckpoint, decodeCheckpoint } from './artifacts/checkpoint.js';
 export type { Checkpoint } from './artifacts/checkpoint.js';
+export { sealModel, checkIntegrity } from './artifacts/integrity.js';
+export type { IntegrityCheck, ModelDigests } from './artifacts/integrity.js';
 
 // Data files and preprocessing.
 export { readCsv } from './data/csv.js';

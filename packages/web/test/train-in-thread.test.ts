@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeModel, type MlpSpec } from '@onnx-mlp/core';
+import { checkIntegrity, decodeModel, type MlpSpec } from '@onnx-mlp/core';
 import { META } from '@onnx-mlp/core/internal';
 import { parameterShapes } from '@onnx-mlp/core/model';
 import { trainInThisThread, type OrtModule, type TrainResult } from '../src/index.js';
@@ -96,6 +96,11 @@ describe('trainInThisThread: the README quick-start on examples/customers.csv, a
     }));
     const ours = decodeModel(result.model).metadata;
     for (const key of [META.kind, META.spec, META.classNames, META.preprocessing]) expect(ours.get(key)).toBe(cli.metadata.get(key));
+    // Both sealed: the weights part of the digest is the same (bit-identical weights); the metadata part differs by the producer.
+    const [webCheck, cliCheck] = await Promise.all([checkIntegrity(decodeModel(result.model)), checkIntegrity(decodeModel(cli.model))]);
+    expect([webCheck.status, cliCheck.status]).toEqual(['ok', 'ok']);
+    expect(webCheck.computed.weights).toBe(cliCheck.computed.weights);
+    expect(webCheck.computed.graph).toBe(cliCheck.computed.graph);
     const { producer, ...facts } = trainingFacts(ours);
     const { producer: cliProducer, ...cliFacts } = trainingFacts(cli.metadata);
     expect([producer, cliProducer]).toEqual(['@onnx-mlp/web 0.1.0', expect.stringMatching(/^onnx-mlp /)]);

@@ -5,6 +5,7 @@ import {
   BATCH_SIZE_OPTION,
   INPUT_FORMAT_OPTION,
   MODEL_POSITIONAL,
+  VERIFY_OPTION,
   checkInputFormat,
   checkModelDataArgs,
   dataOption,
@@ -20,6 +21,7 @@ export interface EvaluateArgs {
   readonly label?: string;
   readonly 'input-format'?: string;
   readonly 'batch-size': number;
+  readonly verify: boolean;
   readonly json: boolean;
 }
 
@@ -41,6 +43,7 @@ function options(yargs: Argv) {
       },
       'input-format': INPUT_FORMAT_OPTION,
       'batch-size': BATCH_SIZE_OPTION,
+      verify: VERIFY_OPTION,
       json: { type: 'boolean', default: false, describe: 'Print one JSON object instead of the text report' },
     })
     .check((argv) => {
@@ -59,7 +62,7 @@ export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   builder: (yargs) => options(yargs) as unknown as Argv<EvaluateArgs>,
   handler: async (argv) => {
     const batchSize = integerOption('batch-size', argv['batch-size'], 1, 1 << 20);
-    const model = await loadInferenceModel(argv.model, 'evaluate');
+    const model = await loadInferenceModel(argv.model, 'evaluate', { verify: argv.verify });
     try {
       const report = await evaluateModel(model, {
         data: argv.data,

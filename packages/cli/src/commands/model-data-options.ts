@@ -17,6 +17,13 @@ export const INPUT_FORMAT_OPTION = {
   defaultDescription: 'from the file name (stdin: csv)',
 } as const;
 
+/** `--verify` (on by default; `--no-verify` turns it off) as evaluate and predict declare it. */
+export const VERIFY_OPTION = {
+  type: 'boolean',
+  default: true,
+  describe: 'Refuse a model whose integrity digest does not match its contents (--no-verify: use it anyway)',
+} as const;
+
 /** `--batch-size` as evaluate and predict declare it. */
 export const BATCH_SIZE_OPTION = { type: 'number', requiresArg: true, default: 1024, describe: 'Rows per model run' } as const;
 

@@ -6,6 +6,7 @@ import {
   BATCH_SIZE_OPTION,
   INPUT_FORMAT_OPTION,
   MODEL_POSITIONAL,
+  VERIFY_OPTION,
   checkInputFormat,
   checkModelDataArgs,
   dataOption,
@@ -26,6 +27,7 @@ export interface PredictArgs {
   readonly 'input-format'?: string;
   readonly label?: string;
   readonly 'batch-size': number;
+  readonly verify: boolean;
 }
 
 function options(yargs: Argv) {
@@ -54,6 +56,7 @@ function options(yargs: Argv) {
         describe: 'A column to leave out of the features (models without preprocessing take every other column)',
       },
       'batch-size': BATCH_SIZE_OPTION,
+      verify: VERIFY_OPTION,
     })
     .check((argv) => {
       checkModelDataArgs(argv, 'predict', ['data', 'out', 'format', 'input-format', 'label']);
@@ -85,7 +88,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       if (argv.out === '-') throw new OptionError('out', argv.out, 'leave out --out to write to stdout');
       await checkOutputTarget(argv.out, argv.force);
     }
-    const model = await loadInferenceModel(argv.model, 'predict');
+    const model = await loadInferenceModel(argv.model, 'predict', { verify: argv.verify });
     try {
       const formatter = new OutputFormatter(model, outputFormat(argv.format, argv.out));
       const sink: Sink = argv.out === undefined ? stdoutSink() : await fileSink(argv.out, argv.force);

@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node';
 import type { MlpSpec, Model, Preprocessing, Task } from '@onnx-mlp/core';
 import { NotInferenceModelError, readInferenceMetadata, type InferenceMetadata } from '@onnx-mlp/core/inspect';
 import { UserError } from '../errors.js';
+import { requireIntact } from '../integrity/require-intact.js';
 import { UnreadableModelError, readModelFile } from './read-model.js';
 
 /**
@@ -49,17 +50,24 @@ export class NotAnInferenceModelError extends UserError {
   }
 }
 
+/** How loadInferenceModel opens a model. */
+export interface LoadModelOptions {
+  readonly sessionOptions?: ort.InferenceSession.SessionOptions;
+  /**
+   * Refuse a model whose stored integrity digest its contents fail (a model without one passes).
+   * @defaultValue true
+   */
+  readonly verify?: boolean;
+}
+
 /**
  * Reads `path` and checks that it is an onnx-mlp inference model that `command` can run (core's
  * readInferenceMetadata: metadata onnx_mlp.kind `inference`, a valid spec, the input and outputs
  * onnx-mlp writes, consistent class names and preprocessing). Unreadable bytes are an
- * UnreadableModelError naming the file; any other ONNX file a NotAnInferenceModelError saying what it is.
+ * UnreadableModelError naming the file; any other ONNX file a NotAnInferenceModelError saying what it is;
+ * a model that fails its integrity digest a ModelIntegrityError, unless `verify` is false.
  */
-export async function loadInferenceModel(
-  path: string,
-  command: string,
-  sessionOptions: ort.InferenceSession.SessionOptions = {},
-): Promise<InferenceModel> {
+export async function loadInferenceModel(path: string, command: string, options: LoadModelOptions = {}): Promise<InferenceModel> {
   if ((await stat(path).catch(() => undefined))?.isDirectory()) {
     const inside = join(path, 'model.onnx');
     const hint = await stat(inside).then(
@@ -69,6 +77,7 @@ export async function loadInferenceModel(
     throw new UnreadableModelError(path, `it is a folder${hint}`);
   }
   const { model } = await readModelFile(path);
+  if (options.verify ?? true) await requireIntact(path, model);
   let meta: InferenceMetadata;
   try {
     meta = readInferenceMetadata(model);
@@ -81,7 +90,7 @@ export async function loadInferenceModel(
   const bytes = await readFile(path);
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, sessionOptions);
+    session = await ort.InferenceSession.create(bytes, options.sessionOptions ?? {});
   } catch (e) {
     throw new UserError(`${path}: ONNX Runtime cannot load this model (${(e as Error).message})`, { cause: e });
   }

@@ -35,6 +35,8 @@ export interface TrainConfig {
   readonly out: string | null;
   /** Where to write the HTML training report, or null. */
   readonly report: string | null;
+  /** The Ed25519 private key (PEM) that signs model.onnx's digest, or null. */
+  readonly signKey: string | null;
   readonly force: boolean;
   readonly quiet: boolean;
   readonly device: Device;
@@ -70,5 +72,6 @@ export function withDefaults(saved: TrainConfig): TrainConfig {
     clipNorm: saved.clipNorm ?? null,
     classWeights: saved.classWeights ?? null,
     earlyStopping: saved.earlyStopping ?? null,
+    signKey: saved.signKey ?? null,
   };
 }

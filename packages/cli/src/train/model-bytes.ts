@@ -1,11 +1,16 @@
 import { buildInferenceModel, encodeCheckpoint, encodeModel, type TrainingState } from '@onnx-mlp/core';
+import { sealModel } from '@onnx-mlp/core/artifacts';
 import { controlFacts, testFacts, trainingFacts } from '@onnx-mlp/core/tabular';
+import { signModel } from '../integrity/signature.js';
 import { CLI_VERSION } from '../version.js';
 import type { TestScore } from './progress.js';
 import type { PreparedRun, TrainedModel } from './run-context.js';
 
-/** The deployable model's bytes; the training facts (core's trainingFacts) include the test score once it is known. */
-export function inferenceBytes(run: PreparedRun, trained: Omit<TrainedModel, 'history'>, test?: TestScore): Uint8Array {
+/**
+ * The deployable model's bytes, sealed with its integrity digest (and signed with --sign-key); the
+ * training facts (core's trainingFacts) include the test score once it is known.
+ */
+export async function inferenceBytes(run: PreparedRun, trained: Omit<TrainedModel, 'history'>, test?: TestScore): Promise<Uint8Array> {
   const { artifacts: a, config, data } = run;
   const training = trainingFacts({
     description: data.description,
@@ -23,13 +28,14 @@ export function inferenceBytes(run: PreparedRun, trained: Omit<TrainedModel, 'hi
     ...(test ? { test: testFacts(test, data.preprocessing !== null) } : {}),
     producer: `onnx-mlp ${CLI_VERSION}`,
   });
-  return encodeModel(
+  const sealed = await sealModel(
     buildInferenceModel(a.spec, trained.parameters, {
       ...(data.classNames ? { classNames: data.classNames } : {}),
       ...(data.preprocessing ? { preprocessing: data.preprocessing } : {}),
       training,
     }),
   );
+  return encodeModel(run.signer ? signModel(sealed, run.signer) : sealed);
 }
 
 /** A checkpoint of `state`, with what a resume needs to know about the data. */
@@ -47,12 +53,13 @@ export function checkpointBytes(run: PreparedRun, state: TrainingState): Uint8Ar
 export type RecordedConfig = Readonly<Record<string, unknown>> & { readonly epochs: number };
 
 /** What config.json records: the resolved options, with what the data made of them. */
-export function recordedConfig(run: Omit<PreparedRun, 'artifacts' | 'resumed'>): RecordedConfig {
+export function recordedConfig(run: Omit<PreparedRun, 'artifacts' | 'resumed' | 'signer'>): RecordedConfig {
   const { config, data, classWeights } = run;
-  const { classWeights: given, ...rest } = config;
+  const { classWeights: given, signKey, ...rest } = config;
   return {
     version: CLI_VERSION,
     ...rest,
+    ...(signKey !== null ? { signKey } : {}),
     classWeights,
     ...(given === 'balanced' ? { classWeightsFrom: 'balanced' } : {}),
     ...(data.preprocessing ? { task: data.task, classNames: data.classNames, preprocessing: data.preprocessing } : {}),

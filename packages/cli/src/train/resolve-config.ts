@@ -34,6 +34,7 @@ export function resolveTrainConfig(args: TrainArgs): TrainConfig {
     runsDir: outputs.runsDir,
     out: outputs.out,
     report: outputs.report,
+    signKey: outputs.signKey,
     force: args.force,
     quiet: args.quiet,
     device: outputs.device,
@@ -94,11 +95,12 @@ function resolveOptimizer(args: TrainArgs): OptimizerConfig {
 }
 
 /** Where the run goes and what it writes besides its folder; the device it trains on. */
-function resolveOutputs(args: TrainArgs): Pick<TrainConfig, 'runsDir' | 'out' | 'report' | 'device'> {
+function resolveOutputs(args: TrainArgs): Pick<TrainConfig, 'runsDir' | 'out' | 'report' | 'signKey' | 'device'> {
   return {
     runsDir: checkOption('runs-dir', args.runsDir),
     out: checkOption('out', args.out),
     report: checkOption('report', args.report),
+    signKey: checkOption('sign-key', args.signKey),
     device: checkOption('device', args.device),
   };
 }

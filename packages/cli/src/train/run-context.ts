@@ -1,5 +1,6 @@
 import type { DeviceChoice, EpochRecord, TrainingArtifacts } from '@onnx-mlp/core';
 import type { TensorMap } from '@onnx-mlp/core/model';
+import type { KeyObject } from 'node:crypto';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { TrainConfig } from './config.js';
 import type { StoppingOutcome } from './controls.js';
@@ -19,6 +20,8 @@ export interface PreparedRun {
   readonly artifacts: TrainingArtifacts;
   /** The checkpoint continued from, with --resume. */
   readonly resumed: ResumePoint | undefined;
+  /** --sign-key's private key, read before training; null: model.onnx is sealed but not signed. */
+  readonly signer: KeyObject | null;
 }
 
 /** A prepared run with its device chosen and its folder open: what every later step reads. */

@@ -17,9 +17,9 @@ export async function writeOutputs(ctx: RunContext, trained: TrainedModel): Prom
     run: { config, data },
     folder,
   } = ctx;
-  const test = await scoreModel(inferenceBytes(ctx.run, trained), data, ctx.sessionOptions);
+  const test = await scoreModel(await inferenceBytes(ctx.run, trained), data, ctx.sessionOptions);
   if (config.report !== null) await writeReport(ctx, trained, test);
-  const model = inferenceBytes(ctx.run, trained, test);
+  const model = await inferenceBytes(ctx.run, trained, test);
   await ctx.files.writeModel(RUN_FILES.model, model);
   if (config.out !== null) await writeOut(config.out, model, config.force, folder);
   ctx.progress.end({

@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { buildTrainingArtifacts, chooseDevice, type EpochRecord } from '@onnx-mlp/core';
 import { deviceNotice } from '../core-wording.js';
 import { UserError } from '../errors.js';
+import { readPrivateKey } from '../integrity/keys.js';
 import { checkOutputTarget } from '../io/output-target.js';
 import { createRunFolder } from '../io/run-folder.js';
 import type { TrainConfig } from './config.js';
@@ -49,10 +50,12 @@ async function prepareRun(requested: TrainConfig, epochsGiven: boolean): Promise
   if (requested.out !== null) await checkOutputTarget(requested.out, requested.force);
   if (requested.report !== null) await checkOutputTarget(requested.report, requested.force, 'report');
   const resumed = requested.resume === null ? undefined : await readResumePoint(requested.resume, requested, epochsGiven);
+  const signKey = (resumed?.config ?? requested).signKey;
+  const signer = signKey === null ? null : await readPrivateKey(signKey);
   const data = await loadTrainingData(resumed?.config ?? requested);
   const { config, classWeights } = resolveRun(resumed?.config ?? requested, data, resumed);
   const artifacts = buildTrainingArtifacts(config.spec, config.optimizer, stepOptions(config, classWeights));
-  return { config, data, classWeights, artifacts, resumed };
+  return { config, data, classWeights, artifacts, resumed, signer };
 }
 
 /**

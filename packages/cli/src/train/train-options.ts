@@ -66,6 +66,13 @@ const TRAIN_RUN_OPTIONS = [
     describe: 'Write a self-contained HTML report: curves, confusion matrix, settings',
   },
   {
+    name: 'sign-key',
+    kind: 'string',
+    group: RUN,
+    check: optional(naming('file')),
+    describe: "Sign model.onnx's integrity digest with this Ed25519 private key (onnx-mlp keygen)",
+  },
+  {
     name: 'force',
     kind: 'boolean',
     group: RUN,

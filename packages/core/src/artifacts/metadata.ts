@@ -9,6 +9,10 @@ export const META = {
   training: 'onnx_mlp.training',
   checkpoint: 'onnx_mlp.checkpoint',
   preprocessing: 'onnx_mlp.preprocessing',
+  /** SHA-256 digests of the graph, weights and metadata (integrity.ts). */
+  integrity: 'onnx_mlp.integrity',
+  /** An Ed25519 signature of the integrity digest and the signing key's fingerprint. */
+  signature: 'onnx_mlp.signature',
 } as const;
 
 /** The role of an onnx-mlp file, stored under META.kind. */

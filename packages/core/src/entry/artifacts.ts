@@ -11,3 +11,5 @@ export type { InferenceInfo } from '../artifacts/inference-model.js';
 export { encodeCheckpoint, decodeCheckpoint, CheckpointError } from '../artifacts/checkpoint.js';
 export type { Checkpoint } from '../artifacts/checkpoint.js';
 export type { ArtifactKind } from '../artifacts/metadata.js';
+export { computeDigests, sealModel, checkIntegrity, readIntegrity, INTEGRITY_PARTS } from '../artifacts/integrity.js';
+export type { ModelDigests, IntegrityCheck, IntegrityPart } from '../artifacts/integrity.js';

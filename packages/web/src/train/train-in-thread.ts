@@ -9,6 +9,7 @@ import {
   encodeModel,
   initialState,
   regressionReport,
+  sealModel,
   type EpochRecord,
   type TrainerOptions,
   type TrainingArtifacts,
@@ -124,14 +125,14 @@ interface RunContext {
   readonly file: string;
 }
 
-function modelBytes(run: RunContext, parameters: TrainingState['parameters'], facts: Record<string, unknown>): Uint8Array {
-  return encodeModel(
-    buildInferenceModel(run.artifacts.spec, parameters, {
-      ...(run.data.classNames ? { classNames: run.data.classNames } : {}),
-      preprocessing: run.data.preprocessing,
-      training: facts,
-    }),
-  );
+/** model.onnx's bytes, sealed with its integrity digest as the CLI's train seals it. */
+async function modelBytes(run: RunContext, parameters: TrainingState['parameters'], facts: Record<string, unknown>): Promise<Uint8Array> {
+  const model = buildInferenceModel(run.artifacts.spec, parameters, {
+    ...(run.data.classNames ? { classNames: run.data.classNames } : {}),
+    preprocessing: run.data.preprocessing,
+    training: facts,
+  });
+  return encodeModel(await sealModel(model));
 }
 
 /** Session options and epoch-Loop use per backend: WebGPU keeps the state on the device and steps one batch at a time (as the CLI's --device webgpu). */
@@ -244,8 +245,13 @@ async function runPipeline(options: TrainInThisThreadOptions): Promise<TrainResu
   throwIfAborted(options.signal);
   const { history, parameters, stoppedEarly } = fitted;
   // Scored with the model's own bytes, then written again with the score in its training facts (as the CLI does).
-  const metrics = await testMetrics(runtime, modelBytes(run, parameters, trainingFacts(run, history, stoppedEarly)), data.test, data.task);
-  const model = modelBytes(run, parameters, trainingFacts(run, history, stoppedEarly, metrics));
+  const metrics = await testMetrics(
+    runtime,
+    await modelBytes(run, parameters, trainingFacts(run, history, stoppedEarly)),
+    data.test,
+    data.task,
+  );
+  const model = await modelBytes(run, parameters, trainingFacts(run, history, stoppedEarly, metrics));
   const checkpoint = encodeCheckpoint({
     spec: artifacts.spec,
     optimizer: artifacts.optimizer,

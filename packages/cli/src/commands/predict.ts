@@ -1,7 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { OptionError, UsageError } from '../errors.js';
 import type { TextFormat } from '../data/readers/index.js';
+import { dirname } from 'node:path';
 import { checkOutputTarget } from '../io/output-target.js';
+import { removeStaleTempFiles } from '../io/stale-temps.js';
 import {
   BATCH_SIZE_OPTION,
   INPUT_FORMAT_OPTION,
@@ -84,6 +86,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     if (argv.out !== undefined) {
       if (argv.out === '-') throw new OptionError('out', argv.out, 'leave out --out to write to stdout');
       await checkOutputTarget(argv.out, argv.force);
+      await removeStaleTempFiles(dirname(argv.out));
     }
     const model = await loadInferenceModel(argv.model, 'predict');
     try {

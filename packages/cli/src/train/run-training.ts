@@ -1,9 +1,11 @@
+import { dirname } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { buildTrainingArtifacts, chooseDevice, type EpochRecord } from '@onnx-mlp/core';
 import { deviceNotice } from '../core-wording.js';
 import { UserError } from '../errors.js';
 import { checkOutputTarget } from '../io/output-target.js';
-import { createRunFolder } from '../io/run-folder.js';
+import { RunFolderGuard } from '../io/run-guard.js';
+import { removeStaleTempFiles } from '../io/stale-temps.js';
 import type { TrainConfig } from './config.js';
 import { resolveClassWeights, scheduleWithSteps, specForData, stepOptions } from './controls.js';
 import { fitModel, streamedBatches } from './fit-model.js';
@@ -33,13 +35,18 @@ export async function runTraining(
   progress: TrainProgress,
   given: { epochsGiven: boolean } = { epochsGiven: true },
 ): Promise<TrainResult> {
+  const guard = new RunFolderGuard(RUN_FILES.checkpoint);
   try {
     const run = await prepareRun(requested, given.epochsGiven);
-    const ctx = await openRun(run, progress);
+    const ctx = await openRun(run, progress, guard);
     const trained = await fitModel(ctx);
     const test = await writeOutputs(ctx, trained);
     return { runFolder: ctx.folder, test, history: trained.history };
+  } catch (e) {
+    guard.failed();
+    throw e;
   } finally {
+    await guard.release();
     progress.close();
   }
 }
@@ -48,6 +55,7 @@ export async function runTraining(
 async function prepareRun(requested: TrainConfig, epochsGiven: boolean): Promise<PreparedRun> {
   if (requested.out !== null) await checkOutputTarget(requested.out, requested.force);
   if (requested.report !== null) await checkOutputTarget(requested.report, requested.force, 'report');
+  for (const path of [requested.out, requested.report]) if (path !== null) await removeStaleTempFiles(dirname(path));
   const resumed = requested.resume === null ? undefined : await readResumePoint(requested.resume, requested, epochsGiven);
   const data = await loadTrainingData(resumed?.config ?? requested);
   const { config, classWeights } = resolveRun(resumed?.config ?? requested, data, resumed);
@@ -89,7 +97,7 @@ function resolveRun(
  * Chooses the device, creates the run folder (or reuses the resumed one), announces the run and, for
  * a new run, writes its config and graphs.
  */
-async function openRun(run: PreparedRun, progress: TrainProgress): Promise<RunContext> {
+async function openRun(run: PreparedRun, progress: TrainProgress, guard: RunFolderGuard): Promise<RunContext> {
   const { config, data, artifacts, resumed } = run;
   const sessionOptions = { intraOpNumThreads: config.threads, interOpNumThreads: 1 };
   // A provider that fails to load is an answer (chooseDevice reports it), not something for ORT's own log.
@@ -98,7 +106,8 @@ async function openRun(run: PreparedRun, progress: TrainProgress): Promise<RunCo
   if (device.notice) progress.notice(deviceNotice(device)!);
   for (const notice of data.notices) progress.notice(notice);
 
-  const folder = resumed ? resumed.config.resume! : (await createRunFolder(config.runsDir)).path;
+  const folder = resumed ? resumed.config.resume! : await guard.create(config.runsDir);
+  if (resumed) for (const notice of await guard.adopt(folder)) progress.notice(notice);
   const files = new RunFiles(folder);
   const recorded = recordedConfig(run);
   progress.start({

@@ -107,3 +107,23 @@ export async function fileSink(path: string, replace: boolean): Promise<Sink> {
     },
   };
 }
+
+/** A device or FIFO (/dev/null, a named pipe) that predictions are written through as they come; nothing to publish or undo. */
+export async function streamSink(path: string): Promise<Sink> {
+  const handle: FileHandle = await open(path, 'w');
+  let closed = false;
+  const closeOnce = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await handle.close();
+  };
+  return {
+    async write(text) {
+      const bytes = Buffer.from(text);
+      for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at)).bytesWritten;
+      return true;
+    },
+    close: closeOnce,
+    abort: () => closeOnce().catch(() => undefined),
+  };
+}

@@ -53,9 +53,12 @@ export async function runTraining(
 
 /** Everything that can fail on a user's mistake, before anything is written: outputs, checkpoint, data, settings, graphs. */
 async function prepareRun(requested: TrainConfig, epochsGiven: boolean): Promise<PreparedRun> {
-  if (requested.out !== null) await checkOutputTarget(requested.out, requested.force);
-  if (requested.report !== null) await checkOutputTarget(requested.report, requested.force, 'report');
-  for (const path of [requested.out, requested.report]) if (path !== null) await removeStaleTempFiles(dirname(path));
+  const inputs = [requested.dataset?.file, requested.dataset?.val, requested.dataset?.test, requested.dataset?.labels];
+  for (const [option, path] of [['out', requested.out] as const, ['report', requested.report] as const]) {
+    if (path === null) continue;
+    const target = await checkOutputTarget(path, { force: requested.force, inputs, option });
+    if (target.kind === 'file') await removeStaleTempFiles(dirname(target.path));
+  }
   const resumed = requested.resume === null ? undefined : await readResumePoint(requested.resume, requested, epochsGiven);
   const data = await loadTrainingData(resumed?.config ?? requested);
   const { config, classWeights } = resolveRun(resumed?.config ?? requested, data, resumed);

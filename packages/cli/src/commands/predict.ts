@@ -28,6 +28,7 @@ export interface PredictArgs {
   readonly 'input-format'?: string;
   readonly label?: string;
   readonly 'batch-size': number;
+  readonly 'raw-csv': boolean;
 }
 
 function options(yargs: Argv) {
@@ -56,6 +57,11 @@ function options(yargs: Argv) {
         describe: 'A column to leave out of the features (models without preprocessing take every other column)',
       },
       'batch-size': BATCH_SIZE_OPTION,
+      'raw-csv': {
+        type: 'boolean',
+        default: false,
+        describe: "CSV cells as they are: no leading ' on text starting with = + - @ tab or CR (spreadsheet formulas)",
+      },
     })
     .check((argv) => {
       checkModelDataArgs(argv, 'predict', ['data', 'out', 'format', 'input-format', 'label']);
@@ -96,7 +102,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     if (target.kind === 'file') await removeStaleTempFiles(dirname(target.path));
     const model = await loadInferenceModel(argv.model, 'predict');
     try {
-      const formatter = new OutputFormatter(model, outputFormat(argv.format, argv.out));
+      const formatter = new OutputFormatter(model, outputFormat(argv.format, argv.out), { rawCsv: argv['raw-csv'] });
       const sink: Sink = await openSink(target, argv.force);
       let rows: number;
       try {

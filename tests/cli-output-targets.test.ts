@@ -172,6 +172,19 @@ describe('an output that is an input is refused, even with --force', () => {
     await expect(stat(join(dir, 'no-runs'))).rejects.toThrow();
   });
 
+  it('train --resume --out onto the run`s --data file is refused too', async () => {
+    const data = join(dir, 'resume-data.csv');
+    await copyFile(CUSTOMERS, data);
+    const runs = join(dir, 'resume-runs');
+    const args = ['train', '--data', data, '--label', 'churn', '--exclude', 'customer_id', '--epochs', '1', '--quiet'];
+    const first = await runCli([...args, '--runs-dir', runs], { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    const folder = join(runs, '1');
+    const run = await runCli(['train', '--resume', folder, '--epochs', '2', '--out', data, '--force'], { cwd: dir });
+    expect([run.code, run.stderr]).toEqual([1, `onnx-mlp: --out ${data}: is the same file as the input ${data}; give another name\n`]);
+    expect(await readFile(data)).toEqual(await readFile(CUSTOMERS));
+  }, 60_000);
+
   it('train --out - is refused: its progress goes to stdout', async () => {
     const run = await runCli(['train', '--epochs', '1', '--out', '-', '--runs-dir', join(dir, 'no-runs')], { cwd: dir });
     expect([run.code, run.stderr]).toEqual([

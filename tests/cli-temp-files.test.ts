@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RunFolderGuard } from '../packages/cli/src/io/run-guard.js';
 import { CLI_PATH, runCli } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
@@ -122,4 +123,33 @@ describe('stale temp files of ended processes', () => {
     expect(resumed.stdout).toContain(`notice: removed 1 temp file(s) of ended processes from ${folder}`);
     expect(await tempsIn(folder)).toEqual([]);
   }, 120_000);
+});
+
+describe('RunFolderGuard: a failed run', () => {
+  it('removes the folder it created while no epoch completed, keeps it once the checkpoint exists, and unlocks', async () => {
+    const runs = join(dir, 'guarded');
+    const early = new RunFolderGuard('checkpoint.ckpt');
+    const first = await early.create(runs);
+    expect(await readdir(first)).toEqual(['train.lock']);
+    early.failed();
+    await early.release();
+    expect(existsSync(first)).toBe(false);
+
+    const later = new RunFolderGuard('checkpoint.ckpt');
+    const second = await later.create(runs);
+    await writeFile(join(second, 'checkpoint.ckpt'), 'epoch 1');
+    later.failed();
+    await later.release();
+    expect(await readdir(second)).toEqual(['checkpoint.ckpt']);
+  });
+
+  it('never removes a folder it only adopted (--resume)', async () => {
+    const folder = join(dir, 'adopted');
+    await mkdir(folder);
+    const guard = new RunFolderGuard('checkpoint.ckpt');
+    expect(await guard.adopt(folder)).toEqual([]);
+    guard.failed();
+    await guard.release();
+    expect(await readdir(folder)).toEqual([]);
+  });
 });

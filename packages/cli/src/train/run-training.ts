@@ -53,17 +53,25 @@ export async function runTraining(
 
 /** Everything that can fail on a user's mistake, before anything is written: outputs, checkpoint, data, settings, graphs. */
 async function prepareRun(requested: TrainConfig, epochsGiven: boolean): Promise<PreparedRun> {
-  const inputs = [requested.dataset?.file, requested.dataset?.val, requested.dataset?.test, requested.dataset?.labels];
+  const resumed = requested.resume === null ? undefined : await readResumePoint(requested.resume, requested, epochsGiven);
+  await checkOutputs(requested, (resumed?.config ?? requested).dataset);
+  const data = await loadTrainingData(resumed?.config ?? requested);
+  const { config, classWeights } = resolveRun(resumed?.config ?? requested, data, resumed);
+  const artifacts = buildTrainingArtifacts(config.spec, config.optimizer, stepOptions(config, classWeights));
+  return { config, data, classWeights, artifacts, resumed };
+}
+
+/**
+ * --out and --report can be written without damage (never onto an input file, even with --force);
+ * temp files that ended processes left in their folders are removed.
+ */
+async function checkOutputs(requested: TrainConfig, dataset: TrainConfig['dataset']): Promise<void> {
+  const inputs = [dataset?.file, dataset?.val, dataset?.test, dataset?.labels];
   for (const [option, path] of [['out', requested.out] as const, ['report', requested.report] as const]) {
     if (path === null) continue;
     const target = await checkOutputTarget(path, { force: requested.force, inputs, option });
     if (target.kind === 'file') await removeStaleTempFiles(dirname(target.path));
   }
-  const resumed = requested.resume === null ? undefined : await readResumePoint(requested.resume, requested, epochsGiven);
-  const data = await loadTrainingData(resumed?.config ?? requested);
-  const { config, classWeights } = resolveRun(resumed?.config ?? requested, data, resumed);
-  const artifacts = buildTrainingArtifacts(config.spec, config.optimizer, stepOptions(config, classWeights));
-  return { config, data, classWeights, artifacts, resumed };
 }
 
 /**

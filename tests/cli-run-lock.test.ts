@@ -4,6 +4,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeCheckpoint } from '@onnx-mlp/core';
 import { CLI_PATH, runCli } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
@@ -52,8 +53,7 @@ async function deadPid(): Promise<number> {
 }
 
 /** An --epochs beyond what the run folder has done, so --resume has something to do. */
-const epochsAfter = async (f: string, more: number) =>
-  String((JSON.parse(await readFile(join(f, 'history.json'), 'utf8')) as unknown[]).length + more);
+const epochsAfter = async (f: string, more: number) => String(decodeCheckpoint(await readFile(join(f, 'checkpoint.ckpt'))).epoch + more);
 
 const lockOf = (f: string) => join(f, 'train.lock');
 const readLock = async (f: string) => JSON.parse(await readFile(lockOf(f), 'utf8')) as { pid: number; host: string };

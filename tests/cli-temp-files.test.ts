@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanUpNow } from '../packages/cli/src/io/exit-cleanup.js';
 import { RunFolderGuard } from '../packages/cli/src/io/run-guard.js';
 import { CLI_PATH, runCli } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
@@ -125,31 +126,42 @@ describe('stale temp files of ended processes', () => {
   }, 120_000);
 });
 
-describe('RunFolderGuard: a failed run', () => {
-  it('removes the folder it created while no epoch completed, keeps it once the checkpoint exists, and unlocks', async () => {
+describe('RunFolderGuard on SIGINT/SIGTERM (cleanUpNow)', () => {
+  it('removes the folder it created while no epoch completed, keeps it once the checkpoint exists', async () => {
     const runs = join(dir, 'guarded');
     const early = new RunFolderGuard('checkpoint.ckpt');
     const first = await early.create(runs);
     expect(await readdir(first)).toEqual(['train.lock']);
-    early.failed();
-    await early.release();
+    cleanUpNow();
     expect(existsSync(first)).toBe(false);
 
     const later = new RunFolderGuard('checkpoint.ckpt');
     const second = await later.create(runs);
     await writeFile(join(second, 'checkpoint.ckpt'), 'epoch 1');
-    later.failed();
-    await later.release();
+    cleanUpNow();
     expect(await readdir(second)).toEqual(['checkpoint.ckpt']);
   });
 
-  it('never removes a folder it only adopted (--resume)', async () => {
+  it('never removes a folder it only adopted (--resume), only its lock', async () => {
     const folder = join(dir, 'adopted');
     await mkdir(folder);
     const guard = new RunFolderGuard('checkpoint.ckpt');
     expect(await guard.adopt(folder)).toEqual([]);
-    guard.failed();
-    await guard.release();
+    expect(await readdir(folder)).toEqual(['train.lock']);
+    cleanUpNow();
     expect(await readdir(folder)).toEqual([]);
+  });
+});
+
+describe('--resume of a run that failed before its first epoch', () => {
+  it('says that no epoch completed there', async () => {
+    const folder = join(dir, 'unstarted', '1');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'config.json'), '{}\n');
+    const run = await runCli(['train', '--resume', folder], { cwd: dir });
+    expect([run.code, run.stderr]).toEqual([
+      1,
+      `onnx-mlp: --resume ${folder}: no epoch completed in this run (no checkpoint.ckpt; it stopped before its first checkpoint): start a new run\n`,
+    ]);
   });
 });

@@ -7,8 +7,9 @@ import { removeStaleTempFiles } from './stale-temps.js';
 
 /**
  * A run folder held by this process: locked while training writes it, and, when this run created
- * it, removed again if the run ends (an error or a signal) before `keepFile` exists in it (its
- * first checkpoint), so a failed start leaves no half-made folder for --resume to stumble on.
+ * it, removed again if a signal ends the run before `keepFile` exists in it (its first checkpoint).
+ * A run that fails with an error keeps its folder (config.json shows what was tried), and --resume
+ * says that no epoch completed there.
  */
 export class RunFolderGuard {
   private lock: RunLock | undefined;
@@ -33,11 +34,6 @@ export class RunFolderGuard {
     const notices = this.lock.notice ? [this.lock.notice] : [];
     if (removed.length > 0) notices.push(`removed ${removed.length} temp file(s) of ended processes from ${folder}`);
     return notices;
-  }
-
-  /** The run failed: removes the folder it created if no epoch completed in it. */
-  failed(): void {
-    this.removeIfUnstarted();
   }
 
   /** Releases the lock; the folder stays. */

@@ -42,9 +42,6 @@ export async function runTraining(
     const trained = await fitModel(ctx);
     const test = await writeOutputs(ctx, trained);
     return { runFolder: ctx.folder, test, history: trained.history };
-  } catch (e) {
-    guard.failed();
-    throw e;
   } finally {
     await guard.release();
     progress.close();

@@ -10,6 +10,7 @@ import { trainCommand } from './commands/train.js';
 import { verifyCommand } from './commands/verify.js';
 import { cliMessage } from './core-wording.js';
 import { UsageError, UserError } from './errors.js';
+import { exitCleanlyOnSignals } from './io/exit-cleanup.js';
 import { CLI_VERSION } from './version.js';
 
 /** Exit status of a failed command: 2 for a malformed command line, 1 for everything else. */
@@ -54,6 +55,7 @@ function exitQuietlyOnClosedPipe(): void {
 /** Runs the command line `args` and returns the process exit status. */
 async function main(args: string[]): Promise<number> {
   exitQuietlyOnClosedPipe();
+  exitCleanlyOnSignals();
   try {
     await yargs(args)
       .scriptName('onnx-mlp')

@@ -47,8 +47,11 @@ export const keygenCommand: CommandModule<object, KeygenArgs> = {
     const name = argv.out.replace(/\.(pem|pub)$/, '');
     const paths = { privateKey: `${name}.pem`, publicKey: `${name}.pub` };
     // Both checked before either is written, so a refusal leaves nothing half-made.
-    await checkOutputTarget(paths.privateKey, argv.force);
-    await checkOutputTarget(paths.publicKey, argv.force);
+    for (const path of [paths.privateKey, paths.publicKey]) {
+      const target = await checkOutputTarget(path, { force: argv.force });
+      // A key is a file to keep, never a stream (a FIFO or device would hand the private key to whoever reads it).
+      if (target.kind !== 'file') throw new UserError(`--out ${name}: ${path} is not a regular file; keys are written to files only`);
+    }
     const pair = generateKeyPairPem();
     try {
       await writePrivateKey(paths.privateKey, pair.privateKey, argv.force);

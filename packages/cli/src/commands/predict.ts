@@ -1,7 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
-import { OptionError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { TextFormat } from '../data/readers/index.js';
-import { checkOutputTarget } from '../io/output-target.js';
+import { dirname } from 'node:path';
+import { checkOutputTarget, type OutputTarget } from '../io/output-target.js';
+import { removeStaleTempFiles } from '../io/stale-temps.js';
 import {
   BATCH_SIZE_OPTION,
   INPUT_FORMAT_OPTION,
@@ -15,7 +17,7 @@ import { loadInferenceModel } from '../model/inference-model.js';
 import { integerOption } from '../options/numbers.js';
 import { OUTPUT_FORMATS, OutputFormatter, type OutputFormat } from '../predict/output.js';
 import { predictRows } from '../predict/predict.js';
-import { fileSink, stdoutSink, type Sink } from '../predict/sink.js';
+import { fileSink, stdoutSink, streamSink, type Sink } from '../predict/sink.js';
 
 /** `onnx-mlp predict`'s arguments as parsed by yargs. */
 export interface PredictArgs {
@@ -28,6 +30,7 @@ export interface PredictArgs {
   readonly label?: string;
   readonly 'batch-size': number;
   readonly verify: boolean;
+  readonly 'raw-csv': boolean;
 }
 
 function options(yargs: Argv) {
@@ -57,6 +60,11 @@ function options(yargs: Argv) {
       },
       'batch-size': BATCH_SIZE_OPTION,
       verify: VERIFY_OPTION,
+      'raw-csv': {
+        type: 'boolean',
+        default: false,
+        describe: "CSV cells as they are: no leading ' on text starting with = + - @ tab or CR (spreadsheet formulas)",
+      },
     })
     .check((argv) => {
       checkModelDataArgs(argv, 'predict', ['data', 'out', 'format', 'input-format', 'label']);
@@ -77,6 +85,12 @@ function outputFormat(format: string | undefined, out: string | undefined): Outp
   return out !== undefined && /\.(jsonl|ndjson)$/i.test(out) ? 'jsonl' : 'csv';
 }
 
+/** Where predictions go: stdout, through a device or FIFO, or a regular file written atomically. */
+async function openSink(target: OutputTarget, force: boolean): Promise<Sink> {
+  if (target.kind === 'stdout') return stdoutSink();
+  return target.kind === 'stream' ? streamSink(target.path) : fileSink(target.path, force);
+}
+
 /** `onnx-mlp predict MODEL --data FILE|-`: streams predictions to stdout or --out. */
 export const predictCommand: CommandModule<object, PredictArgs> = {
   command: 'predict <model>',
@@ -84,14 +98,15 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
   builder: (yargs) => options(yargs) as unknown as Argv<PredictArgs>,
   handler: async (argv) => {
     const batchSize = integerOption('batch-size', argv['batch-size'], 1, 1 << 20);
-    if (argv.out !== undefined) {
-      if (argv.out === '-') throw new OptionError('out', argv.out, 'leave out --out to write to stdout');
-      await checkOutputTarget(argv.out, argv.force);
-    }
+    const target: OutputTarget =
+      argv.out === undefined
+        ? { kind: 'stdout' }
+        : await checkOutputTarget(argv.out, { force: argv.force, inputs: [argv.data, argv.model], stdout: true });
+    if (target.kind === 'file') await removeStaleTempFiles(dirname(target.path));
     const model = await loadInferenceModel(argv.model, 'predict', { verify: argv.verify });
     try {
-      const formatter = new OutputFormatter(model, outputFormat(argv.format, argv.out));
-      const sink: Sink = argv.out === undefined ? stdoutSink() : await fileSink(argv.out, argv.force);
+      const formatter = new OutputFormatter(model, outputFormat(argv.format, argv.out), { rawCsv: argv['raw-csv'] });
+      const sink: Sink = await openSink(target, argv.force);
       let rows: number;
       try {
         rows = (
@@ -112,7 +127,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
         throw e;
       }
       await sink.close();
-      if (argv.out !== undefined) process.stdout.write(`${rows} predictions written to ${argv.out}\n`);
+      if (target.kind !== 'stdout') process.stdout.write(`${rows} predictions written to ${argv.out}\n`);
     } finally {
       await model.session.release();
     }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { forgetTempFile, trackTempFile } from './exit-cleanup.js';
 
 /** How `writeFileAtomic` treats a file already at the destination. */
 export interface AtomicWriteOptions {
@@ -18,6 +19,7 @@ export interface AtomicWriteOptions {
 export async function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
   const temp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   let moved = false;
+  trackTempFile(temp);
   try {
     // 'wx': the random name should be free; if it is not, fail rather than write into someone's file.
     const handle = await open(temp, 'wx');
@@ -37,6 +39,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
     }
   } finally {
     if (!moved) await unlink(temp).catch(() => undefined);
+    forgetTempFile(temp);
   }
   await syncDirectory(dirname(path));
 }

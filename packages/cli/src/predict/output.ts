@@ -1,4 +1,5 @@
 import type { BatchOutput, InferenceModel } from '../model/inference-model.js';
+import { spreadsheetSafe } from './spreadsheet-safe.js';
 
 /** What predict writes: CSV with a header line, or JSON Lines (one object per row). */
 export const OUTPUT_FORMATS = ['csv', 'jsonl'] as const;
@@ -31,14 +32,18 @@ export function outputColumns(m: InferenceModel): string[] {
 export class OutputFormatter {
   private readonly classTexts: string[];
   private readonly keys: string[];
+  private readonly csvCell: (text: string) => string;
 
+  /** `rawCsv`: CSV cells exactly as the class names are, without the spreadsheet-formula escaping. */
   constructor(
     private readonly m: InferenceModel,
     readonly format: OutputFormat,
+    options: { readonly rawCsv?: boolean } = {},
   ) {
     const columns = outputColumns(m);
+    this.csvCell = options.rawCsv ? csvField : (text) => csvField(spreadsheetSafe(text));
     if (format === 'csv') {
-      this.classTexts = m.classNames.map(csvField);
+      this.classTexts = m.classNames.map(this.csvCell);
       this.keys = [];
     } else {
       this.classTexts = m.classNames.map((name) => JSON.stringify(name));
@@ -49,7 +54,7 @@ export class OutputFormatter {
 
   /** The text before the first row: CSV's header line; nothing for JSON Lines. */
   header(): string {
-    return this.format === 'csv' ? `${outputColumns(this.m).map(csvField).join(',')}\n` : '';
+    return this.format === 'csv' ? `${outputColumns(this.m).map(this.csvCell).join(',')}\n` : '';
   }
 
   /** The lines of one batch. */

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
 import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import { syncDirectory } from '../io/atomic-write.js';
+import { forgetTempFile, trackTempFile } from '../io/exit-cleanup.js';
 
 /** Where predictions go, a batch of text at a time. */
 export interface Sink {
@@ -61,24 +61,10 @@ export function stdoutSink(stream: NodeJS.WriteStream = process.stdout): Sink {
  */
 export async function fileSink(path: string, replace: boolean): Promise<Sink> {
   const temp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  trackTempFile(temp);
   const handle: FileHandle = await open(temp, 'wx');
   let open_ = true;
-  const removeNow = (): void => {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
-    }
-  };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    removeNow();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   const release = async (): Promise<void> => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     if (open_) {
       open_ = false;
       await handle.close();
@@ -109,6 +95,7 @@ export async function fileSink(path: string, replace: boolean): Promise<Sink> {
         }
       } finally {
         if (!published) await unlink(temp).catch(() => undefined);
+        forgetTempFile(temp);
         await release();
       }
       await syncDirectory(dirname(path));
@@ -116,6 +103,27 @@ export async function fileSink(path: string, replace: boolean): Promise<Sink> {
     async abort() {
       await release().catch(() => undefined);
       await unlink(temp).catch(() => undefined);
+      forgetTempFile(temp);
     },
+  };
+}
+
+/** A device or FIFO (/dev/null, a named pipe) that predictions are written through as they come; nothing to publish or undo. */
+export async function streamSink(path: string): Promise<Sink> {
+  const handle: FileHandle = await open(path, 'w');
+  let closed = false;
+  const closeOnce = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await handle.close();
+  };
+  return {
+    async write(text) {
+      const bytes = Buffer.from(text);
+      for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at)).bytesWritten;
+      return true;
+    },
+    close: closeOnce,
+    abort: () => closeOnce().catch(() => undefined),
   };
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError, decodeCheckpoint, type Checkpoint } from '@onnx-mlp/core';
@@ -20,6 +21,11 @@ async function readRunFile(folder: string, file: string): Promise<Buffer> {
     return await readFile(join(folder, file));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (file === RUN_FILES.checkpoint && existsSync(join(folder, RUN_FILES.config))) {
+        throw new UserError(
+          `--resume ${folder}: no epoch completed in this run (no ${file}; it stopped before its first checkpoint): start a new run`,
+        );
+      }
       throw new UserError(`--resume ${folder}: no ${file} there (is it a run folder written by onnx-mlp train?)`);
     }
     throw e;

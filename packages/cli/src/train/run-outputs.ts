@@ -1,6 +1,6 @@
 import { confusionMatrix } from '@onnx-mlp/core/metrics';
 import { UserError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { writeOutputPath } from '../io/output-write.js';
 import { trainingReport } from '../report/html-report.js';
 import { inferenceBytes } from './model-bytes.js';
 import { isAccuracy, stoppingLine, type TestScore } from './progress.js';
@@ -59,13 +59,13 @@ async function writeReport(ctx: RunContext, trained: TrainedModel, test: TestSco
       : {}),
     results: { ...results, 'run folder': folder },
   });
-  await writeFileAtomic(config.report!, new TextEncoder().encode(html), { replace: config.force });
+  await writeOutputPath(config.report!, new TextEncoder().encode(html), { replace: config.force, option: 'report' });
 }
 
 /** Copies the model to --out; without --force a file that appeared during training is left alone. */
 async function writeOut(path: string, model: Uint8Array, force: boolean, runFolder: string): Promise<void> {
   try {
-    await writeFileAtomic(path, model, { replace: force });
+    await writeOutputPath(path, model, { replace: force, option: 'out' });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     throw new UserError(`--out ${path}: file appeared during training; add --force to replace it (the model is in ${runFolder})`);

@@ -1,10 +1,12 @@
+import { dirname } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { buildTrainingArtifacts, chooseDevice, type EpochRecord } from '@onnx-mlp/core';
 import { deviceNotice } from '../core-wording.js';
 import { UserError } from '../errors.js';
 import { readPrivateKey } from '../integrity/keys.js';
 import { checkOutputTarget } from '../io/output-target.js';
-import { createRunFolder } from '../io/run-folder.js';
+import { RunFolderGuard } from '../io/run-guard.js';
+import { removeStaleTempFiles } from '../io/stale-temps.js';
 import type { TrainConfig } from './config.js';
 import { resolveClassWeights, scheduleWithSteps, specForData, stepOptions } from './controls.js';
 import { fitModel, streamedBatches } from './fit-model.js';
@@ -34,28 +36,42 @@ export async function runTraining(
   progress: TrainProgress,
   given: { epochsGiven: boolean } = { epochsGiven: true },
 ): Promise<TrainResult> {
+  const guard = new RunFolderGuard(RUN_FILES.checkpoint);
   try {
     const run = await prepareRun(requested, given.epochsGiven);
-    const ctx = await openRun(run, progress);
+    const ctx = await openRun(run, progress, guard);
     const trained = await fitModel(ctx);
     const test = await writeOutputs(ctx, trained);
     return { runFolder: ctx.folder, test, history: trained.history };
   } finally {
+    await guard.release();
     progress.close();
   }
 }
 
 /** Everything that can fail on a user's mistake, before anything is written: outputs, checkpoint, data, settings, graphs. */
 async function prepareRun(requested: TrainConfig, epochsGiven: boolean): Promise<PreparedRun> {
-  if (requested.out !== null) await checkOutputTarget(requested.out, requested.force);
-  if (requested.report !== null) await checkOutputTarget(requested.report, requested.force, 'report');
   const resumed = requested.resume === null ? undefined : await readResumePoint(requested.resume, requested, epochsGiven);
+  await checkOutputs(requested, (resumed?.config ?? requested).dataset);
   const signKey = (resumed?.config ?? requested).signKey;
   const signer = signKey === null ? null : await readPrivateKey(signKey);
   const data = await loadTrainingData(resumed?.config ?? requested);
   const { config, classWeights } = resolveRun(resumed?.config ?? requested, data, resumed);
   const artifacts = buildTrainingArtifacts(config.spec, config.optimizer, stepOptions(config, classWeights));
   return { config, data, classWeights, artifacts, resumed, signer };
+}
+
+/**
+ * --out and --report can be written without damage (never onto an input file, even with --force);
+ * temp files that ended processes left in their folders are removed.
+ */
+async function checkOutputs(requested: TrainConfig, dataset: TrainConfig['dataset']): Promise<void> {
+  const inputs = [dataset?.file, dataset?.val, dataset?.test, dataset?.labels];
+  for (const [option, path] of [['out', requested.out] as const, ['report', requested.report] as const]) {
+    if (path === null) continue;
+    const target = await checkOutputTarget(path, { force: requested.force, inputs, option });
+    if (target.kind === 'file') await removeStaleTempFiles(dirname(target.path));
+  }
 }
 
 /**
@@ -92,7 +108,7 @@ function resolveRun(
  * Chooses the device, creates the run folder (or reuses the resumed one), announces the run and, for
  * a new run, writes its config and graphs.
  */
-async function openRun(run: PreparedRun, progress: TrainProgress): Promise<RunContext> {
+async function openRun(run: PreparedRun, progress: TrainProgress, guard: RunFolderGuard): Promise<RunContext> {
   const { config, data, artifacts, resumed } = run;
   const sessionOptions = { intraOpNumThreads: config.threads, interOpNumThreads: 1 };
   // A provider that fails to load is an answer (chooseDevice reports it), not something for ORT's own log.
@@ -101,7 +117,8 @@ async function openRun(run: PreparedRun, progress: TrainProgress): Promise<RunCo
   if (device.notice) progress.notice(deviceNotice(device)!);
   for (const notice of data.notices) progress.notice(notice);
 
-  const folder = resumed ? resumed.config.resume! : (await createRunFolder(config.runsDir)).path;
+  const folder = resumed ? resumed.config.resume! : await guard.create(config.runsDir);
+  if (resumed) for (const notice of await guard.adopt(folder)) progress.notice(notice);
   const files = new RunFiles(folder);
   const recorded = recordedConfig(run);
   progress.start({

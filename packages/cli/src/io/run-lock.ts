@@ -1,0 +1,90 @@
+import { readFileSync, unlinkSync } from 'node:fs';
+import { open, readFile, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { onInterrupt } from './exit-cleanup.js';
+import { processAlive } from './process-alive.js';
+
+/** The lock file's name inside a run folder. */
+export const LOCK_FILE = 'train.lock';
+
+/** Who holds a run folder: what the lock file records. */
+interface LockHolder {
+  readonly pid: number;
+  readonly host: string;
+}
+
+/** A held lock: `release` removes the lock file (also done on SIGINT/SIGTERM). */
+export interface RunLock {
+  readonly path: string;
+  /** A stale lock taken over from a dead process, said to the user; undefined otherwise. */
+  readonly notice: string | undefined;
+  release(): Promise<void>;
+}
+
+async function readHolder(path: string): Promise<LockHolder | undefined> {
+  try {
+    const holder = JSON.parse(await readFile(path, 'utf8')) as Partial<LockHolder>;
+    return typeof holder.pid === 'number' && typeof holder.host === 'string' ? { pid: holder.pid, host: holder.host } : undefined;
+  } catch {
+    return undefined; // unreadable or half-written: treated as held by an unknown process
+  }
+}
+
+/** Creates the lock file exclusively ('wx'); false if it already exists. */
+async function tryCreate(path: string, me: LockHolder): Promise<boolean> {
+  try {
+    const handle = await open(path, 'wx');
+    try {
+      await handle.writeFile(`${JSON.stringify(me)}\n`);
+    } finally {
+      await handle.close();
+    }
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+/**
+ * Makes this process the one writer of run folder `folder`: creates `<folder>/train.lock` holding
+ * this pid and host. A lock left by a dead process on this host is taken over (with a notice); a
+ * live one, or one from another host (whose pids cannot be checked from here), is a UserError naming
+ * the holder.
+ */
+export async function lockRunFolder(folder: string): Promise<RunLock> {
+  const path = join(folder, LOCK_FILE);
+  const me = { pid: process.pid, host: hostname() };
+  let notice: string | undefined;
+  for (let attempt = 0; !(await tryCreate(path, me)); attempt++) {
+    const holder = await readHolder(path);
+    const stale = holder !== undefined && holder.host === me.host && !processAlive(holder.pid);
+    if (!stale || attempt > 0) {
+      const who = holder ? `process ${holder.pid} on ${holder.host}` : 'another process';
+      throw new UserError(`run folder ${folder} is in use by ${who} (lock file ${path}; remove it if that process is gone)`);
+    }
+    await unlink(path).catch(() => undefined);
+    notice = `took over the lock of ${folder} from process ${holder.pid} on ${holder.host}, which has ended`;
+  }
+  const unregister = onInterrupt(() => releaseNow(path));
+  return {
+    path,
+    notice,
+    async release() {
+      unregister();
+      releaseNow(path);
+    },
+  };
+}
+
+/** Removes the lock file if it is still this process's (a takeover by another process is left alone). */
+function releaseNow(path: string): void {
+  try {
+    const holder = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockHolder>;
+    if (holder.pid === process.pid && holder.host === hostname()) unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}

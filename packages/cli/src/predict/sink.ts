@@ -62,24 +62,14 @@ export function stdoutSink(stream: NodeJS.WriteStream = process.stdout): Sink {
 export async function fileSink(path: string, replace: boolean): Promise<Sink> {
   const temp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   trackTempFile(temp);
-  const handle: FileHandle = await open(temp, 'wx');
-  let open_ = true;
-  const release = async (): Promise<void> => {
-    if (open_) {
-      open_ = false;
-      await handle.close();
-    }
-  };
+  const out = handleOutput(await open(temp, 'wx'));
+  const release = out.close;
   return {
-    async write(text) {
-      const bytes = Buffer.from(text);
-      for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at)).bytesWritten;
-      return true;
-    },
+    write: out.write,
     async close() {
       let published = false;
       try {
-        await handle.sync();
+        await out.sync();
         await release();
         if (replace) {
           await rename(temp, path);
@@ -110,20 +100,24 @@ export async function fileSink(path: string, replace: boolean): Promise<Sink> {
 
 /** A device or FIFO (/dev/null, a named pipe) that predictions are written through as they come; nothing to publish or undo. */
 export async function streamSink(path: string): Promise<Sink> {
-  const handle: FileHandle = await open(path, 'w');
+  const out = handleOutput(await open(path, 'w'));
+  return { write: out.write, close: out.close, abort: () => out.close().catch(() => undefined) };
+}
+
+/** An open file's writes (every byte, however many calls it takes) and a close that may be called more than once. */
+function handleOutput(handle: FileHandle): { write(text: string): Promise<boolean>; sync(): Promise<void>; close(): Promise<void> } {
   let closed = false;
-  const closeOnce = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    await handle.close();
-  };
   return {
     async write(text) {
       const bytes = Buffer.from(text);
       for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at)).bytesWritten;
       return true;
     },
-    close: closeOnce,
-    abort: () => closeOnce().catch(() => undefined),
+    sync: () => handle.sync(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await handle.close();
+    },
   };
 }

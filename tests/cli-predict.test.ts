@@ -1,7 +1,7 @@
 import { pseudoRandomBytes } from './helpers/random-bytes.js';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -285,6 +285,15 @@ describe('onnx-mlp predict', () => {
       /^onnx-mlp: .*wide\.csv, line 3, column "p783": "x" is not a number; a model without preprocessing takes numbers only$/,
     );
     expect(await readFile(out, 'utf8')).toBe('kept\n');
+  });
+
+  it('a run folder given as the model: one line naming the folder and the model.onnx inside it', async () => {
+    await mkdir(path('run'), { recursive: true });
+    await writeFile(path('run/model.onnx'), multiclass.bytes);
+    expectOneErrorLine(
+      await runCli(['predict', 'run', '--data', 'data.csv'], { cwd: dir }),
+      /^onnx-mlp: run: not a readable ONNX model \(it is a folder; predict run\/model\.onnx\?\)$/,
+    );
   });
 
   it('streams 200,000 rows (~10 MB of CSV) in constant memory: peak RSS under 300 MB, every row predicted in order', async () => {

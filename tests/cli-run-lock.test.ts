@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '@onnx-mlp/core';
-import { CLI_PATH, runCli } from './helpers/run-cli.js';
+import { deadPid, runCli, startCli, waitFor } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
 // Issue 11 item 3: one writer per run folder. Small batches make an epoch long enough to overlap with.
@@ -26,32 +25,6 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** Starts the CLI as a child and collects its exit code and stderr. */
-function start(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => {
-    stderr += b.toString();
-  });
-  const done = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
-  return { child, done };
-}
-
-/** The pid of a process that has ended. */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', '']);
-  await new Promise((r) => child.on('exit', r));
-  return child.pid!;
-}
-
 /** An --epochs beyond what the run folder has done, so --resume has something to do. */
 const epochsAfter = async (f: string, more: number) => String(decodeCheckpoint(await readFile(join(f, 'checkpoint.ckpt'))).epoch + more);
 
@@ -60,7 +33,7 @@ const readLock = async (f: string) => JSON.parse(await readFile(lockOf(f), 'utf8
 
 describe('one writer per run folder', () => {
   it('a second --resume of a folder being trained exits 1 naming the holder; the lock goes when the first ends', async () => {
-    const first = start(['train', '--resume', folder, '--epochs', '1000', '--quiet']);
+    const first = startCli(['train', '--resume', folder, '--epochs', '1000', '--quiet'], { cwd: dir });
     await waitFor(async () => existsSync(lockOf(folder)) && (await readLock(folder).catch(() => undefined))?.pid === first.child.pid);
     expect(await readLock(folder)).toEqual({ pid: first.child.pid, host: hostname() });
 
@@ -79,7 +52,7 @@ describe('one writer per run folder', () => {
   }, 180_000);
 
   it('a new run locks its own folder with its pid and host while it trains', async () => {
-    const run = start(['train', '--epochs', '30', ...SLOW, '--runs-dir', join(dir, 'fresh')]);
+    const run = startCli(['train', '--epochs', '30', ...SLOW, '--runs-dir', join(dir, 'fresh')], { cwd: dir });
     const mine = join(dir, 'fresh', '1');
     await waitFor(async () => (await readLock(mine).catch(() => undefined))?.pid === run.child.pid);
     expect((await readLock(mine)).host).toBe(hostname());

@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanUpNow } from '../packages/cli/src/io/exit-cleanup.js';
 import { RunFolderGuard } from '../packages/cli/src/io/run-guard.js';
-import { CLI_PATH, runCli } from './helpers/run-cli.js';
+import { deadPid, runCli, startCli, waitFor } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
 // Issue 11 item 4: no temp files left behind, no half-made run folder.
@@ -25,39 +24,13 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** Starts the CLI as a child and collects its exit code and stderr. */
-function start(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (b: Buffer) => {
-    stderr += b.toString();
-  });
-  const done = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
-  return { child, done };
-}
-
-/** The pid of a process that has ended. */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', '']);
-  await new Promise((r) => child.on('exit', r));
-  return child.pid!;
-}
-
 const tempsIn = async (folder: string) => (await readdir(folder)).filter((n) => n.includes('.tmp-'));
 
 describe('SIGINT and SIGTERM', () => {
   it('SIGTERM after the first epoch: exit 143, one line, no temp file or lock, the folder kept for --resume', async () => {
     const runs = join(dir, 'term');
     const folder = join(runs, '1');
-    const run = start(['train', '--epochs', '50', '--batch-size', '8', '--hidden', '32', '--quiet', '--runs-dir', runs]);
+    const run = startCli(['train', '--epochs', '50', '--batch-size', '8', '--hidden', '32', '--quiet', '--runs-dir', runs], { cwd: dir });
     await waitFor(() => existsSync(join(folder, 'checkpoint.ckpt')));
     run.child.kill('SIGTERM');
     const ended = await run.done;
@@ -71,7 +44,7 @@ describe('SIGINT and SIGTERM', () => {
   it('SIGINT before the first epoch completes: exit 130 and no half-made run folder', async () => {
     const runs = join(dir, 'int');
     // Batch size 1: the first epoch takes thousands of steps.
-    const run = start(['train', '--epochs', '2', '--batch-size', '1', '--hidden', '32', '--quiet', '--runs-dir', runs]);
+    const run = startCli(['train', '--epochs', '2', '--batch-size', '1', '--hidden', '32', '--quiet', '--runs-dir', runs], { cwd: dir });
     await waitFor(() => existsSync(join(runs, '1', 'config.json')));
     run.child.kill('SIGINT');
     const ended = await run.done;
@@ -85,7 +58,7 @@ describe('SIGINT and SIGTERM', () => {
       const outDir = join(dir, `predict-${signal}`);
       await mkdir(outDir);
       const out = join(outDir, 'p.csv');
-      const run = start(['predict', MNIST_MODEL, '--data', bigCsv, '--out', out, '--batch-size', '1']);
+      const run = startCli(['predict', MNIST_MODEL, '--data', bigCsv, '--out', out, '--batch-size', '1'], { cwd: dir });
       await waitFor(async () => (await tempsIn(outDir)).length > 0);
       await new Promise((r) => setTimeout(r, 100));
       run.child.kill(signal);

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -21,4 +21,37 @@ export function runCli(args: readonly string[], options: { cwd: string; timeoutM
       else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
     });
   });
+}
+
+/** A CLI process started in the background, and what it did once it exits. */
+export interface CliChild {
+  readonly child: ChildProcess;
+  readonly done: Promise<{ code: number | null; stderr: string }>;
+}
+
+/** Starts `node packages/cli/dist/main.js ...args` in `cwd` without waiting: for tests that signal or race it. */
+export function startCli(args: readonly string[], options: { cwd: string }): CliChild {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: options.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (b: Buffer) => {
+    stderr += b.toString();
+  });
+  const done = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+  return { child, done };
+}
+
+/** Polls `check` until it holds; throws after `timeoutMs`. */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The pid of a process that has ended (for stale locks and temp files). */
+export async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((r) => child.on('exit', r));
+  return child.pid!;
 }

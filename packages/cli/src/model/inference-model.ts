@@ -1,11 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { MlpSpec, Model, Preprocessing, Task } from '@onnx-mlp/core';
 import { NotInferenceModelError, readInferenceMetadata, type InferenceMetadata } from '@onnx-mlp/core/inspect';
 import { UserError } from '../errors.js';
 import { requireIntact } from '../integrity/require-intact.js';
-import { UnreadableModelError, readModelFile } from './read-model.js';
+import { readModelFile } from './read-model.js';
 
 /**
  * An onnx-mlp inference model (a run folder's `model.onnx`), decoded and ready to run: its stored
@@ -68,15 +66,7 @@ export interface LoadModelOptions {
  * a model that fails its integrity digest a ModelIntegrityError, unless `verify` is false.
  */
 export async function loadInferenceModel(path: string, command: string, options: LoadModelOptions = {}): Promise<InferenceModel> {
-  if ((await stat(path).catch(() => undefined))?.isDirectory()) {
-    const inside = join(path, 'model.onnx');
-    const hint = await stat(inside).then(
-      () => `; ${command} ${inside}?`,
-      () => '',
-    );
-    throw new UnreadableModelError(path, `it is a folder${hint}`);
-  }
-  const { model } = await readModelFile(path);
+  const { model, data } = await readModelFile(path, command);
   if (options.verify ?? true) await requireIntact(path, model);
   let meta: InferenceMetadata;
   try {
@@ -87,10 +77,10 @@ export async function loadInferenceModel(path: string, command: string, options:
   }
   const { spec, preprocessing } = meta;
 
-  const bytes = await readFile(path);
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, options.sessionOptions ?? {});
+    // The bytes already decoded and checked, not a second read that could find another file.
+    session = await ort.InferenceSession.create(data, options.sessionOptions ?? {});
   } catch (e) {
     throw new UserError(`${path}: ONNX Runtime cannot load this model (${(e as Error).message})`, { cause: e });
   }

@@ -6,7 +6,10 @@ import { UserError } from '../errors.js';
 /** A decoded model file and its size on disk. */
 export interface ModelFile {
   readonly path: string;
+  /** The file's size in bytes. */
   readonly bytes: number;
+  /** The bytes that were decoded: what a session must load, so that what was checked is what runs. */
+  readonly data: Uint8Array;
   readonly model: Model;
 }
 
@@ -31,18 +34,18 @@ const IO_REASONS: Record<string, string> = {
 };
 
 /**
- * Reads and decodes `path` with core's decodeModel. Every failure (missing file, a folder, bytes
- * that are not an ONNX ModelProto) is an UnreadableModelError naming the file. Protobuf has no
- * end marker, so a file cut short at a field boundary can still decode: then it is reported as
- * whatever it decodes to.
+ * Reads and decodes `path` with core's decodeModel. Every failure (missing file, a folder: the hint
+ * names `command`; bytes that are not an ONNX ModelProto) is an UnreadableModelError naming the
+ * file. Protobuf has no end marker, so a file cut short at a field boundary can still decode: then it
+ * is reported as whatever it decodes to.
  */
-export async function readModelFile(path: string): Promise<ModelFile> {
+export async function readModelFile(path: string, command = 'inspect'): Promise<ModelFile> {
   let bytes: Buffer;
   try {
     const info = await stat(path);
     if (info.isDirectory()) {
       const hint = await stat(join(path, 'model.onnx')).then(
-        () => `; inspect ${join(path, 'model.onnx')}?`,
+        () => `; ${command} ${join(path, 'model.onnx')}?`,
         () => '',
       );
       throw new UnreadableModelError(path, `it is a folder${hint}`);
@@ -55,7 +58,7 @@ export async function readModelFile(path: string): Promise<ModelFile> {
   }
   try {
     // Lenient: inspect shows any ONNX file, float16 or string tensors included.
-    return { path, bytes: bytes.length, model: decodeModel(bytes, { lenient: true }) };
+    return { path, bytes: bytes.length, data: bytes, model: decodeModel(bytes, { lenient: true }) };
   } catch (e) {
     // decodeModel says "not an ONNX model (<why>)"; keep only the why.
     const message = (e as Error).message ?? String(e);

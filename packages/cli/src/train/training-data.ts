@@ -1,5 +1,5 @@
 import { featureWidth, stratifiedSplit, type Dataset, type Preprocessing, type Task } from '@onnx-mlp/core';
-import { tabularDataFacts } from '@onnx-mlp/core/tabular';
+import { splitTableFacts, tabularDataFacts } from '@onnx-mlp/core/tabular';
 import { MNIST_CLASSES, MNIST_CLASS_NAMES, MNIST_PIXELS, loadMnistSplit } from '../data/mnist-split.js';
 import { streamTabular, type StreamedData } from '../data/stream-tabular.js';
 import { loadTabular } from '../data/tabular.js';
@@ -125,15 +125,11 @@ async function loadTabularData(config: TrainConfig): Promise<TrainingData> {
     description: t.description,
     rowsWord: 'rows',
     notices: t.notices,
-    facts: {
-      ...tabularDataFacts(o.file, t),
+    facts: splitTableFacts(o.file, t, {
+      seed: config.seed,
       ...(o.val ? { valFile: o.val } : {}),
       ...(o.test ? { testFile: o.test } : {}),
-      split: o.val && o.test ? 'files' : `${t.task === 'regression' ? 'random' : 'stratified'}, seed ${config.seed}`,
-      trainRows: t.train.raw.rows,
-      valRows: t.validation?.raw.rows ?? 0,
-      testRows: t.test.raw.rows,
-    },
+    }),
     rows: { train: t.train.raw.rows, validation: t.validation?.raw.rows ?? null, test: t.test.raw.rows },
   };
 }

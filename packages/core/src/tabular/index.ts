@@ -24,5 +24,5 @@ export {
   alreadyStopped,
 } from './controls.js';
 export type { ScheduleSetting, EarlyStoppingSetting, ClassWeightsSetting, StoppingOutcome } from './controls.js';
-export { tabularDataFacts, controlFacts, testFacts, trainingFacts } from './training-facts.js';
+export { tabularDataFacts, splitTableFacts, controlFacts, testFacts, trainingFacts } from './training-facts.js';
 export type { TestScore, TrainingFactsParts } from './training-facts.js';

@@ -2,6 +2,7 @@ import type { TrainStepOptions } from '../artifacts/train-step.js';
 import type { Task } from '../model/spec.js';
 import type { Preprocessing } from '../preprocess/schema.js';
 import type { EarlyStoppingSetting, ScheduleSetting, StoppingOutcome } from './controls.js';
+import type { TabularData } from './tabular-data.js';
 
 /** A model's score on the test split: accuracy (classifiers) or MSE, MAE and R² (regression). */
 export type TestScore = { readonly accuracy: number } | { readonly mse: number; readonly mae: number; readonly r2: number };
@@ -16,6 +17,27 @@ export function tabularDataFacts(
     label: d.labels.length === 1 ? d.labels[0] : d.labels,
     task: d.task,
     features: d.preprocessing.columns.map((c) => c.name),
+  };
+}
+
+/**
+ * The data facts of an in-memory table run (the CLI's `--data` and the web package's `train` alike):
+ * what `tabularDataFacts` says, how the rows were split, and how many each split has.
+ */
+export function splitTableFacts(
+  file: string,
+  d: TabularData,
+  split: { seed: number; valFile?: string; testFile?: string },
+): Record<string, unknown> {
+  const fromFiles = split.valFile !== undefined && split.testFile !== undefined;
+  return {
+    ...tabularDataFacts(file, d),
+    ...(split.valFile !== undefined ? { valFile: split.valFile } : {}),
+    ...(split.testFile !== undefined ? { testFile: split.testFile } : {}),
+    split: fromFiles ? 'files' : `${d.task === 'regression' ? 'random' : 'stratified'}, seed ${split.seed}`,
+    trainRows: d.train.raw.rows,
+    valRows: d.validation?.raw.rows ?? 0,
+    testRows: d.test.raw.rows,
   };
 }
 

@@ -24,7 +24,7 @@ import {
   specForData,
   stepOptions,
   stoppingOutcome,
-  tabularDataFacts,
+  splitTableFacts,
   testFacts,
   trainingFacts as modelTrainingFacts,
   type ScheduleSetting,
@@ -95,13 +95,7 @@ function trainingFacts(
         : { accuracy: metrics.accuracy! };
   return modelTrainingFacts({
     description: data.description,
-    data: {
-      ...tabularDataFacts(run.file, data),
-      split: `${data.task === 'regression' ? 'random' : 'stratified'}, seed ${s.seed}`,
-      trainRows: data.train.raw.rows,
-      valRows: data.validation?.raw.rows ?? 0,
-      testRows: data.test.raw.rows,
-    },
+    data: splitTableFacts(run.file, data, { seed: s.seed }),
     epochs: s.epochs,
     batchSize: s.batchSize,
     optimizer: artifacts.optimizer,

@@ -1,4 +1,5 @@
 import { DataError, ModelDecodeError, decodeModel, encodeRecord, type Model as OnnxModel } from '@onnx-mlp/core';
+import { argmax } from '@onnx-mlp/core/metrics';
 import type { InferenceSession } from 'onnxruntime-common';
 import { WebModelError } from './errors.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
@@ -248,12 +249,6 @@ function joinFloat(chunks: readonly ArrayLike<number | bigint>[]): Float32Array 
     at += c.length;
   }
   return out;
-}
-
-function argmax(values: Float32Array, offset: number, width: number): number {
-  let best = 0;
-  for (let k = 1; k < width; k++) if (values[offset + k]! > values[offset + best]!) best = k;
-  return best;
 }
 
 function toPredictions(out: ArrayPrediction, meta: OnnxMlpMetadata): Prediction[] {

@@ -1,6 +1,6 @@
 import { DataFormatError, classificationReport, regressionReport, type Task } from '@onnx-mlp/core';
 import type { Cell } from '@onnx-mlp/core/data';
-import { MISSING_TOKENS } from '@onnx-mlp/core/preprocess';
+import { isMissing } from '@onnx-mlp/core/preprocess';
 import type { ClassScores } from '@onnx-mlp/core/metrics';
 import type { TextFormat } from '../data/readers/index.js';
 import { rowBatches, rowGroups, type RowGroup } from '../model/data-source.js';
@@ -99,7 +99,7 @@ function classMatcher(m: InferenceModel, file: string, column: string): (cell: C
     const text = cell === null ? '' : String(cell).trim();
     const found = byName.get(text);
     if (found !== undefined) return found;
-    if (cell === null || MISSING_TOKENS.has(text)) {
+    if (isMissing(cell)) {
       throw new DataFormatError({ file, line, column }, `missing label; every row needs one of the model's classes (${listed})`);
     }
     const n = Number(text);

@@ -21,7 +21,7 @@ export function tabularDataFacts(
 }
 
 /**
- * The data facts of an in-memory table run (the CLI's `--data` and the web package's `train` alike):
+ * The data facts of an in-memory table run (the CLI's and the web package's `train` alike):
  * what `tabularDataFacts` says, how the rows were split, and how many each split has.
  */
 export function splitTableFacts(

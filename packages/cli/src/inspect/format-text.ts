@@ -89,6 +89,8 @@ function modelSection(r: InspectReport): Section {
   return { title: 'model', lines: table(general) };
 }
 
+const WEIGHT_LAYOUT_WORDS = { in_out: '[in, out] (Gemm x W)', out_in: '[out, in] (Gemm transB=1)' } as const;
+
 /** The line that checks the layers' parameter count against what the file holds. */
 function parameterTotalLine(p: NonNullable<InspectReport['parameters']>, layerCount: number): string {
   const others =
@@ -116,6 +118,8 @@ function layersSection(r: InspectReport): Section | undefined {
   ];
   const lines = table(rows, ['left', 'right', 'right', 'left', 'right']);
   if (r.parameters) lines.push(parameterTotalLine(r.parameters, r.layers.length));
+  if (r.weightLayout)
+    lines.push(`  weights stored ${WEIGHT_LAYOUT_WORDS[r.weightLayout]}  (metadata onnx_mlp.weight_layout ${r.weightLayout})`);
   return { title: `layers (${r.layers.length} dense)`, lines };
 }
 

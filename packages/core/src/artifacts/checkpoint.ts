@@ -31,6 +31,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     [META.spec]: JSON.stringify(c.spec),
     [META.optimizer]: JSON.stringify(c.optimizer),
     [META.parameters]: JSON.stringify([...c.parameters.keys()]),
+    [META.weightLayout]: 'in_out',
     [META.optimizerState]: JSON.stringify([...c.optimizerState.keys()]),
     [META.checkpoint]: JSON.stringify({ epoch: c.epoch, step: c.step, rng: c.rng, history: c.history, extra: c.extra ?? {} }),
   };

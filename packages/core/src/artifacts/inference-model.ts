@@ -6,6 +6,7 @@ import { emitLogits, emitPredictions } from '../model/forward.js';
 import { type TensorMap, parameterShapes } from '../model/parameters.js';
 import type { MlpSpec } from '../model/spec.js';
 import { META } from './metadata.js';
+import { transposeMatrix } from '../model/weight-layout.js';
 import { emitPreprocess } from '../preprocess/emit.js';
 import { type Preprocessing, featureWidth, validatePreprocessing } from '../preprocess/schema.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -26,6 +27,8 @@ export interface InferenceInfo {
 /**
  * The deployable model: `input` [batch, inputs] float32 in; `probabilities` and `label`
  * (classifiers) or `prediction` (regression) out; weights as initializers; no training ops.
+ * `parameters` are [in, out] as trained; the file stores each weight as [out, in] with Gemm
+ * transB=1 (metadata onnx_mlp.weight_layout "out_in"), the layout the most runtimes read right.
  */
 export function buildInferenceModel(spec: MlpSpec, parameters: TensorMap, info: InferenceInfo = {}): Model {
   const b = new GraphBuilder('mlp');
@@ -48,11 +51,11 @@ export function buildInferenceModel(spec: MlpSpec, parameters: TensorMap, info: 
       if (!t || t.dims.join() !== dims.join()) {
         throw new InvalidArgumentError(`parameters.${name}`, t ? t.dims : null, `must be a tensor of shape [${dims}] for this spec`);
       }
-      return [name, b.initializer(name, t)];
+      return [name, b.initializer(name, transposeMatrix(t))];
     }),
   );
-  emitPredictions(b, spec, emitLogits(b, spec, { x, params }, { training: false }));
-  const meta: Record<string, string> = { [META.kind]: 'inference', [META.spec]: JSON.stringify(spec) };
+  emitPredictions(b, spec, emitLogits(b, spec, { x, params }, { training: false, weightLayout: 'out_in' }));
+  const meta: Record<string, string> = { [META.kind]: 'inference', [META.spec]: JSON.stringify(spec), [META.weightLayout]: 'out_in' };
   if (info.classNames) meta[META.classNames] = JSON.stringify(info.classNames);
   if (info.training) meta[META.training] = JSON.stringify(info.training);
   if (pre) meta[META.preprocessing] = JSON.stringify(pre);

@@ -9,6 +9,8 @@ export const META = {
   training: 'onnx_mlp.training',
   checkpoint: 'onnx_mlp.checkpoint',
   preprocessing: 'onnx_mlp.preprocessing',
+  /** How each layer's weight is stored: "in_out" ([in, out]) or "out_in" ([out, in], Gemm transB=1). */
+  weightLayout: 'onnx_mlp.weight_layout',
   /** SHA-256 digests of the graph, weights and metadata (integrity.ts). */
   integrity: 'onnx_mlp.integrity',
   /** An Ed25519 signature of the integrity digest and the signing key's fingerprint. */

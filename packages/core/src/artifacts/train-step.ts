@@ -128,6 +128,7 @@ export function trainingMetadata(
     [META.spec]: JSON.stringify(spec),
     ...(optimizer ? { [META.optimizer]: JSON.stringify(optimizer) } : {}),
     [META.parameters]: JSON.stringify(layout.slots),
+    [META.weightLayout]: 'in_out',
   };
 }
 

@@ -4,6 +4,7 @@ import type { ParameterSlot } from '../model/layout.js';
 import { parameterShapes } from '../model/parameters.js';
 import { layerName, layerShapes, validateSpec, type MlpSpec, type Task } from '../model/spec.js';
 import type { EpochRecord } from '../training/state.js';
+import { DEFAULT_WEIGHT_LAYOUT, storedDims, type WeightLayout } from '../model/weight-layout.js';
 
 /** The onnx_mlp.kind values onnx-mlp writes, and what each file is. */
 export const ONNX_MLP_KINDS = {
@@ -74,6 +75,8 @@ export interface OnnxMlpFacts {
   /** Training models: the optimizer state slots (`m`, `v`); checkpoints: the state tensors' names. */
   readonly optimizerState?: readonly string[];
   readonly checkpoint?: CheckpointInfo;
+  /** How the file stores each weight: [in, out] or [out, in] with Gemm transB=1 (metadata onnx_mlp.weight_layout). */
+  readonly weightLayout?: WeightLayout;
 }
 
 /** Parses metadata `key` as JSON; a missing or broken entry adds a warning and gives undefined. */
@@ -128,10 +131,11 @@ function readSpec(model: Model, warnings: string[]): MlpSpec | undefined {
   }
 }
 
-/** Checks that the initializers `names` exist with the spec's shapes; counts their elements. */
+/** Checks that the initializers `names` exist with the spec's shapes (in the file's weight layout); counts their elements. */
 function checkInitializers(model: Model, spec: MlpSpec, total: number, warnings: string[]): ParameterCheck {
   const inits = model.graph.initializers;
-  const expected = parameterShapes(spec);
+  const layout = weightLayoutOf(model, warnings);
+  const expected = parameterShapes(spec).map(([name, dims]) => [name, storedDims(dims, layout)] as const);
   let found = 0;
   let shapesMatch = true;
   for (const [name, dims] of expected) {
@@ -159,6 +163,15 @@ function checkInitializers(model: Model, spec: MlpSpec, total: number, warnings:
     },
     warnings,
   );
+}
+
+/** The weight layout metadata states; files written before the key existed are [in, out]. */
+function weightLayoutOf(model: Model, warnings: string[]): WeightLayout {
+  const stored = model.metadata.get(META.weightLayout);
+  if (stored === undefined) return DEFAULT_WEIGHT_LAYOUT;
+  if (stored === 'in_out' || stored === 'out_in') return stored;
+  warnings.push(`metadata ${META.weightLayout} is ${JSON.stringify(stored)}, not "in_out" or "out_in"`);
+  return DEFAULT_WEIGHT_LAYOUT;
 }
 
 /** Checkpoint optimizer state tensors are named after the parameter plus a slot (`dense1.weight.m`). */
@@ -283,5 +296,6 @@ export function describeOnnxMlp(model: Model, warnings: string[]): OnnxMlpFacts 
     ...(parameterLayout ? { parameterLayout } : {}),
     ...(optimizerState ? { optimizerState } : {}),
     ...(checkpoint ? { checkpoint } : {}),
+    weightLayout: weightLayoutOf(model, []),
   };
 }

@@ -1,8 +1,9 @@
 import { DataType } from '../ir/dtype.js';
 import type { GraphBuilder } from '../ir/builder.js';
-import { attr, type Value } from '../ir/graph.js';
+import { type Attribute, attr, type Value } from '../ir/graph.js';
 import { emitActivation } from './activation.js';
 import { type MlpSpec, layerName, layerShapes } from './spec.js';
+import type { WeightLayout } from './weight-layout.js';
 
 /** What the forward pass reads: the input batch and the parameters by name (`dense1.weight`, …). */
 export interface ForwardInputs {
@@ -21,15 +22,18 @@ export interface ForwardOptions {
    * ORT's Dropout keeps its generator inside the session, out of reach of a checkpoint.
    */
   readonly dropoutNoise?: ReadonlyMap<string, Value>;
+  /** How the weight values are laid out; `out_in` emits Gemm transB=1. Default `in_out`. */
+  readonly weightLayout?: WeightLayout;
 }
 
 /**
- * Emits the MLP from input `x` to its logits: Gemm (x W + b) per layer, the activation and, when
+ * Emits the MLP from input `x` to its logits: Gemm (x W + b, or x Wᵀ + b for `out_in` weights) per layer, the activation and, when
  * training with dropout, inverted dropout: h * (noise < 1 - ratio) / (1 - ratio).
  */
 export function emitLogits(b: GraphBuilder, spec: MlpSpec, inputs: ForwardInputs, options: ForwardOptions): Value {
   const { x, params } = inputs;
   const layers = layerShapes(spec);
+  const gemm: Record<string, Attribute> = options.weightLayout === 'out_in' ? { transB: attr.int(1) } : {};
   let h = x;
   layers.forEach((_, i) => {
     const name = layerName(i, layers.length);
@@ -37,7 +41,7 @@ export function emitLogits(b: GraphBuilder, spec: MlpSpec, inputs: ForwardInputs
     h = b.scoped(name, () => {
       const weight = params.get(`${name}.weight`)!;
       const bias = params.get(`${name}.bias`)!;
-      let y = b.op('Gemm', [h, weight, bias], {}, last ? { names: ['logits'] } : {});
+      let y = b.op('Gemm', [h, weight, bias], gemm, last ? { names: ['logits'] } : {});
       if (last) return y;
       y = emitActivation(b, spec, y);
       const noise = options.dropoutNoise?.get(name);
@@ -57,7 +61,8 @@ export function emitLogits(b: GraphBuilder, spec: MlpSpec, inputs: ForwardInputs
  * classifiers (binary ones give both classes' probabilities), `prediction` [N, k] for regression.
  */
 export function emitPredictions(b: GraphBuilder, spec: MlpSpec, logits: Value): Value[] {
-  if (spec.task === 'regression') return [b.output(b.op('Identity', [logits]), 'prediction')];
+  // The logits are the prediction; b.output names them through one Identity (there used to be two).
+  if (spec.task === 'regression') return [b.output(logits, 'prediction')];
   // For binary, sigmoid([-z, z]) = [1 - p, p]: both classes without a Concat.
   const probabilities =
     spec.task === 'binary'

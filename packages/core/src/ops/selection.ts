@@ -28,5 +28,5 @@ defineOp({
   },
 });
 
-// IsNaN finds the missing values that imputation replaces; booleans carry no gradient.
+// IsNaN, for graphs callers build (the preprocessing tests x == x instead: wider reach); booleans carry no gradient.
 defineOp({ opType: 'IsNaN', infer: ([x]) => [{ dtype: DataType.BOOL, shape: x!.shape }], gradient: null });

@@ -3,6 +3,14 @@ import type { GraphBuilder } from '../ir/builder.js';
 import { attr, type Value } from '../ir/graph.js';
 import { type CategoricalColumn, type NumericColumn, type Preprocessing, featureWidth } from './schema.js';
 
+/**
+ * True where `x` holds a value (x == x is false only for NaN). Not IsNaN: OpenCV 4.x's importer has
+ * no IsNaN (4.14 refuses it), while Equal loads in every runtime the cross-runtime test runs.
+ */
+function present(b: GraphBuilder, x: Value): Value {
+  return b.op('Equal', [x, x]);
+}
+
 /** The numeric columns' features in one block: gathered, NaN imputed, then (x - center) / scale. */
 function emitNumeric(b: GraphBuilder, raw: Value, numeric: readonly { c: NumericColumn; i: number }[]): Value {
   const f = DataType.FLOAT;
@@ -19,12 +27,12 @@ function emitNumeric(b: GraphBuilder, raw: Value, numeric: readonly { c: Numeric
     { axis: attr.int(1) },
   );
   const filled = b.op('Where', [
-    b.op('IsNaN', [x]),
+    present(b, x),
+    x,
     b.constant(
       cols.map((c) => c.impute),
       f,
     ),
-    x,
   ]);
   const centered = b.op('Sub', [
     filled,
@@ -51,7 +59,7 @@ function emitNumeric(b: GraphBuilder, raw: Value, numeric: readonly { c: Numeric
 function emitOneHot(b: GraphBuilder, raw: Value, c: CategoricalColumn, i: number): Value {
   const f = DataType.FLOAT;
   const col = b.op('Gather', [raw, b.constant([i], DataType.INT64)], { axis: attr.int(1) });
-  const index = b.op('Where', [b.op('IsNaN', [col]), b.constant(c.missingIndex, f), col]);
+  const index = b.op('Where', [present(b, col), col, b.constant(c.missingIndex, f)]);
   const hot = b.op('Equal', [
     index,
     b.constant(

@@ -5,6 +5,9 @@
 #   lavapipe     Mesa's software Vulkan driver from bookworm-backports plus the Vulkan loader
 #                (the WebGPU provider's adapter on a machine without a GPU)
 #   pty          util-linux `script` (runs the CLI under a pseudo-terminal)
+#   python-venv  .venv-test/ at the repository root from scripts/python-test-requirements.txt (exact
+#                versions from PyPI: onnxruntime, onnx, OpenCV, tract, OpenVINO), plus Debian's
+#                python3-opencv (OpenCV 4.6) for /usr/bin/python3; the cross-runtime test uses both
 # Usage: setup-test.sh [component ...]   (all of them when none is named)
 # Idempotent and quick when everything is there: it only looks, and runs apt only for what is
 # missing. `npm test` runs it first. Installing needs root and apt; when it cannot install, it
@@ -14,6 +17,11 @@ set -euo pipefail
 # bookworm's own Mesa 22.3 lavapipe is refused by Dawn ("No supported adapters"); 25.0 works.
 readonly MESA_MIN_VERSION=25
 readonly BACKPORTS_LIST=/etc/apt/sources.list.d/bookworm-backports.sources
+readonly REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+readonly VENV="$REPO_ROOT/.venv-test"
+readonly VENV_REQUIREMENTS="$REPO_ROOT/scripts/python-test-requirements.txt"
+# Holds the requirements' hash once they installed: the venv is rebuilt only when they change.
+readonly VENV_STAMP="$VENV/.requirements.sha256"
 
 in_ci() { [ -n "${CI:-}" ] && [ "${CI}" != false ] && [ "${CI}" != 0 ]; }
 
@@ -54,8 +62,23 @@ EOF
   echo "setup:test: added $BACKPORTS_LIST"
 }
 
+# The venv is current when its stamp holds the requirements' hash (and the interpreter's version).
+venv_hash() { { sha256sum "$VENV_REQUIREMENTS" | cut -d' ' -f1; python3 --version 2>&1; } | sha256sum | cut -d' ' -f1; }
+venv_current() { [ -x "$VENV/bin/python" ] && [ -f "$VENV_STAMP" ] && [ "$(cat "$VENV_STAMP")" = "$(venv_hash)" ]; }
+
+# Creates or updates .venv-test/ from the pinned requirements (pip's cache keeps a rebuild quick).
+ensure_venv() {
+  if venv_current; then return 0; fi
+  command -v python3 >/dev/null || give_up "no python3 on PATH for $VENV"
+  echo "setup:test: installing $VENV from ${VENV_REQUIREMENTS#"$REPO_ROOT"/}"
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV" || give_up "python3 -m venv $VENV failed (Debian: apt-get install python3-venv)"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$VENV_REQUIREMENTS" || give_up "pip install -r $VENV_REQUIREMENTS failed"
+  venv_hash >"$VENV_STAMP"
+  "$VENV/bin/python" -m pip freeze --disable-pip-version-check | sed 's/^/setup:test:   /'
+}
+
 components=("$@")
-[ ${#components[@]} -gt 0 ] || components=(chromium python-onnx lavapipe pty)
+[ ${#components[@]} -gt 0 ] || components=(chromium python-onnx lavapipe pty python-venv)
 
 plain=()      # packages from the release's own suites
 backports=()  # packages that must come from bookworm-backports
@@ -64,20 +87,27 @@ for component in "${components[@]}"; do
     chromium) [ -x /usr/bin/chromium ] || plain+=(chromium) ;;
     python-onnx) [ -n "$(installed_version python3-onnx)" ] || plain+=(python3-onnx) ;;
     pty) command -v script >/dev/null || plain+=(bsdutils) ;;
+    python-venv)
+      [ -n "$(installed_version python3-opencv)" ] || plain+=(python3-opencv)
+      python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || plain+=(python3-venv) ;;
     lavapipe)
       mesa=$(installed_version mesa-vulkan-drivers)
       if [ -z "$(installed_version libvulkan1)" ] || [ -z "$mesa" ] || dpkg --compare-versions "$mesa" lt "$MESA_MIN_VERSION"; then
         backports+=(mesa-vulkan-drivers libvulkan1)
       fi ;;
-    *) echo "setup:test: unknown component '$component' (chromium, python-onnx, lavapipe, pty)" >&2; exit 2 ;;
+    *) echo "setup:test: unknown component '$component' (chromium, python-onnx, lavapipe, pty, python-venv)" >&2; exit 2 ;;
   esac
 done
 
-wanted=("${plain[@]}" "${backports[@]}")
-if [ ${#wanted[@]} -eq 0 ]; then
+# Runs after apt (python3-venv may come from there); every other component is apt's.
+finish() {
+  if [[ " ${components[*]} " == *" python-venv "* ]]; then ensure_venv; fi
   echo "setup:test: ready (${components[*]})"
   exit 0
-fi
+}
+
+wanted=("${plain[@]}" "${backports[@]}")
+if [ ${#wanted[@]} -eq 0 ]; then finish; fi
 
 echo "setup:test: installing ${wanted[*]}"
 [ "$(id -u)" -eq 0 ] || give_up "not root: run \`sudo npm run setup:test\` to install ${wanted[*]}"
@@ -95,3 +125,4 @@ if [ ${#backports[@]} -gt 0 ]; then
   apt_get install -y -t bookworm-backports "${backports[@]}" >/dev/null || give_up "apt-get install -t bookworm-backports ${backports[*]} failed"
 fi
 dpkg-query -W -f='setup:test: ${Package} ${Version}\n' "${wanted[@]}"
+finish

@@ -54,3 +54,25 @@ defineOp({
     return parts.map((p, i) => (wants[i] ? p : undefined));
   },
 });
+
+// Slice takes columns out of the raw feature vector in the preprocessing, which no gradient passes
+// through: no gradient rule. Starts, ends and axes must be constants (steps are not used).
+defineOp({
+  opType: 'Slice',
+  infer: ([x, starts, ends, axes], _attrs, constant) => {
+    const values = [starts, ends, axes].map((v) => (v?.name ? constant(v) : undefined));
+    if (!values.every((v) => v !== undefined)) throw new ShapeError('Slice: starts, ends and axes must be constants');
+    const [s, e, a] = values.map((v) => numbersOf(v!)) as [number[], number[], number[]];
+    const shape = [...x!.shape];
+    a.forEach((axis, k) => {
+      const i = normAxis(axis, shape.length);
+      const size = shape[i];
+      if (typeof size !== 'number') throw new ShapeError('Slice: the sliced axis needs a static size');
+      const clamp = (n: number) => Math.min(Math.max(n < 0 ? n + size : n, 0), size);
+      shape[i] = Math.max(clamp(e[k]!) - clamp(s[k]!), 0);
+    });
+    return [{ dtype: x!.dtype, shape }];
+  },
+  constantInputs: [1, 2, 3],
+  gradient: null,
+});

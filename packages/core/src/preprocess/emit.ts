@@ -11,20 +11,32 @@ function present(b: GraphBuilder, x: Value): Value {
   return b.op('Equal', [x, x]);
 }
 
-/** The numeric columns' features in one block: gathered, NaN imputed, then (x - center) / scale. */
+/**
+ * Columns `indices` (ascending) of `raw`, one Slice per run of adjacent columns: a Gather with
+ * several indices is refused by OpenCV 4.6's importer, Slice and Concat load everywhere.
+ */
+function selectColumns(b: GraphBuilder, raw: Value, indices: readonly number[]): Value {
+  const runs: Array<[number, number]> = [];
+  for (const i of indices) {
+    const last = runs.at(-1);
+    if (last && last[1] === i) last[1] = i + 1;
+    else runs.push([i, i + 1]);
+  }
+  const axes = b.constant([1], DataType.INT64);
+  const parts = runs.map(([start, end]) =>
+    b.op('Slice', [raw, b.constant([start], DataType.INT64), b.constant([end], DataType.INT64), axes]),
+  );
+  return parts.length === 1 ? parts[0]! : b.op('Concat', parts, { axis: attr.int(1) });
+}
+
+/** The numeric columns' features in one block: sliced out, NaN imputed, then (x - center) / scale. */
 function emitNumeric(b: GraphBuilder, raw: Value, numeric: readonly { c: NumericColumn; i: number }[]): Value {
   const f = DataType.FLOAT;
   const cols = numeric.map(({ c }) => c);
-  const x = b.op(
-    'Gather',
-    [
-      raw,
-      b.constant(
-        numeric.map(({ i }) => i),
-        DataType.INT64,
-      ),
-    ],
-    { axis: attr.int(1) },
+  const x = selectColumns(
+    b,
+    raw,
+    numeric.map(({ i }) => i),
   );
   const filled = b.op('Where', [
     present(b, x),

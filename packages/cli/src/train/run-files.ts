@@ -8,6 +8,8 @@ export const RUN_FILES = {
   trainingModel: 'training_model.onnx',
   epochModel: 'training_epoch_model.onnx',
   evalModel: 'eval_model.onnx',
+  /** Tabular runs only: raw columns to the training graphs' `input`. */
+  preprocessModel: 'preprocess_model.onnx',
   checkpoint: 'checkpoint.ckpt',
   history: 'history.json',
   config: 'config.json',

@@ -14,6 +14,7 @@ import { recordedConfig } from './model-bytes.js';
 import type { TestScore, TrainProgress } from './progress.js';
 import type { PreparedRun, RunContext } from './run-context.js';
 import { RUN_FILES, RunFiles } from './run-files.js';
+import { writeRunGraphs } from './run-graphs.js';
 import { writeOutputs } from './run-outputs.js';
 import { readResumePoint, type ResumePoint } from './resume.js';
 import { loadTrainingData, type TrainingData } from './training-data.js';
@@ -109,7 +110,7 @@ function resolveRun(
  * a new run, writes its config and graphs.
  */
 async function openRun(run: PreparedRun, progress: TrainProgress, guard: RunFolderGuard): Promise<RunContext> {
-  const { config, data, artifacts, resumed } = run;
+  const { config, data, resumed } = run;
   const sessionOptions = { intraOpNumThreads: config.threads, interOpNumThreads: 1 };
   // A provider that fails to load is an answer (chooseDevice reports it), not something for ORT's own log.
   if (!config.verbose) ort.env.logLevel = 'fatal';
@@ -136,9 +137,7 @@ async function openRun(run: PreparedRun, progress: TrainProgress, guard: RunFold
   });
   if (!resumed) {
     await files.writeJson(RUN_FILES.config, recorded);
-    await files.writeModel(RUN_FILES.trainingModel, artifacts.trainingModel);
-    await files.writeModel(RUN_FILES.epochModel, artifacts.epochModel);
-    await files.writeModel(RUN_FILES.evalModel, artifacts.evalModel);
+    await writeRunGraphs(files, run);
   }
   return { run, device, sessionOptions, folder, files, recorded, progress };
 }

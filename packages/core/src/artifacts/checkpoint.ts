@@ -6,6 +6,7 @@ import type { TrainingState } from '../training/state.js';
 import type { MlpSpec } from '../model/spec.js';
 import type { OptimizerConfig } from '../optimizers/index.js';
 import { META } from './metadata.js';
+import { parameterLayout } from '../model/layout.js';
 import { OnnxMlpError } from '../errors.js';
 
 export type { EpochRecord } from '../training/state.js';
@@ -30,7 +31,8 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     [META.kind]: 'checkpoint',
     [META.spec]: JSON.stringify(c.spec),
     [META.optimizer]: JSON.stringify(c.optimizer),
-    [META.parameters]: JSON.stringify([...c.parameters.keys()]),
+    // The same format as the training models' key: one slot per parameter, in flat-vector order.
+    [META.parameters]: JSON.stringify(parameterLayout(c.spec).slots),
     [META.weightLayout]: 'in_out',
     [META.optimizerState]: JSON.stringify([...c.optimizerState.keys()]),
     [META.checkpoint]: JSON.stringify({ epoch: c.epoch, step: c.step, rng: c.rng, history: c.history, extra: c.extra ?? {} }),
@@ -52,7 +54,9 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const meta = model.metadata;
   if (meta.get(META.kind) !== 'checkpoint')
     throw new CheckpointError('not an onnx-mlp checkpoint (metadata onnx_mlp.kind is not "checkpoint")');
-  const names = (key: string) => JSON.parse(meta.get(key) ?? '[]') as string[];
+  // Parameter slots ({name, dims, offset, size}); checkpoints before that format list bare names.
+  const names = (key: string) =>
+    (JSON.parse(meta.get(key) ?? '[]') as Array<string | { name: string }>).map((e) => (typeof e === 'string' ? e : e.name));
   const tensors = (list: string[]) =>
     new Map(
       list.map((n) => {

@@ -11,6 +11,8 @@ export const META = {
   preprocessing: 'onnx_mlp.preprocessing',
   /** How each layer's weight is stored: "in_out" ([in, out]) or "out_in" ([out, in], Gemm transB=1). */
   weightLayout: 'onnx_mlp.weight_layout',
+  /** What a training-side model's `target` input takes: dtype, shape and meaning (target-layout.ts). */
+  target: 'onnx_mlp.target',
   /** SHA-256 digests of the graph, weights and metadata (integrity.ts). */
   integrity: 'onnx_mlp.integrity',
   /** An Ed25519 signature of the integrity digest and the signing key's fingerprint. */

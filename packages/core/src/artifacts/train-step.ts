@@ -13,6 +13,7 @@ import { clipByGlobalNorm } from '../optimizers/clip.js';
 import { type OptimizerConfig, optimizerRule } from '../optimizers/index.js';
 import { IO } from './io-names.js';
 import { META } from './metadata.js';
+import { targetLayout } from './target-layout.js';
 
 /** Options of the train step beyond the spec and optimizer (Keras' compile/fit extras). */
 export interface TrainStepOptions {
@@ -129,6 +130,7 @@ export function trainingMetadata(
     ...(optimizer ? { [META.optimizer]: JSON.stringify(optimizer) } : {}),
     [META.parameters]: JSON.stringify(layout.slots),
     [META.weightLayout]: 'in_out',
+    [META.target]: JSON.stringify(targetLayout(spec)),
   };
 }
 

@@ -7,6 +7,10 @@ export { buildTrainStep, buildEvalStep, emitTrainStep } from '../artifacts/train
 export type { TrainStepOptions, TrainStepConfig, StepInputs, StepOutputs } from '../artifacts/train-step.js';
 export { buildTrainEpoch } from '../artifacts/epoch-model.js';
 export { buildInferenceModel, buildPreprocessModel } from '../artifacts/inference-model.js';
+export { withRunFacts } from '../artifacts/run-facts.js';
+export type { RunFacts } from '../artifacts/run-facts.js';
+export { targetLayout } from '../artifacts/target-layout.js';
+export type { TargetLayout } from '../artifacts/target-layout.js';
 export type { InferenceInfo } from '../artifacts/inference-model.js';
 export { encodeCheckpoint, decodeCheckpoint, CheckpointError } from '../artifacts/checkpoint.js';
 export type { Checkpoint } from '../artifacts/checkpoint.js';

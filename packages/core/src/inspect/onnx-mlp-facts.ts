@@ -13,6 +13,7 @@ export const ONNX_MLP_KINDS = {
   training_epoch: 'training epoch model (one ONNX Loop over an epoch)',
   eval: 'evaluation model',
   checkpoint: 'checkpoint',
+  preprocess: "preprocessing model (raw columns to the training graphs' input)",
 } as const;
 
 export type OnnxMlpKind = keyof typeof ONNX_MLP_KINDS;
@@ -254,6 +255,7 @@ export function describeOnnxMlp(model: Model, warnings: string[]): OnnxMlpFacts 
     return undefined;
   }
   const k = kind as OnnxMlpKind;
+  if (k === 'preprocess') return { kind: k, role: ONNX_MLP_KINDS[k] };
   const spec = readSpec(model, warnings);
   const layers = spec ? layersOf(spec) : undefined;
   const total = layers?.reduce((s, l) => s + l.parameters, 0);
@@ -262,7 +264,8 @@ export function describeOnnxMlp(model: Model, warnings: string[]): OnnxMlpFacts 
   let parameterLayout: ParameterSlot[] | undefined;
   let optimizerState: string[] | undefined;
   let checkpoint: CheckpointInfo | undefined;
-  let classNames = k === 'inference' ? json<string[]>(model, META.classNames, warnings) : undefined;
+  // Training-side models of a run carry the class names too (the CLI adds them).
+  let classNames = k === 'checkpoint' ? undefined : json<string[]>(model, META.classNames, warnings);
   const training = k === 'inference' ? json<Record<string, unknown>>(model, META.training, warnings) : undefined;
 
   if (k === 'inference' || k === 'checkpoint') {

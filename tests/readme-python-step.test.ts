@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, decodeModel } from '@onnx-mlp/core';
 import { META, parameterLayout, packTensors } from '@onnx-mlp/core/internal';
-import { requireVenvPython } from './helpers/python-venv.js';
+import { requireSystemPython, requireVenvPython } from './helpers/python-venv.js';
 import { type MissingTool, skipIfMissing } from './helpers/require-tool.js';
 import { runCli } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
@@ -101,4 +101,35 @@ describe("a --data run folder's training files, and README's one training step f
     const spec = JSON.parse(checkpoint.get(META.spec)!) as { inputs: number };
     expect(preprocess.graph.outputs[0]!.shape).toEqual(['batch', spec.inputs]);
   });
+
+  it("the Other runtimes section's Python blocks run as written: onnxruntime, and OpenCV from PyPI and Debian", async (ctx) => {
+    skipIfMissing(ctx, python);
+    const system = await requireSystemPython(['cv2']);
+    skipIfMissing(ctx, system);
+    const snippets = await otherRuntimesSnippets();
+    expect(snippets).toHaveLength(2);
+    const [onnxruntime, opencv] = snippets;
+    const session = await ort.InferenceSession.create(join(root, 'models', 'mnist-mlp.onnx'));
+    const out = await session.run({ input: new ort.Tensor('float32', new Float32Array(784), [1, 784]) });
+    const label = Number((out.label!.data as BigInt64Array)[0]);
+    const top = Math.max(...(out.probabilities!.data as Float32Array));
+    for (const [interpreter, code] of [
+      [python, onnxruntime!],
+      [python, opencv!],
+      [system, opencv!],
+    ] as const) {
+      const { stdout } = await run(interpreter, ['-c', code], { cwd: root, timeout: 120_000 });
+      const [printedLabel, printedTop] = stdout.trim().split(' ').map(Number);
+      expect(printedLabel, `${interpreter}: ${code}`).toBe(label);
+      expect(Math.abs(printedTop! - top)).toBeLessThan(1e-5);
+    }
+  });
 });
+
+/** The two ```python blocks of README's "Other runtimes" section: onnxruntime, then OpenCV. */
+async function otherRuntimesSnippets(): Promise<string[]> {
+  const readme = await readFile(join(root, 'README.md'), 'utf8');
+  const start = readme.indexOf('## Other runtimes');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  return [...section.matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]!);
+}

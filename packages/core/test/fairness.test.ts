@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classificationFairness, fairnessExceedances, groupRows, regressionFairness } from '@onnx-mlp/core/metrics';
+import { classificationFairness, fairnessExceedances, groupName, groupRows, regressionFairness } from '@onnx-mlp/core/metrics';
 
 // A binary table with a known answer. F: truth 1,1,1,0,0,0 predicted 1,1,0,0,1,0; M: truth 1,1,0,0,0,0
 // predicted 1,0,1,0,0,0. By hand: F selects 3/6, TPR 2/3, FPR 1/3, accuracy 4/6; M selects 2/6,
@@ -148,24 +148,26 @@ describe('classificationFairness, multiclass (one-vs-rest)', () => {
 });
 
 describe('groups of several columns', () => {
-  it('one group per combination present, missing values a group of their own, in sorted order', () => {
+  it('one group per combination present, missing values (null, "", NA) a group of their own, values trimmed, in sorted order', () => {
     const { groups, rowGroup } = groupRows(
       {
         columns: ['sex', 'age'],
         values: [
-          ['M', 'F', 'M', 'F', null],
-          ['old', 'young', 'old', 'old', 'young'],
+          ['M', 'F', 'M', 'F', null, ' M ', ''],
+          ['old', 'young', 'old', 'old', 'young', 'old', 'NA'],
         ],
       },
-      5,
+      7,
     );
     expect(groups).toEqual([
+      { values: [null, null], size: 1 },
       { values: [null, 'young'], size: 1 },
       { values: ['F', 'old'], size: 1 },
       { values: ['F', 'young'], size: 1 },
-      { values: ['M', 'old'], size: 2 },
+      { values: ['M', 'old'], size: 3 },
     ]);
-    expect([...rowGroup]).toEqual([3, 2, 3, 1, 0]);
+    expect([...rowGroup]).toEqual([4, 3, 4, 2, 1, 4, 0]);
+    expect(groups.map((g) => groupName(g.values))).toEqual(['(missing), (missing)', '(missing), young', 'F, old', 'F, young', 'M, old']);
   });
 });
 

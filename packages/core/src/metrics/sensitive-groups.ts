@@ -1,7 +1,9 @@
+import { isMissing } from '../preprocess/tokens.js';
+
 /** The sensitive columns of some rows: their names, and each column's value per row as text (null: missing). */
 export interface SensitiveValues {
   readonly columns: readonly string[];
-  /** values[column][row]. */
+  /** values[column][row]; a missing token ("", "NA", ...) counts as null, surrounding spaces do not count. */
   readonly values: readonly (readonly (string | null)[])[];
 }
 
@@ -45,7 +47,10 @@ function compareValues(a: readonly (string | null)[], b: readonly (string | null
 export function groupRows(s: SensitiveValues, rows: number): RowGroups {
   const byKey = new Map<string, { values: (string | null)[]; rows: number[] }>();
   for (let r = 0; r < rows; r++) {
-    const values = s.values.map((column) => column[r] ?? null);
+    const values = s.values.map((column) => {
+      const v = column[r] ?? null;
+      return v === null || isMissing(v) ? null : v.trim();
+    });
     // JSON keeps null and "null" apart, and values containing separators apart.
     const key = JSON.stringify(values);
     let group = byKey.get(key);

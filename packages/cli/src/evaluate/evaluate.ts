@@ -181,7 +181,7 @@ class Evaluation {
   private readonly targets = floats();
   private readonly predictions = floats();
   /** --sensitive: each column's cells as text, row by row. */
-  private sensitive: (string | null)[][] = [];
+  private readonly sensitive: (string | null)[][];
 
   constructor(
     private readonly m: InferenceModel,
@@ -189,6 +189,7 @@ class Evaluation {
   ) {
     this.file = options.data === '-' ? 'stdin' : options.data;
     this.input = new Float32Array(options.batchSize * m.inputWidth);
+    this.sensitive = (options.fairness?.sensitive ?? []).map(() => []);
   }
 
   /** Scores one group of rows (at most `batchSize`). */
@@ -201,7 +202,7 @@ class Evaluation {
       const row = group.rows[i]!;
       plan.sensitiveIndex.forEach((c, k) => {
         const v = row.cells[c];
-        (this.sensitive[k] ??= []).push(v === null || v === undefined ? null : String(v));
+        this.sensitive[k]!.push(v === null || v === undefined ? null : String(v));
       });
       plan.encoder.encode(row, this.input, i * m.inputWidth);
       if (plan.matchClass) {

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel, type Model } from '@onnx-mlp/core';
 import { META } from '@onnx-mlp/core/internal';
+import { mnistTestSplit } from './helpers/mnist-test-split.js';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
@@ -11,6 +13,7 @@ import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 // from the model's own predictions (`predict`) on a test file whose rows and groups are known.
 
 const FAIRNESS_KEY = 'onnx_mlp.fairness';
+const MNIST_MODEL = fileURLToPath(new URL('../models/mnist-mlp.onnx', import.meta.url));
 
 /** Row i of a table where `sex` shifts the score (so the groups differ), `region` cycles A/B/C. */
 function row(i: number): { x: number; score: number; sex: string; region: string; label: number; y: number } {
@@ -29,20 +32,20 @@ const TRAIN_ROWS = Array.from({ length: 240 }, (_, i) => row(i));
 const TEST_ROWS = [...Array.from({ length: 60 }, (_, i) => row(1000 + i)), { ...row(7), sex: 'Z', label: 0 }];
 const SMALL = ['--epochs', '3', '--hidden', '8', '--seed', '3'];
 
-/** Size, accuracy, selection rate, TPR and FPR of class "1" per group, counted by hand. */
-function handFigures(truth: readonly string[], predicted: readonly string[], groups: readonly string[]) {
+/** Size, accuracy, selection rate, TPR and FPR of class `positive` per group, counted by hand. */
+function handFigures(truth: readonly string[], predicted: readonly string[], groups: readonly string[], positive = '1') {
   const out = new Map<string, { size: number; accuracy: number; selectionRate: number; tpr: number | null; fpr: number | null }>();
   for (const g of [...new Set(groups)].sort()) {
     const rows = groups.flatMap((h, i) => (h === g ? [i] : []));
-    const positives = rows.filter((i) => truth[i] === '1');
-    const negatives = rows.filter((i) => truth[i] !== '1');
+    const positives = rows.filter((i) => truth[i] === positive);
+    const negatives = rows.filter((i) => truth[i] !== positive);
     const count = (list: number[], test: (i: number) => boolean) => list.filter(test).length;
     out.set(g, {
       size: rows.length,
       accuracy: count(rows, (i) => truth[i] === predicted[i]) / rows.length,
-      selectionRate: count(rows, (i) => predicted[i] === '1') / rows.length,
-      tpr: positives.length === 0 ? null : count(positives, (i) => predicted[i] === '1') / positives.length,
-      fpr: negatives.length === 0 ? null : count(negatives, (i) => predicted[i] === '1') / negatives.length,
+      selectionRate: count(rows, (i) => predicted[i] === positive) / rows.length,
+      tpr: positives.length === 0 ? null : count(positives, (i) => predicted[i] === positive) / positives.length,
+      fpr: negatives.length === 0 ? null : count(negatives, (i) => predicted[i] === positive) / negatives.length,
     });
   }
   return out;
@@ -330,5 +333,60 @@ describe('regression --sensitive', () => {
     const maes = f.groups.map((g) => g.mae);
     expect(f.maeDifference).toBeCloseTo(Math.max(...maes) - Math.min(...maes), 12);
     expect(f.warnings).toEqual([]);
+  }, 120_000);
+});
+
+describe('evaluate --sensitive on a multiclass model without preprocessing', () => {
+  let dir: string;
+  const cli = (args: readonly string[]) => runCli(args, { cwd: dir, timeoutMs: 120_000 });
+  beforeAll(async () => {
+    dir = await makeTempDir('onnx-mlp-fairness-mnist-');
+  });
+  afterAll(() => removeDir(dir));
+
+  it('every class one-vs-rest, counted by hand; the sensitive column is not taken as a pixel', async () => {
+    const test = await mnistTestSplit();
+    const rows = 200;
+    const pixels = (i: number) => Array.from(test.features.subarray(i * 784, (i + 1) * 784), String);
+    const header = Array.from({ length: 784 }, (_, i) => `px${i}`);
+    const pen = Array.from({ length: rows }, (_, i) => (i % 3 === 0 ? 'stylus' : 'finger'));
+    const truth = Array.from({ length: rows }, (_, i) => String(test.targets[i]));
+    const withPen = [[...header, 'pen', 'label'].join(','), ...truth.map((t, i) => [...pixels(i), pen[i], t].join(','))];
+    const without = [[...header, 'label'].join(','), ...truth.map((t, i) => [...pixels(i), t].join(','))];
+    await writeFile(join(dir, 'pen.csv'), `${withPen.join('\n')}\n`);
+    await writeFile(join(dir, 'plain.csv'), `${without.join('\n')}\n`);
+    const predict = await cli(['predict', MNIST_MODEL, '--data', 'plain.csv', '--label', 'label']);
+    expect(predict.code, predict.stderr).toBe(0);
+    const predicted = predict.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[0]!);
+
+    const run = await cli(['evaluate', MNIST_MODEL, '--data', 'pen.csv', '--sensitive', 'pen', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const f = (JSON.parse(run.stdout) as { fairness: FairnessJson & { disparities: { class: string }[] } }).fairness;
+    expect(f.groups.map((g) => [g.values[0], g.size])).toEqual([
+      ['finger', 133],
+      ['stylus', 67],
+    ]);
+    expect(f.disparities.map((d) => d.class)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    for (let c = 0; c < 10; c++) {
+      const hand = handFigures(truth, predicted, pen, String(c));
+      for (const g of f.groups) {
+        const h = hand.get(g.values[0]!)!;
+        const k = g.classes[c]!;
+        expect([g.accuracy, k.selectionRate, k.truePositiveRate, k.falsePositiveRate], `class ${c}`).toEqual([
+          h.accuracy,
+          h.selectionRate,
+          h.tpr,
+          h.fpr,
+        ]);
+      }
+      const rates = [...hand.values()].map((h) => h.selectionRate);
+      expect(f.disparities[c]!.demographicParityDifference).toBeCloseTo(Math.max(...rates) - Math.min(...rates), 12);
+    }
+    const text = await cli(['evaluate', MNIST_MODEL, '--data', 'pen.csv', '--sensitive', 'pen']);
+    expect(text.stdout).toMatch(/^class "7" \(one-vs-rest\)\ngroup +selection rate +tpr +fpr\n\(all rows\) /m);
   }, 120_000);
 });

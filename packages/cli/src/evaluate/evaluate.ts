@@ -160,7 +160,8 @@ function planColumns(m: InferenceModel, file: string, options: EvaluateOptions, 
   return {
     label,
     labelIndex: label.names.map((n) => columns.indexOf(n)),
-    encoder: featureEncoder(m, file, columns, { excluded: label.names }),
+    // A model without preprocessing takes every other column: the sensitive ones are not features.
+    encoder: featureEncoder(m, file, columns, { excluded: [...label.names, ...sensitive] }),
     ...(m.task !== 'regression' ? { matchClass: classMatcher(m, file, label.names[0]!) } : {}),
     sensitiveIndex: sensitive.map((n) => columns.indexOf(n)),
   };

@@ -70,7 +70,12 @@ interface FairnessJson {
   threshold: number;
   warnings: string[];
   groups: GroupJson[];
-  disparities: { demographicParityDifference: number; equalizedOddsDifference: number | null; truePositiveRateDifference: number | null }[];
+  disparities: {
+    class: string;
+    demographicParityDifference: number;
+    equalizedOddsDifference: number | null;
+    truePositiveRateDifference: number | null;
+  }[];
 }
 
 function expectHandFigures(f: FairnessJson, hand: ReturnType<typeof handFigures>): void {
@@ -365,7 +370,7 @@ describe('evaluate --sensitive on a multiclass model without preprocessing', () 
 
     const run = await cli(['evaluate', MNIST_MODEL, '--data', 'pen.csv', '--sensitive', 'pen', '--json']);
     expect(run.code, run.stderr).toBe(0);
-    const f = (JSON.parse(run.stdout) as { fairness: FairnessJson & { disparities: { class: string }[] } }).fairness;
+    const f = (JSON.parse(run.stdout) as { fairness: FairnessJson }).fairness;
     expect(f.groups.map((g) => [g.values[0], g.size])).toEqual([
       ['finger', 133],
       ['stylus', 67],

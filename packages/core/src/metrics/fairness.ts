@@ -3,6 +3,7 @@
 //   demographic_parity_ratio      = min / max of the same
 //   equalized_odds_difference     = max(TPR difference, FPR difference), each max - min over groups
 //   equalized_odds_ratio          = min(TPR ratio, FPR ratio), each min / max over groups
+// (their defaults method='between_groups', agg='worst_case'; checked in fairlearn/metrics/_fairness_metrics.py)
 // https://fairlearn.org/v0.13/api_reference/generated/fairlearn.metrics.equalized_odds_difference.html
 // One difference: a rate with an empty denominator (a group without positives has no TPR) is null
 // with a reason here and that group is left out of the TPR's disparity; scikit-learn's confusion

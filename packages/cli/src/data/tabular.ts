@@ -1,5 +1,6 @@
 import type { Table } from '@onnx-mlp/core';
 import { prepareTables, withFeatures, type TabularData } from '@onnx-mlp/core/tabular';
+import { checkSensitiveColumns } from '../fairness/sensitive-columns.js';
 import { CLI_HINTS, cliTabular } from './cli-tabular.js';
 import { featureColumns, labelColumns, withLabelFile } from './columns.js';
 import { openPreprocessGraph } from './preprocess-graph.js';
@@ -24,15 +25,35 @@ async function readTables(o: TabularOptions): Promise<{ data: Table; val: Table 
   return { data, val, test, label: o.label! };
 }
 
+/** --sensitive's columns are in the data and in the --test file, whose rows they group. */
+function checkSensitive(tables: { data: Table; test: Table | null }, sensitive: readonly string[]): void {
+  for (const t of [tables.data, tables.test])
+    if (t)
+      checkSensitiveColumns(
+        t.file,
+        t.columns.map((c) => c.name),
+        sensitive,
+      );
+}
+
 /**
  * Reads `--data` (and `--val`/`--test` when given) and prepares them with core's in-memory tabular
  * pipeline (prepareTables: labels, the seeded split, kinds, statistics on the train split, raw model
  * input), the same the web package runs; then every split goes through the preprocessing graph run by
  * onnxruntime-node. Every problem is one error naming the option, or the file, line and column.
+ * The `sensitive` columns' text cells come with every split (`carried`), features or not.
  */
-export async function loadTabular(o: TabularOptions, valSplit: number | null, seed: number): Promise<TabularData> {
+export async function loadTabular(
+  o: TabularOptions,
+  valSplit: number | null,
+  seed: number,
+  sensitive: readonly string[] = [],
+): Promise<TabularData> {
   const { label, ...tables } = await readTables(o);
-  const prepared = cliTabular(() => prepareTables(tables, { settings: { ...o, label }, valSplit, seed, hints: CLI_HINTS }));
+  checkSensitive(tables, sensitive);
+  const prepared = cliTabular(() =>
+    prepareTables(tables, { settings: { ...o, label }, valSplit, seed, hints: CLI_HINTS, carry: sensitive }),
+  );
   const graph = await openPreprocessGraph(prepared.preprocessing);
   try {
     return await withFeatures(prepared, graph);

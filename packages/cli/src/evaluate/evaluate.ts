@@ -3,6 +3,8 @@ import type { Cell } from '@onnx-mlp/core/data';
 import { isMissing } from '@onnx-mlp/core/preprocess';
 import type { ClassScores } from '@onnx-mlp/core/metrics';
 import type { TextFormat } from '../data/readers/index.js';
+import { fairnessReport, type FairnessReport, type ScoredRows } from '../fairness/fairness-report.js';
+import { checkSensitiveColumns } from '../fairness/sensitive-columns.js';
 import { rowBatches, rowGroups, type RowGroup } from '../model/data-source.js';
 import { featureEncoder, numberError, type FeatureEncoder } from '../model/features.js';
 import { runBatch, storedLabelColumns, type BatchOutput, type InferenceModel } from '../model/inference-model.js';
@@ -38,6 +40,8 @@ export interface EvaluationReport {
   readonly mse?: number;
   readonly mae?: number;
   readonly r2?: number;
+  /** --sensitive: the metrics of each group of those columns. */
+  readonly fairness?: FairnessReport;
 }
 
 /** What to evaluate on. */
@@ -47,6 +51,8 @@ export interface EvaluateOptions {
   /** --label: a column name (regression with several outputs: names separated by commas). */
   readonly label?: string;
   readonly batchSize: number;
+  /** --sensitive: per-group metrics by these columns, and the --fairness-threshold to warn above. */
+  readonly fairness?: { readonly sensitive: readonly string[]; readonly threshold: number };
 }
 
 /** A typed array that doubles as it fills. */
@@ -128,10 +134,15 @@ interface ColumnPlan {
   readonly encoder: FeatureEncoder;
   /** Classifiers: the class index of a label cell. */
   readonly matchClass?: (cell: Cell, line: number) => number;
+  /** Position of each --sensitive column in the file. */
+  readonly sensitiveIndex: readonly number[];
 }
 
-/** The label and feature columns of a file with `columns`; a missing label column is a DataFormatError. */
-function planColumns(m: InferenceModel, file: string, option: string | undefined, columns: readonly string[]): ColumnPlan {
+/** The label, feature and sensitive columns of a file with `columns`; a missing label column is a DataFormatError. */
+function planColumns(m: InferenceModel, file: string, options: EvaluateOptions, columns: readonly string[]): ColumnPlan {
+  const option = options.label;
+  const sensitive = options.fairness?.sensitive ?? [];
+  checkSensitiveColumns(file, columns, sensitive);
   const label = labelColumns(m, option, columns);
   const absent = label.names.filter((n) => !columns.includes(n));
   if (absent.length > 0) {
@@ -149,8 +160,10 @@ function planColumns(m: InferenceModel, file: string, option: string | undefined
   return {
     label,
     labelIndex: label.names.map((n) => columns.indexOf(n)),
-    encoder: featureEncoder(m, file, columns, { excluded: label.names }),
+    // A model without preprocessing takes every other column: the sensitive ones are not features.
+    encoder: featureEncoder(m, file, columns, { excluded: [...label.names, ...sensitive] }),
     ...(m.task !== 'regression' ? { matchClass: classMatcher(m, file, label.names[0]!) } : {}),
+    sensitiveIndex: sensitive.map((n) => columns.indexOf(n)),
   };
 }
 
@@ -168,6 +181,8 @@ class Evaluation {
   private readonly positive = floats();
   private readonly targets = floats();
   private readonly predictions = floats();
+  /** --sensitive: each column's cells as text, row by row. */
+  private readonly sensitive: (string | null)[][];
 
   constructor(
     private readonly m: InferenceModel,
@@ -175,16 +190,21 @@ class Evaluation {
   ) {
     this.file = options.data === '-' ? 'stdin' : options.data;
     this.input = new Float32Array(options.batchSize * m.inputWidth);
+    this.sensitive = (options.fairness?.sensitive ?? []).map(() => []);
   }
 
   /** Scores one group of rows (at most `batchSize`). */
   async add(group: RowGroup): Promise<void> {
     const { m, file } = this;
-    this.plan ??= planColumns(m, file, this.options.label, group.columns);
+    this.plan ??= planColumns(m, file, this.options, group.columns);
     const plan = this.plan;
     const n = group.rows.length;
     for (let i = 0; i < n; i++) {
       const row = group.rows[i]!;
+      plan.sensitiveIndex.forEach((c, k) => {
+        const v = row.cells[c];
+        this.sensitive[k]!.push(v === null || v === undefined ? null : String(v));
+      });
       plan.encoder.encode(row, this.input, i * m.inputWidth);
       if (plan.matchClass) {
         this.truth.push(plan.matchClass(row.cells[plan.labelIndex[0]!] ?? null, row.line));
@@ -213,7 +233,8 @@ class Evaluation {
     const { m, plan } = this;
     if (plan === undefined) throw new DataFormatError({ file: this.file }, 'has no data rows');
     const base = { model: m.path, data: this.file, task: m.task, rows: this.rows, label: plan.label.names, labelSource: plan.label.source };
-    if (m.task === 'regression') return { ...base, ...regressionReport(this.targets.view(), this.predictions.view(), m.outputWidth) };
+    if (m.task === 'regression')
+      return { ...base, ...regressionReport(this.targets.view(), this.predictions.view(), m.outputWidth), ...this.fairness() };
     const classes = m.classNames.length;
     const report = classificationReport(
       this.truth.view(),
@@ -231,7 +252,20 @@ class Evaluation {
       weighted: report.weighted,
       confusion: report.confusion,
       ...(classes === 2 ? { rocAuc: Number.isNaN(report.rocAuc) ? null : (report.rocAuc ?? null), positiveClass: m.classNames[1]! } : {}),
+      ...this.fairness(),
     };
+  }
+
+  /** --sensitive: the per-group metrics of every row added. */
+  private fairness(): { fairness?: FairnessReport } {
+    const { m, options } = this;
+    if (!options.fairness) return {};
+    const scored: ScoredRows =
+      m.task === 'regression'
+        ? { task: 'regression', targets: this.targets.view(), predictions: this.predictions.view(), width: m.outputWidth }
+        : { task: 'classification', truth: this.truth.view(), predicted: this.predicted.view(), classNames: m.classNames };
+    const sensitive = { columns: options.fairness.sensitive, values: this.sensitive };
+    return { fairness: fairnessReport(scored, sensitive, { data: this.file, threshold: options.fairness.threshold }) };
   }
 
   private addOutputs(out: BatchOutput, n: number): void {

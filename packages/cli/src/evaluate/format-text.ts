@@ -1,4 +1,5 @@
 import type { ClassScores } from '@onnx-mlp/core/metrics';
+import { formatFairness } from '../fairness/format-fairness.js';
 import type { EvaluationReport } from './evaluate.js';
 
 const fixed = (x: number, digits = 4): string => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
@@ -34,6 +35,12 @@ function scoreRow(name: string, s: ClassScores): string[] {
   return [name, fixed(s.precision), fixed(s.recall), fixed(s.f1), String(s.support)];
 }
 
+/** --sensitive: a blank line, the per-group table and a `warning:` line per disparity above the threshold. */
+function fairnessLines(r: EvaluationReport): string[] {
+  if (!r.fairness) return [];
+  return ['', ...formatFairness(r.fairness), ...r.fairness.warnings.map((w) => `warning: ${w}`)];
+}
+
 /** The text `onnx-mlp evaluate` prints. */
 export function formatEvaluation(r: EvaluationReport): string {
   const lines: string[] = [];
@@ -44,7 +51,7 @@ export function formatEvaluation(r: EvaluationReport): string {
   ];
   if (r.accuracy === undefined) {
     head.push(['mse', fixed(r.mse!, 6)], ['mae', fixed(r.mae!, 6)], ['r2', fixed(r.r2!, 6)]);
-    return `${keyValues(head).join('\n')}\n`;
+    return `${[...keyValues(head), ...fairnessLines(r)].join('\n')}\n`;
   }
   head.push(['accuracy', `${fixed(r.accuracy)} (${r.correct} of ${r.rows})`]);
   if (r.rocAuc !== undefined) {
@@ -72,5 +79,6 @@ export function formatEvaluation(r: EvaluationReport): string {
 
   lines.push('confusion matrix (rows: true class, columns: predicted class)');
   lines.push(...alignColumns([['true \\ predicted', ...names], ...r.confusion!.map((row, c) => [names[c]!, ...row.map(String)])]));
+  lines.push(...fairnessLines(r));
   return `${lines.join('\n')}\n`;
 }

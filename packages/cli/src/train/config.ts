@@ -57,7 +57,20 @@ export interface TrainConfig {
   /** Per-class loss weights as given: 'balanced', one weight per class, or null. */
   readonly classWeights: 'balanced' | readonly number[] | null;
   readonly earlyStopping: EarlyStoppingConfig | null;
+  /** --sensitive: per-group metrics on the test split, or null. */
+  readonly fairness: FairnessConfig | null;
 }
+
+/** Per-group metrics as --sensitive and --fairness-threshold ask for them. */
+export interface FairnessConfig {
+  /** The columns whose values define the groups. */
+  readonly sensitive: readonly string[];
+  /** A demographic-parity or equalized-odds difference above this is warned about. */
+  readonly threshold: number;
+}
+
+/** The default of --fairness-threshold. */
+export const DEFAULT_FAIRNESS_THRESHOLD = 0.1;
 
 /** The default rows a --stream run shuffles and trains on at a time. */
 export const DEFAULT_SHUFFLE_BUFFER = 65536;
@@ -73,5 +86,6 @@ export function withDefaults(saved: TrainConfig): TrainConfig {
     classWeights: saved.classWeights ?? null,
     earlyStopping: saved.earlyStopping ?? null,
     signKey: saved.signKey ?? null,
+    fairness: saved.fairness ?? null,
   };
 }

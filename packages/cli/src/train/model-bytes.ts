@@ -8,9 +8,15 @@ import type { PreparedRun, TrainedModel } from './run-context.js';
 
 /**
  * The deployable model's bytes, sealed with its integrity digest (and signed with --sign-key); the
- * training facts (core's trainingFacts) include the test score once it is known.
+ * training facts (core's trainingFacts) include the test score once it is known. `metadata`: more
+ * onnx_mlp.* entries, written before sealing so the digest covers them.
  */
-export async function inferenceBytes(run: PreparedRun, trained: Omit<TrainedModel, 'history'>, test?: TestScore): Promise<Uint8Array> {
+export async function inferenceBytes(
+  run: PreparedRun,
+  trained: Omit<TrainedModel, 'history'>,
+  test?: TestScore,
+  metadata: Readonly<Record<string, string>> = {},
+): Promise<Uint8Array> {
   const { artifacts: a, config, data } = run;
   const training = trainingFacts({
     description: data.description,
@@ -28,13 +34,12 @@ export async function inferenceBytes(run: PreparedRun, trained: Omit<TrainedMode
     ...(test ? { test: testFacts(test, data.preprocessing !== null) } : {}),
     producer: `onnx-mlp ${CLI_VERSION}`,
   });
-  const sealed = await sealModel(
-    buildInferenceModel(a.spec, trained.parameters, {
-      ...(data.classNames ? { classNames: data.classNames } : {}),
-      ...(data.preprocessing ? { preprocessing: data.preprocessing } : {}),
-      training,
-    }),
-  );
+  const built = buildInferenceModel(a.spec, trained.parameters, {
+    ...(data.classNames ? { classNames: data.classNames } : {}),
+    ...(data.preprocessing ? { preprocessing: data.preprocessing } : {}),
+    training,
+  });
+  const sealed = await sealModel({ ...built, metadata: new Map([...built.metadata, ...Object.entries(metadata)]) });
   return encodeModel(run.signer ? signModel(sealed, run.signer) : sealed);
 }
 

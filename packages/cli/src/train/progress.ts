@@ -1,6 +1,8 @@
 import type { BatchEvent, EpochRecord } from '@onnx-mlp/core';
 import type { Accuracy } from '../evaluate/model-accuracy.js';
 import type { StoppingOutcome } from './controls.js';
+import { formatFairness } from '../fairness/format-fairness.js';
+import type { FairnessReport } from '../fairness/fairness-report.js';
 import { epochLine } from './epoch-line.js';
 
 /** A regression model's score on the test split. */
@@ -9,6 +11,8 @@ export interface RegressionScore {
   readonly mse: number;
   readonly mae: number;
   readonly r2: number;
+  /** The model's prediction for every row (row-major), for per-group metrics. */
+  readonly predictions?: Float32Array;
 }
 
 /** The written model.onnx scored on the test split: accuracy (classifiers) or errors (regression). */
@@ -48,6 +52,8 @@ export interface RunEnd {
   readonly rowsWord?: string;
   /** With --early-stopping: where it stopped and which epoch's weights the model has. */
   readonly stopping?: StoppingOutcome | null;
+  /** --sensitive: the per-group metrics of the test split. */
+  readonly fairness?: FairnessReport;
 }
 
 /** `early stopping: ...`: why training ended where it did, and which weights model.onnx holds. */
@@ -121,6 +127,10 @@ export class PlainProgress implements TrainProgress {
   end(result: RunEnd): void {
     if (result.stopping) this.write(stoppingLine(result.stopping, result.epochs));
     this.write(testLine(result.test, result.rowsWord));
+    if (result.fairness) {
+      if (!this.quiet) for (const line of formatFairness(result.fairness)) this.write(line);
+      for (const w of result.fairness.warnings) this.write(`warning: ${w}`);
+    }
     this.write(`run folder: ${result.runFolder}`);
   }
 
@@ -191,7 +201,9 @@ export class JsonProgress implements TrainProgress {
       epochs: result.epochs,
       runFolder: result.runFolder,
       out: result.out,
+      ...(result.fairness ? { fairness: result.fairness } : {}),
     });
+    for (const w of result.fairness?.warnings ?? []) this.warn(`warning: ${w}`);
   }
 
   close(): void {}

@@ -6,11 +6,14 @@ import { inferenceBytes } from './model-bytes.js';
 import { isAccuracy, stoppingLine, type TestScore } from './progress.js';
 import type { RunContext, TrainedModel } from './run-context.js';
 import { RUN_FILES } from './run-files.js';
+import { FAIRNESS_METADATA_KEY } from '../fairness/fairness-report.js';
+import { testFairness } from './test-fairness.js';
 import { scoreModel } from './test-score.js';
 
 /**
  * Scores the trained model on the test split with the model file's own bytes, then writes the HTML
- * report (--report), model.onnx with the test score in its facts, and --out; reports the end.
+ * report (--report), model.onnx with the test score in its facts (and --sensitive's per-group
+ * metrics in its metadata), and --out; reports the end.
  */
 export async function writeOutputs(ctx: RunContext, trained: TrainedModel): Promise<TestScore> {
   const {
@@ -18,8 +21,9 @@ export async function writeOutputs(ctx: RunContext, trained: TrainedModel): Prom
     folder,
   } = ctx;
   const test = await scoreModel(await inferenceBytes(ctx.run, trained), data, ctx.sessionOptions);
+  const fairness = testFairness(ctx.run, test);
   if (config.report !== null) await writeReport(ctx, trained, test);
-  const model = await inferenceBytes(ctx.run, trained, test);
+  const model = await inferenceBytes(ctx.run, trained, test, fairness ? { [FAIRNESS_METADATA_KEY]: JSON.stringify(fairness) } : {});
   await ctx.files.writeModel(RUN_FILES.model, model);
   if (config.out !== null) await writeOut(config.out, model, config.force, folder);
   ctx.progress.end({
@@ -29,6 +33,7 @@ export async function writeOutputs(ctx: RunContext, trained: TrainedModel): Prom
     out: config.out,
     rowsWord: data.rowsWord,
     stopping: trained.stopping,
+    ...(fairness ? { fairness } : {}),
   });
   return test;
 }

@@ -31,7 +31,7 @@ async function regressionScore(
       const out = await session.run({ input });
       predictions.set(out.prediction!.data as Float32Array, start * width);
     }
-    return { rows: test.rows, ...regressionReport(test.targets, predictions, width) };
+    return { rows: test.rows, ...regressionReport(test.targets, predictions, width), predictions };
   } finally {
     await session.release();
   }

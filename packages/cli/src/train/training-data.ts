@@ -1,3 +1,4 @@
+import type { SensitiveValues } from '@onnx-mlp/core/metrics';
 import { featureWidth, stratifiedSplit, type Dataset, type Preprocessing, type Task } from '@onnx-mlp/core';
 import { splitTableFacts, tabularDataFacts } from '@onnx-mlp/core/tabular';
 import { MNIST_CLASSES, MNIST_CLASS_NAMES, MNIST_PIXELS, loadMnistSplit } from '../data/mnist-split.js';
@@ -37,6 +38,8 @@ export interface TrainingData {
    * features), validation rows after the first pass, and `test` once a complete pass has collected it.
    */
   readonly stream?: StreamedData;
+  /** --sensitive: the test rows' values in those columns, for per-group metrics. */
+  readonly testSensitive?: SensitiveValues;
 }
 
 /** The data of a run: --data (tabular) or the MNIST digits. */
@@ -112,7 +115,8 @@ async function loadMnistData(config: TrainConfig): Promise<TrainingData> {
 
 async function loadTabularData(config: TrainConfig): Promise<TrainingData> {
   const o = config.dataset!;
-  const t = await loadTabular(o, config.valSplit, config.seed);
+  const sensitive = config.fairness?.sensitive ?? [];
+  const t = await loadTabular(o, config.valSplit, config.seed, sensitive);
   return {
     train: t.train.features,
     validation: t.validation?.features ?? null,
@@ -131,5 +135,6 @@ async function loadTabularData(config: TrainConfig): Promise<TrainingData> {
       ...(o.test ? { testFile: o.test } : {}),
     }),
     rows: { train: t.train.raw.rows, validation: t.validation?.raw.rows ?? null, test: t.test.raw.rows },
+    ...(sensitive.length > 0 ? { testSensitive: { columns: sensitive, values: sensitive.map((n) => t.test.carried![n]!) } } : {}),
   };
 }

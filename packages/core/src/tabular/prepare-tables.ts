@@ -22,6 +22,8 @@ export interface PrepareTablesOptions {
   readonly valSplit: number | null;
   readonly seed: number;
   readonly hints: TabularHints;
+  /** Columns whose text cells every split carries beside its rows, not as features: the sensitive columns of per-group metrics. */
+  readonly carry?: readonly string[];
 }
 
 /** One table with its columns as text by name. */
@@ -71,8 +73,11 @@ function addFeatures(stats: TabularStats, data: TextTable, split: RowSplit): voi
 }
 
 /** Rows `rows` of a table as raw model input (encodeRecord, the same encoder serving uses), with their targets. */
-function encodeRows(p: Preprocessing, part: { t: TextTable; rows: readonly number[]; targets: Float32Array; width: number }): RawSplit {
-  const { t, rows, targets, width } = part;
+function encodeRows(
+  p: Preprocessing,
+  part: { t: TextTable; rows: readonly number[]; targets: Float32Array; width: number; carry: readonly string[] },
+): RawSplit {
+  const { t, rows, targets, width, carry } = part;
   const names = p.columns.map((c) => c.name);
   const raw = new Float32Array(rows.length * names.length);
   const y = new Float32Array(rows.length * width);
@@ -84,7 +89,9 @@ function encodeRows(p: Preprocessing, part: { t: TextTable; rows: readonly numbe
     raw.set(encodeRecord(p, record, rowPlace(t.table, r)), i * names.length);
     y.set(targets.subarray(r * width, (r + 1) * width), i * width);
   });
-  return { file: t.table.file, raw: { features: raw, rows: rows.length, cols: names.length, targets: y } };
+  const carried =
+    carry.length === 0 ? {} : { carried: Object.fromEntries(carry.map((n) => [n, rows.map((r) => t.text.get(n)?.[r] ?? null)])) };
+  return { file: t.table.file, raw: { features: raw, rows: rows.length, cols: names.length, targets: y }, ...carried };
 }
 
 /** The split of the data: test and validation parts unless separate tables stand in for them (stratified for classifiers). */
@@ -120,6 +127,7 @@ export function prepareTables(tables: TabularTables, o: PrepareTablesOptions): P
       rows: rows ?? Array.from({ length: all[k]!.table.rowCount }, (_, i) => i),
       targets: targets[k]!,
       width: plan.width,
+      carry: o.carry ?? [],
     });
   const splits = {
     train: part(0, split.train),

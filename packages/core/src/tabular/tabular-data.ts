@@ -7,6 +7,8 @@ export interface RawSplit {
   /** The table the rows came from. */
   readonly file: string;
   readonly raw: Dataset;
+  /** The text cells of the columns asked to be carried (PrepareTablesOptions.carry), by column, in row order. */
+  readonly carried?: Readonly<Record<string, readonly (string | null)[]>>;
 }
 
 /** One split: the rows as model.onnx takes them (raw) and as the MLP sees them (features). */

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import type { Model } from '@onnx-mlp/core';
+import { buildExplainModel, EXPLAIN_IO, ExplainError } from '@onnx-mlp/core/explain';
+import { DataType, GraphBuilder, attr, makeModel } from '@onnx-mlp/core/ir';
+import { runRows, smallModel, smallPreprocessing } from './helpers/explain-models.js';
+
+// Raw rows over age, income, member, city (city as its vocabulary index: kyiv 0, lima 1, oslo 2, rome 3).
+const ROWS = [
+  [30, 2000, 1, 0],
+  [62, 4000, 0, 2],
+  [45, 800, 1, 3],
+  [19, 3900, 0, 1],
+];
+const COLUMNS = 4;
+
+const rowSum = (a: number[], r: number) => a.slice(r * COLUMNS, (r + 1) * COLUMNS).reduce((s, v) => s + v, 0);
+
+describe('integrated gradients', () => {
+  for (const task of ['multiclass', 'binary', 'regression'] as const) {
+    it(`${task}: with 200 steps each row's attributions sum to output − baseline output within 1 %`, async () => {
+      const { model, facts } = buildExplainModel(smallModel(task, 'relu'), { steps: 200 });
+      expect(facts.columns).toEqual(['age', 'income', 'member', 'city']);
+      const out = await runRows(model, ROWS);
+      const predictions = await runRows(smallModel(task, 'relu'), ROWS);
+      ROWS.forEach((_, r) => {
+        const change = out[EXPLAIN_IO.output]![r]! - out[EXPLAIN_IO.baselineOutput]![r]!;
+        expect(Math.abs(change)).toBeGreaterThan(1e-3);
+        expect(Math.abs(rowSum(out[EXPLAIN_IO.attributions]!, r) - change)).toBeLessThan(0.01 * Math.abs(change));
+      });
+      // The explained output is the model's own: the predicted class's probability, or the prediction.
+      if (task === 'regression') expect(out[EXPLAIN_IO.output]).toEqual(predictions.prediction!.map((v) => expect.closeTo(v, 6)));
+      else {
+        expect(out[EXPLAIN_IO.explainedClass]).toEqual(predictions.label);
+        const width = task === 'binary' ? 2 : 3;
+        const p = ROWS.map((_, r) => predictions.probabilities![r * width + predictions.label![r]!]!);
+        expect(out[EXPLAIN_IO.output]).toEqual(p.map((v) => expect.closeTo(v, 6)));
+      }
+    });
+  }
+
+  it('the one-hot features of a category are summed into its column: a row that differs from the baseline only in city gives city all of the change', async () => {
+    const pre = smallPreprocessing();
+    const city = pre.columns[3]!;
+    expect(city.kind === 'categorical' && city.vocabulary[city.missingIndex]).toBe('rome');
+    const means = pre.columns.map((c) => (c.kind === 'categorical' ? c.missingIndex : c.scaling === 'standard' ? c.center : c.impute));
+    const row = [...means.slice(0, 3), 2]; // oslo instead of rome: two one-hot features move (+1 and −1)
+    const { model } = buildExplainModel(smallModel('multiclass'), { steps: 100 });
+    const out = await runRows(model, [row]);
+    const change = out[EXPLAIN_IO.output]![0]! - out[EXPLAIN_IO.baselineOutput]![0]!;
+    expect(Math.abs(change)).toBeGreaterThan(1e-3);
+    const a = out[EXPLAIN_IO.attributions]!;
+    expect(a.slice(0, 3).map(Math.abs)).toEqual([0, 0, 0].map(() => expect.closeTo(0, 6)));
+    expect(Math.abs(a[3]! - change)).toBeLessThan(0.01 * Math.abs(change));
+  });
+
+  it('a missing cell gets exactly zero attribution and the rest still sum to the change', async () => {
+    const { model } = buildExplainModel(smallModel('multiclass', 'relu'), { steps: 200 });
+    const out = await runRows(model, [
+      [NaN, 3000, 1, NaN],
+      [52, NaN, 0, 1],
+    ]);
+    const a = out[EXPLAIN_IO.attributions]!;
+    expect([a[0], a[3], a[5]]).toEqual([0, 0, 0]);
+    for (const r of [0, 1]) {
+      const change = out[EXPLAIN_IO.output]![r]! - out[EXPLAIN_IO.baselineOutput]![r]!;
+      expect(Math.abs(rowSum(a, r) - change)).toBeLessThan(0.01 * Math.abs(change) + 1e-6);
+    }
+  });
+
+  it('the zero baseline puts zeros (numeric) and no category through the model', async () => {
+    const { model, facts } = buildExplainModel(smallModel('regression'), { baseline: 'zero', steps: 100 });
+    expect(facts.baseline).toBe('zero');
+    const out = await runRows(model, [ROWS[0]!]);
+    const atZero = await runRows(smallModel('regression'), [[0, 0, 0, -1]]);
+    expect(out[EXPLAIN_IO.baselineOutput]![0]).toBeCloseTo(atZero.prediction![0]!, 5);
+  });
+});
+
+describe('gradient × input', () => {
+  it('equals central finite differences of the model times (input − baseline), column by column', async () => {
+    const inference = smallModel('multiclass', 'tanh');
+    const { model } = buildExplainModel(inference, { method: 'gradient', baseline: 'zero' });
+    const out = await runRows(model, ROWS);
+    const predicted = await runRows(inference, ROWS);
+    const numericColumns = [0, 1, 2];
+    const pre = smallPreprocessing();
+    for (const [r, row] of ROWS.entries()) {
+      const label = predicted.label![r]!;
+      for (const c of numericColumns) {
+        const col = pre.columns[c]!;
+        const h = 1e-2 * (col.kind === 'categorical' ? 1 : col.scale);
+        const plus = [...row];
+        const minus = [...row];
+        plus[c]! += h;
+        minus[c]! -= h;
+        const p = await runRows(inference, [plus, minus]);
+        const slope = (p.probabilities![label]! - p.probabilities![3 + label]!) / (2 * h);
+        const expected = slope * row[c]!;
+        expect(Math.abs(out[EXPLAIN_IO.attributions]![r * COLUMNS + c]! - expected)).toBeLessThan(
+          2e-3 * Math.max(1e-2, Math.abs(expected)),
+        );
+      }
+    }
+  });
+});
+
+/** A model onnx-mlp did not make: no metadata, input `x` [N, 3], MatMul/Add/Relu/MatMul/Softmax to `scores` [N, 2]. */
+function foreignModel(): Model {
+  const b = new GraphBuilder('foreign');
+  const x = b.input('x', DataType.FLOAT, ['N', 3]);
+  const w1 = b.initializer('w1', {
+    dtype: DataType.FLOAT,
+    dims: [3, 4],
+    data: Float32Array.from([0.5, -0.3, 0.8, 0.1, -0.6, 0.4, 0.2, 0.7, 0.3, 0.9, -0.5, -0.2]),
+  });
+  const b1 = b.initializer('b1', { dtype: DataType.FLOAT, dims: [4], data: Float32Array.from([0.1, 0.2, -0.1, 0.05]) });
+  const w2 = b.initializer('w2', {
+    dtype: DataType.FLOAT,
+    dims: [4, 2],
+    data: Float32Array.from([1.2, -0.7, -0.4, 0.9, 0.6, 0.3, -1.1, 0.5]),
+  });
+  const hidden = b.op('Relu', [b.op('Add', [b.op('MatMul', [x, w1]), b1])]);
+  b.output(b.op('Softmax', [b.op('MatMul', [hidden, w2])], { axis: attr.int(-1) }), 'scores');
+  return makeModel(b.build());
+}
+
+describe('a model onnx-mlp did not make', () => {
+  const rows = [
+    [1.5, -0.5, 2.0],
+    [0.3, 1.2, -0.7],
+  ];
+
+  it('with a float matrix input: integrated gradients from zero sum to the change within 1 %, columns named by input position', async () => {
+    const { model, facts } = buildExplainModel(foreignModel(), { steps: 200 });
+    expect(facts).toMatchObject({ baseline: 'zero', output: 'scores', columns: ['x[0]', 'x[1]', 'x[2]'], classNames: ['0', '1'] });
+    const out = await runRows(model, rows);
+    const predicted = await runRows(foreignModel(), [...rows, [0, 0, 0]]);
+    for (const r of [0, 1]) {
+      const cls = out[EXPLAIN_IO.explainedClass]![r]!;
+      expect(cls).toBe(predicted.scores![2 * r]! > predicted.scores![2 * r + 1]! ? 0 : 1);
+      expect(out[EXPLAIN_IO.baselineOutput]![r]).toBeCloseTo(predicted.scores![4 + cls]!, 6);
+      const change = out[EXPLAIN_IO.output]![r]! - out[EXPLAIN_IO.baselineOutput]![r]!;
+      const sum = out[EXPLAIN_IO.attributions]!.slice(3 * r, 3 * r + 3).reduce((s, v) => s + v, 0);
+      expect(Math.abs(sum - change)).toBeLessThan(0.01 * Math.abs(change));
+    }
+  });
+
+  it('baseline mean is refused with a message: the model records no training means', () => {
+    expect(() => buildExplainModel(foreignModel(), { baseline: 'mean' })).toThrow(/baseline mean needs the training means/);
+  });
+
+  it('an op with no gradient rule on the way is named', () => {
+    const m = foreignModel();
+    const nodes = m.graph.nodes.map((n) => (n.opType === 'Relu' ? { ...n, opType: 'Floor' } : n));
+    expect(() => buildExplainModel({ ...m, graph: { ...m.graph, nodes } })).toThrow(ExplainError);
+    expect(() => buildExplainModel({ ...m, graph: { ...m.graph, nodes } })).toThrow(/op Floor .*cannot be explained.*not defined/);
+  });
+
+  it('an output reached only through an op that stops the gradient names that op', () => {
+    const b = new GraphBuilder('argmax');
+    const x = b.input('x', DataType.FLOAT, ['N', 3]);
+    const index = b.op('ArgMax', [x], { axis: attr.int(1), keepdims: attr.int(1) });
+    b.output(b.op('Cast', [index], { to: attr.int(DataType.FLOAT) }), 'y');
+    expect(() => buildExplainModel(makeModel(b.build()))).toThrow(/not differentiable with respect to x: the gradient stops at op ArgMax/);
+  });
+
+  it('an input that is not a float matrix is refused, naming it and its type', () => {
+    const b = new GraphBuilder('ints');
+    const x = b.input('ids', DataType.INT64, ['N', 3]);
+    b.output(b.op('Cast', [x], { to: attr.int(DataType.FLOAT) }), 'y');
+    expect(() => buildExplainModel(makeModel(b.build()))).toThrow(/float matrix input \[batch, columns\].*input ids is INT64 \[N,3\]/);
+  });
+});

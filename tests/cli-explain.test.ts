@@ -1,8 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeModel, sealModel } from '@onnx-mlp/core';
-import { EXPLAIN_IO, buildExplainModel } from '@onnx-mlp/core/explain';
+import { checkIntegrity, decodeModel, encodeModel, sealModel } from '@onnx-mlp/core';
+import { EXPLAIN_IO, buildExplainModel, parseImportance } from '@onnx-mlp/core/explain';
+import { META } from '@onnx-mlp/core/internal';
 import { DataType, GraphBuilder, attr, makeModel } from '@onnx-mlp/core/ir';
 import { runRows, smallModel } from '../packages/core/test/helpers/explain-models.js';
 import { runCli } from './helpers/run-cli.js';
@@ -120,5 +121,31 @@ describe('onnx-mlp explain', () => {
     const steps = await runCli(['explain', 'model.onnx', '--data', 'rows.csv', '--steps', '0'], { cwd: dir });
     expect(steps.code).not.toBe(0);
     expect(steps.stderr).toMatch(/--steps/);
+  });
+});
+
+describe('train stores the global importance', () => {
+  it('model.onnx holds onnx_mlp.importance (mean |attribution| on the test split, equal to explain --steps 16 on those rows) and is still sealed', async () => {
+    const lines = (await readFile('examples/customers.csv', 'utf8')).trim().split('\n');
+    const header = lines[0]!;
+    await writeFile(join(dir, 'train.csv'), [header, ...lines.slice(1, 601)].join('\n'));
+    await writeFile(join(dir, 'val.csv'), [header, ...lines.slice(601, 701)].join('\n'));
+    await writeFile(join(dir, 'test.csv'), [header, ...lines.slice(701)].join('\n'));
+    const args = ['--data', 'train.csv', '--val', 'val.csv', '--test', 'test.csv', '--label', 'churn', '--exclude', 'customer_id'];
+    const trained = await runCli(['train', ...args, '--epochs', '3', '--quiet', '--out', 'churn.onnx'], { cwd: dir, timeoutMs: 120_000 });
+    expect(trained.code, trained.stderr).toBe(0);
+    const model = decodeModel(await readFile(join(dir, 'churn.onnx')));
+    expect((await checkIntegrity(model)).status).toBe('ok');
+    const importance = parseImportance(model.metadata.get(META.importance)!);
+    expect(importance).toMatchObject({ method: 'integrated-gradients', steps: 16, baseline: 'mean', rows: 'test', count: 100 });
+    expect(importance.columns.map((c) => c.name)).toEqual(['age', 'monthly_fee', 'plan', 'region', 'support_calls', 'autopay']);
+    const r = await runCli(['explain', 'churn.onnx', '--data', 'test.csv', '--steps', '16', '--out', 'test-why.csv'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    for (const { name, meanAbs } of importance.columns) {
+      expect(meanAbs).toBeGreaterThan(0);
+      const printed = Number(new RegExp(`^  ${name}\\s+(\\S+)$`, 'm').exec(r.stdout)![1]);
+      expect(printed).toBe(Number(meanAbs.toPrecision(4)));
+    }
+    expect((await runCli(['verify', 'churn.onnx'], { cwd: dir })).code).toBe(0);
   });
 });

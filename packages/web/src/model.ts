@@ -6,6 +6,7 @@ import { modelInfo, type ModelInfo } from './model-info.js';
 import { describeForeignModel, readOnnxMlpMetadata, type ForeignModel, type OnnxMlpMetadata } from './model-metadata.js';
 import { readModelBytes, sourceName, type ModelSource } from './model-source.js';
 import { resolveRuntime, type Backend, type OrtModule, type RuntimeOptions } from './runtime.js';
+import { type ArrayExplanation, type ExplainOptions, Explainer } from './model-explain.js';
 
 /** How loadModel picks its runtime (see RuntimeOptions for each default). */
 export type LoadModelOptions = RuntimeOptions;
@@ -49,6 +50,12 @@ export interface Model {
   predict(records: readonly Record<string, unknown>[]): Promise<Prediction[]>;
   /** Runs the model on `rows` rows of its input ([rows, width] row-major floats). */
   predictArrays(features: Float32Array, rows: number): Promise<ArrayPrediction>;
+  /**
+   * Explains `rows` rows of its input ([rows, width] row-major raw values, as predictArrays takes):
+   * each column's attribution toward the predicted class (or the regression output), computed by
+   * the explain ONNX graph core builds from this model (integrated gradients by default).
+   */
+  explainArrays(features: Float32Array, rows: number, options?: ExplainOptions): Promise<ArrayExplanation>;
   /** Releases the ONNX Runtime session. */
   dispose(): Promise<void>;
 }
@@ -96,6 +103,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     meta,
     foreign: meta ? null : describeForeignModel(decoded),
     info: modelInfo(decoded, bytes.length, meta),
+    explainer: new Explainer({ name, ort: runtime.ort, sessionOptions: runtime.sessionOptions, decoded }),
   });
 }
 
@@ -107,6 +115,7 @@ interface LoadedParts {
   readonly meta: OnnxMlpMetadata | null;
   readonly foreign: ForeignModel | null;
   readonly info: ModelInfo;
+  readonly explainer: Explainer;
 }
 
 class LoadedModel implements Model {
@@ -170,7 +179,12 @@ class LoadedModel implements Model {
     return this.arrayPrediction(rows, parts);
   }
 
+  explainArrays(features: Float32Array, rows: number, options: ExplainOptions = {}): Promise<ArrayExplanation> {
+    return this.parts.explainer.explainArrays(features, rows, options);
+  }
+
   async dispose(): Promise<void> {
+    await this.parts.explainer.release();
     await this.parts.session.release();
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Model } from '@onnx-mlp/core';
+import { type Model, buildInferenceModel, featureWidth, fitPreprocessing, mlpSpec } from '@onnx-mlp/core';
+import { Rng, initParameters } from '@onnx-mlp/core/model';
 import { buildExplainModel, EXPLAIN_IO, ExplainError } from '@onnx-mlp/core/explain';
 import { DataType, GraphBuilder, attr, makeModel } from '@onnx-mlp/core/ir';
 import { runRows, smallModel, smallPreprocessing } from './helpers/explain-models.js';
@@ -169,5 +170,112 @@ describe('a model onnx-mlp did not make', () => {
     const x = b.input('ids', DataType.INT64, ['N', 3]);
     b.output(b.op('Cast', [x], { to: attr.int(DataType.FLOAT) }), 'y');
     expect(() => buildExplainModel(makeModel(b.build()))).toThrow(/float matrix input \[batch, columns\].*input ids is INT64 \[N,3\]/);
+  });
+});
+
+describe('preprocessing of one kind only', () => {
+  const cases = {
+    'numeric columns only (the gradient is taken at the gathered raw values)': {
+      columns: [
+        { name: 'a', kind: 'numeric' as const, values: [1, 2, 3, 4, Number.NaN] },
+        { name: 'b', kind: 'numeric' as const, values: [10, 30, 20, 40, 50] },
+      ],
+      rows: [
+        [3.5, 12],
+        [Number.NaN, 45],
+      ],
+    },
+    'categorical columns only (the gradient is taken at the one-hot features)': {
+      columns: [
+        { name: 'c', kind: 'categorical' as const, values: ['x', 'y', 'z', 'x', null] },
+        { name: 'd', kind: 'categorical' as const, values: ['p', 'q', 'p', 'p', 'q'] },
+      ],
+      rows: [
+        [2, 1],
+        [Number.NaN, 1],
+      ],
+    },
+  };
+  for (const [name, c] of Object.entries(cases)) {
+    it(`${name}: completeness within 1 %, a missing cell 0`, async () => {
+      const preprocessing = fitPreprocessing(c.columns);
+      const spec = mlpSpec({ inputs: featureWidth(preprocessing), hidden: [5], outputs: 3, activation: 'tanh' });
+      const inference = buildInferenceModel(spec, initParameters(spec, new Rng(11)), { preprocessing });
+      const { model } = buildExplainModel(inference, { steps: 100 });
+      const out = await runRows(model, c.rows);
+      const a = out[EXPLAIN_IO.attributions]!;
+      expect(a[2]).toBe(0);
+      for (const r of [0, 1]) {
+        const change = out[EXPLAIN_IO.output]![r]! - out[EXPLAIN_IO.baselineOutput]![r]!;
+        expect(Math.abs(change)).toBeGreaterThan(1e-4);
+        expect(Math.abs(a[2 * r]! + a[2 * r + 1]! - change)).toBeLessThan(0.01 * Math.abs(change));
+      }
+    });
+  }
+});
+
+/**
+ * The same model in the form other helpers move inference models to: each Gemm's weight stored
+ * [out, in] with transB = 1, and the missing-value test written as Equal(x, x) instead of IsNaN.
+ */
+function rewritten(m: Model): Model {
+  const initializers = new Map(m.graph.initializers);
+  const nodes = m.graph.nodes.map((n) => {
+    if (n.opType === 'Gemm') {
+      const w = initializers.get(n.inputs[1]!)!;
+      const [rows, cols] = w.dims as [number, number];
+      const data = new Float32Array(rows * cols);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[j * rows + i] = (w.data as Float32Array)[i * cols + j]!;
+      initializers.set(n.inputs[1]!, { dtype: w.dtype, dims: [cols, rows], data });
+      return { ...n, attributes: { ...n.attributes, transB: attr.int(1) } };
+    }
+    if (n.opType === 'IsNaN') return { ...n, opType: 'Equal', inputs: [n.inputs[0]!, n.inputs[0]!] };
+    return n;
+  });
+  const present = new Set(nodes.filter((n) => n.opType === 'Equal' && n.inputs[0] === n.inputs[1]).flatMap((n) => n.outputs));
+  const swapped = nodes.map((n) =>
+    n.opType === 'Where' && present.has(n.inputs[0]!) ? { ...n, inputs: [n.inputs[0]!, n.inputs[2]!, n.inputs[1]!] } : n,
+  );
+  return { ...m, graph: { ...m.graph, initializers, nodes: swapped } };
+}
+
+describe('written against the decoded graph, not today’s op list', () => {
+  it('Gemm with transB = 1 and Equal(x, x) missing tests: the same predictions and the same attributions (1e-6)', async () => {
+    const original = smallModel('multiclass', 'relu');
+    const variant = rewritten(original);
+    expect(variant.graph.nodes.some((n) => n.opType === 'IsNaN')).toBe(false);
+    expect(variant.graph.nodes.filter((n) => n.opType === 'Gemm').every((n) => n.attributes.transB?.value === 1)).toBe(true);
+    const rows = [...ROWS, [Number.NaN, 2500, 1, Number.NaN]];
+    const [p, q] = await Promise.all([runRows(original, rows), runRows(variant, rows)]);
+    expect(q.probabilities).toEqual(p.probabilities!.map((v) => expect.closeTo(v, 6)));
+    for (const method of ['gradient', 'integrated-gradients'] as const) {
+      const [a, b] = await Promise.all([
+        runRows(buildExplainModel(original, { method }).model, rows),
+        runRows(buildExplainModel(variant, { method }).model, rows),
+      ]);
+      expect(b[EXPLAIN_IO.attributions]).toEqual(a[EXPLAIN_IO.attributions]!.map((v) => expect.closeTo(v, 6)));
+    }
+  });
+});
+
+describe('a regression model whose output is un-scaled in the graph (× scale + centre)', () => {
+  it('attributions are scale × those of the scaled model, and still sum to the change', async () => {
+    const m = smallModel('regression', 'relu');
+    const initializers = new Map(m.graph.initializers);
+    initializers.set('target_scale', { dtype: DataType.FLOAT, dims: [1], data: Float32Array.from([7.5]) });
+    initializers.set('target_center', { dtype: DataType.FLOAT, dims: [1], data: Float32Array.from([100]) });
+    const nodes = [
+      ...m.graph.nodes.map((n) => (n.outputs[0] === 'prediction' ? { ...n, outputs: ['scaled_prediction'] } : n)),
+      { opType: 'Mul', name: 'unscale_mul', inputs: ['scaled_prediction', 'target_scale'], outputs: ['unscaled'], attributes: {} },
+      { opType: 'Add', name: 'unscale_add', inputs: ['unscaled', 'target_center'], outputs: ['prediction'], attributes: {} },
+    ];
+    const unscaled: Model = { ...m, graph: { ...m.graph, initializers, nodes } };
+    const [a, b] = await Promise.all([runRows(buildExplainModel(m).model, ROWS), runRows(buildExplainModel(unscaled).model, ROWS)]);
+    expect(b[EXPLAIN_IO.output]).toEqual(a[EXPLAIN_IO.output]!.map((v) => expect.closeTo(7.5 * v + 100, 3)));
+    expect(b[EXPLAIN_IO.attributions]).toEqual(a[EXPLAIN_IO.attributions]!.map((v) => expect.closeTo(7.5 * v, 4)));
+    ROWS.forEach((_, r) => {
+      const change = b[EXPLAIN_IO.output]![r]! - b[EXPLAIN_IO.baselineOutput]![r]!;
+      expect(Math.abs(rowSum(b[EXPLAIN_IO.attributions]!, r) - change)).toBeLessThan(0.01 * Math.abs(change));
+    });
   });
 });

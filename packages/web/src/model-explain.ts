@@ -23,6 +23,34 @@ export interface ArrayExplanation {
   facts: ExplainFacts;
 }
 
+/** One record's explanation. */
+export interface Explanation {
+  /** Classifiers: the explained (predicted) class. */
+  label?: string | number;
+  /** The explained output (the class's probability, or the prediction) and its value at the baseline. */
+  output: number;
+  baselineOutput: number;
+  /** Each column's attribution, by column name (0 for a missing value). */
+  attributions: Record<string, number>;
+  /** The columns whose value was missing (imputed: not explained, attribution 0). */
+  missing: string[];
+}
+
+/** explainArrays' result per record, with the columns whose raw value (in `input`) was missing. */
+export function recordExplanations(out: ArrayExplanation, input: Float32Array): Explanation[] {
+  const width = out.columns.length;
+  return Array.from(
+    { length: out.rows },
+    (_, r): Explanation => ({
+      ...(out.classes ? { label: out.classes[r]! } : {}),
+      output: out.output[r]!,
+      baselineOutput: out.baselineOutput[r]!,
+      attributions: Object.fromEntries(out.columns.map((c, j) => [c, out.attributions[r * width + j]!])),
+      missing: out.columns.filter((_, j) => Number.isNaN(input[r * width + j]!)),
+    }),
+  );
+}
+
 /** What the explainer needs of a loaded model. */
 export interface ExplainerParts {
   readonly name: string;

@@ -6,7 +6,7 @@ import { modelInfo, type ModelInfo } from './model-info.js';
 import { describeForeignModel, readOnnxMlpMetadata, type ForeignModel, type OnnxMlpMetadata } from './model-metadata.js';
 import { readModelBytes, sourceName, type ModelSource } from './model-source.js';
 import { resolveRuntime, type Backend, type OrtModule, type RuntimeOptions } from './runtime.js';
-import { type ArrayExplanation, type ExplainOptions, Explainer } from './model-explain.js';
+import { type ArrayExplanation, type ExplainOptions, type Explanation, Explainer, recordExplanations } from './model-explain.js';
 
 /** How loadModel picks its runtime (see RuntimeOptions for each default). */
 export type LoadModelOptions = RuntimeOptions;
@@ -56,6 +56,8 @@ export interface Model {
    * the explain ONNX graph core builds from this model (integrated gradients by default).
    */
   explainArrays(features: Float32Array, rows: number, options?: ExplainOptions): Promise<ArrayExplanation>;
+  /** Explains raw records (as predict takes them): per record, each column's attribution by name. */
+  explain(records: readonly Record<string, unknown>[], options?: ExplainOptions): Promise<Explanation[]>;
   /** Releases the ONNX Runtime session. */
   dispose(): Promise<void>;
 }
@@ -135,6 +137,18 @@ class LoadedModel implements Model {
   }
 
   async predict(records: readonly Record<string, unknown>[]): Promise<Prediction[]> {
+    const { meta, input } = this.encodeRecords(records, 'predict(records)', 'predictArrays(features, rows)');
+    const out = await this.predictArrays(input, records.length);
+    return toPredictions(out, meta);
+  }
+
+  async explain(records: readonly Record<string, unknown>[], options: ExplainOptions = {}): Promise<Explanation[]> {
+    const { input } = this.encodeRecords(records, 'explain(records)', 'explainArrays(features, rows)');
+    return recordExplanations(await this.explainArrays(input, records.length, options), input);
+  }
+
+  /** Raw records as the model's input rows; only a model with onnx-mlp preprocessing can encode them. */
+  private encodeRecords(records: readonly Record<string, unknown>[], method: string, instead: string) {
     const meta = this.parts.meta;
     const p = meta?.preprocessing;
     if (!meta || !p) {
@@ -143,7 +157,7 @@ class LoadedModel implements Model {
         : 'an ONNX model without onnx-mlp metadata';
       throw new WebModelError(
         'not-onnx-mlp',
-        `${this.parts.name} is ${what}: predict(records) needs the onnx-mlp preprocessing metadata to encode records; use predictArrays(features, rows)`,
+        `${this.parts.name} is ${what}: ${method} needs the onnx-mlp preprocessing metadata to encode records; use ${instead}`,
       );
     }
     const width = p.columns.length;
@@ -159,8 +173,7 @@ class LoadedModel implements Model {
         i * width,
       ),
     );
-    const out = await this.predictArrays(input, records.length);
-    return toPredictions(out, meta);
+    return { meta, input };
   }
 
   async predictArrays(features: Float32Array, rows: number): Promise<ArrayPrediction> {

@@ -9,6 +9,7 @@ import { EXPLAIN_IO, buildExplainModel } from '@onnx-mlp/core/explain';
 import { DataType, GraphBuilder, attr, makeModel } from '@onnx-mlp/core/ir';
 import { loadModel, WebModelError, type OrtModule } from '../src/index.js';
 import { mnistTestSplit } from '../../../tests/helpers/mnist-test-split.js';
+import { smallModel } from '../../core/test/helpers/explain-models.js';
 
 const MNIST_MODEL = fileURLToPath(new URL('../../../models/mnist-mlp.onnx', import.meta.url));
 
@@ -30,6 +31,31 @@ describe('Model.explainArrays', () => {
     const predicted = await model.predictArrays(pixels, 8);
     expect(got.classes).toEqual(predicted.labels.map(String));
     await model.dispose();
+  });
+
+  it('explain(records): per record the class, output, attributions by column name, and the missing columns; equal to explainArrays on the encoded rows', async () => {
+    const model = await loadModel(encodeModel(smallModel('multiclass', 'relu')), { runtime: ortNode as unknown as OrtModule });
+    const records = [
+      { age: 30, income: 2000, member: 1, city: 'kyiv' },
+      { age: 62, income: 4000, member: 0, city: null },
+    ];
+    const got = await model.explain(records, { steps: 64 });
+    const arrays = await model.explainArrays(Float32Array.from([30, 2000, 1, 0, 62, 4000, 0, Number.NaN]), 2, { steps: 64 });
+    expect(got.map((e) => e.missing)).toEqual([[], ['city']]);
+    expect(got.map((e) => e.label)).toEqual(arrays.classes);
+    expect(got[1]!.attributions).toEqual({
+      age: arrays.attributions[4],
+      income: arrays.attributions[5],
+      member: arrays.attributions[6],
+      city: 0,
+    });
+    const sum = Object.values(got[0]!.attributions).reduce((s, v) => s + v, 0);
+    expect(Math.abs(sum - (got[0]!.output - got[0]!.baselineOutput))).toBeLessThan(
+      0.01 * Math.abs(got[0]!.output - got[0]!.baselineOutput),
+    );
+    const mnist = await loadModel(new Uint8Array(await readFile(MNIST_MODEL)), { runtime: ortNode as unknown as OrtModule });
+    await expect(mnist.explain([{}])).rejects.toThrow(/explain\(records\) needs the onnx-mlp preprocessing metadata.*use explainArrays/);
+    await Promise.all([model.dispose(), mnist.dispose()]);
   });
 
   it('a model whose output does not depend differentiably on its input: a WebModelError not-explainable naming the op', async () => {

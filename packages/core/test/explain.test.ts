@@ -146,6 +146,25 @@ describe('a model onnx-mlp did not make', () => {
     }
   });
 
+  it.for([13, 19])('declared at opset %i: explained at that opset, completeness within 1 %', async (opset) => {
+    const m = foreignModel();
+    const { model } = buildExplainModel({ ...m, opsetImports: new Map([['', opset]]), irVersion: opset > 17 ? 9 : 8 }, { steps: 200 });
+    expect(model.opsetImports.get('')).toBe(opset);
+    const out = await runRows(model, rows);
+    const change = out[EXPLAIN_IO.output]![0]! - out[EXPLAIN_IO.baselineOutput]![0]!;
+    const sum = out[EXPLAIN_IO.attributions]!.slice(0, 3).reduce((s, v) => s + v, 0);
+    expect(Math.abs(sum - change)).toBeLessThan(0.01 * Math.abs(change));
+  });
+
+  it('an op whose form the declared opset changes (Unsqueeze at opset 11) is refused, naming it', () => {
+    const m = foreignModel();
+    const axes = { opType: 'Unsqueeze', name: 'u', inputs: ['scores'], outputs: ['scores3'], attributes: { axes: attr.ints([2]) } };
+    const graph = { ...m.graph, nodes: [...m.graph.nodes, axes] };
+    expect(() => buildExplainModel({ ...m, graph, opsetImports: new Map([['', 11]]) })).toThrow(
+      /op Unsqueeze at opset 11 has a form explain does not read/,
+    );
+  });
+
   it('baseline mean is refused with a message: the model records no training means', () => {
     expect(() => buildExplainModel(foreignModel(), { baseline: 'mean' })).toThrow(/baseline mean needs the training means/);
   });

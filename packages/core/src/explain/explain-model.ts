@@ -1,7 +1,7 @@
 import { META } from '../artifacts/metadata.js';
 import { GraphBuilder } from '../ir/builder.js';
 import { DataType } from '../ir/dtype.js';
-import { type Graph, type Model, type Value, attr } from '../ir/graph.js';
+import { DEFAULT_IR_VERSION, type Graph, type Model, type Value, attr } from '../ir/graph.js';
 import { makeModel } from '../ir/model.js';
 import type { Preprocessing } from '../preprocess/schema.js';
 import { type AttributionSpace, differentiableFrom, findFeatureSpace, requireDifferentiable } from './attribution-space.js';
@@ -171,6 +171,7 @@ export function buildExplainModel(model: Model, options: ExplainOptions = {}): E
   return {
     model: makeModel(built, {
       opset: explainOpset(opset),
+      irVersion: Math.max(DEFAULT_IR_VERSION, model.irVersion),
       metadata: { [META.kind]: 'explain', [META.explain]: JSON.stringify(explainFacts) },
       docString: `onnx-mlp explanation (${method}) of ${target.name}`,
     }),

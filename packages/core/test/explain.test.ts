@@ -298,3 +298,16 @@ describe('a regression model whose output is un-scaled in the graph (× scale + 
     });
   });
 });
+
+describe('a gradient rule that cannot differentiate its node', () => {
+  it('Gather along columns on the way from the input: an ExplainError that says why, not a crash', () => {
+    const b = new GraphBuilder('columns');
+    const x = b.input('x', DataType.FLOAT, ['N', 3]);
+    const picked = b.op('Gather', [x, b.constant([2, 0], DataType.INT64)], { axis: attr.int(1) });
+    const w = b.initializer('w', { dtype: DataType.FLOAT, dims: [2, 2], data: Float32Array.from([1, 2, 3, 4]) });
+    b.output(b.op('Softmax', [b.op('MatMul', [picked, w])], { axis: attr.int(-1) }), 'scores');
+    const build = () => buildExplainModel(makeModel(b.build()));
+    expect(build).toThrow(ExplainError);
+    expect(build).toThrow(/the gradient of the output cannot be built: Gather: gradients are implemented for 1-D indices into the rows/);
+  });
+});

@@ -2,6 +2,7 @@ import { addGradients } from '../autodiff/gradient.js';
 import type { GraphBuilder } from '../ir/builder.js';
 import { DataType } from '../ir/dtype.js';
 import { type Graph, type Node, type Value, attr } from '../ir/graph.js';
+import { ExplainError } from './explain-error.js';
 import { type Bindings, replayNodes } from './replay.js';
 
 /** Points along the straight path from the baseline (alpha 0) to the input (alpha 1), with their weights. */
@@ -70,11 +71,20 @@ export function emitPathAttributions(b: GraphBuilder, p: PathGradient): Value {
   const tiled = b.op('Expand', [b.op('Unsqueeze', [p.mask, first]), b.constant(scalarDims(steps), i64)]);
   const mask = b.op('Reshape', [tiled, b.op('Shape', [out])], {}, { shape: [PATH_ROWS, out.shape[1]!] });
   const explained = b.op('ReduceSum', [b.op('Mul', [out, mask])], { keepdims: attr.int(0) });
-  const grad = addGradients(b, explained, [flat]).get(flat.name)!;
+  const grad = pathGradient(b, explained, flat);
   const perStep = b.op('Reshape', [grad, b.constant([steps, -1, width], i64)], {}, { shape: [steps, rows, width] });
   const weighted = b.op('Mul', [perStep, b.constant(p.rule.weights, f, scalarDims(steps))]);
   const average = b.op('ReduceSum', [weighted, first], { keepdims: attr.int(0) });
   return b.op('Mul', [average, delta]);
+}
+
+/** d explained / d points; a gradient rule that cannot differentiate its node becomes an ExplainError. */
+function pathGradient(b: GraphBuilder, explained: Value, points: Value): Value {
+  try {
+    return addGradients(b, explained, [points]).get(points.name)!;
+  } catch (e) {
+    throw new ExplainError(`the gradient of the output cannot be built: ${(e as Error).message}`, {});
+  }
 }
 
 /** A [n] output as [n, 1]; a [n, K] one as it is. */

@@ -131,6 +131,36 @@ describe('the demo site, built and served on 127.0.0.1, in Chromium', () => {
     await page.close();
   });
 
+  it("shows the integrated-gradients heat map of the drawn digit: its sum is the probability minus the blank pad's (within 1 %), as onnxruntime-node gives them", async () => {
+    const { page, errors } = await openDemo();
+    const pad = (await page.locator('#pad').boundingBox())!;
+    await page.mouse.move(pad.x + pad.width * 0.3, pad.y + pad.height * 0.2);
+    await page.mouse.down();
+    await page.mouse.move(pad.x + pad.width * 0.7, pad.y + pad.height * 0.2, { steps: 10 });
+    await page.mouse.move(pad.x + pad.width * 0.4, pad.y + pad.height * 0.85, { steps: 20 });
+    await page.mouse.up();
+    await page.waitForSelector('#pad-heatmap[data-attribution-sum]');
+    const map = await page.$eval('#pad-heatmap', (c) => ({ ...(c as HTMLCanvasElement).dataset }));
+    const shown = await page.textContent('#digit-prediction');
+    expect(map.class).toBe(shown);
+    const probability = Number(await page.getAttribute(`#digit-bars .bar-row[data-class="${shown}"]`, 'data-probability'));
+    expect(Number(map.output)).toBeCloseTo(probability, 6);
+    // The baseline is the blank pad: the model's probability of that digit on 784 zeros.
+    const session = await ortNode.InferenceSession.create(MNIST_MODEL);
+    const blank = await session.run({ input: new ortNode.Tensor('float32', new Float32Array(784), [1, 784]) });
+    await session.release();
+    const atBlank = (blank.probabilities!.data as Float32Array)[Number(shown)]!;
+    expect(Number(map.baselineOutput)).toBeCloseTo(atBlank, 5);
+    const change = Number(map.output) - Number(map.baselineOutput);
+    expect(Math.abs(change)).toBeGreaterThan(0.1);
+    expect(Math.abs(Number(map.attributionSum) - change)).toBeLessThan(0.01 * Math.abs(change));
+    await screenshotOf(page, '#digit-panel', 'digit-pad-heat-map');
+    await page.click('#pad-clear');
+    await expect.poll(() => page.$eval('#pad-heatmap', (c) => (c as HTMLCanvasElement).dataset.attributionSum ?? null)).toBe(null);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('says so on the pad when the digit model cannot be fetched (404), and the rest of the page works', async () => {
     if (typeof browser === 'string') throw new Error(browser);
     const page = await browser.newPage();

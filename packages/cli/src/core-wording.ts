@@ -23,6 +23,7 @@ const WORDINGS: Record<string, Wording> = {
   TOO_MANY_CLASSES: (f) =>
     `label column "${f.column}" has more than ${f.limit} distinct values: too many classes (regression? --task regression)`,
   TOO_MANY_CATEGORIES: (_, message) => `${message} (--exclude)`,
+  EXPLAIN: (f, message) => (f.baseline === 'mean' ? message.replace(/\(use zero\)$/, '(--baseline zero)') : message),
 };
 
 /** The message the CLI prints for `error`: a core error that concerns a flag is worded with the flag. */

@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { OnnxMlpError } from '@onnx-mlp/core';
 import { evaluateCommand } from './commands/evaluate.js';
+import { explainCommand } from './commands/explain.js';
 import { inspectCommand } from './commands/inspect.js';
 import { keygenCommand } from './commands/keygen.js';
 import { predictCommand } from './commands/predict.js';
@@ -64,6 +65,7 @@ async function main(args: string[]): Promise<number> {
       .command(inspectCommand)
       .command(evaluateCommand)
       .command(predictCommand)
+      .command(explainCommand)
       .command(verifyCommand)
       .command(keygenCommand)
       // `onnx-mlp completion >> ~/.bashrc` (or ~/.zshrc) installs tab completion of commands and options.

@@ -28,6 +28,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   ops: ['errors', 'ir'],
   autodiff: ['errors', 'ir', 'ops'],
   artifacts: ['errors', 'ir', 'ops', 'autodiff', 'model', 'losses', 'optimizers', 'preprocess', 'training/state'],
+  // The explain graph replays a decoded model and differentiates it; it needs no trainer.
+  explain: ['errors', 'ir', 'ops', 'autodiff', 'artifacts/metadata', 'preprocess/schema'],
 };
 
 /** Whether `target` (`ir/graph`) lies in one of `allowed` (a folder, or one module such as `training/state`). */

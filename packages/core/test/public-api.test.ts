@@ -108,6 +108,7 @@ const SUBPATHS = [
   'metrics',
   'tabular',
   'inspect',
+  'explain',
   'internal',
 ];
 

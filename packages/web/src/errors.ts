@@ -10,6 +10,7 @@ export type WebModelErrorCode =
   | 'missing-column' // a record lacks a column the model needs
   | 'bad-value' // a record's value does not fit its column (not a number, not a boolean)
   | 'bad-input' // predictArrays got the wrong number of values
+  | 'not-explainable' // explain: an op without a gradient rule, or an input that is not a float matrix
   | 'runtime'; // ONNX Runtime refused the model or failed to start
 
 /** A typed error from loadModel or a Model's methods; `code` says which case it is. */

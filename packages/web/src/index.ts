@@ -2,6 +2,7 @@
 export { loadModel } from './model.js';
 export type { LoadModelOptions, Model, Prediction, ArrayPrediction } from './model.js';
 export type { ModelSource } from './model-source.js';
+export type { ArrayExplanation, ExplainOptions, Explanation } from './model-explain.js';
 export type { ModelInfo, LayerInfo, TensorInfo } from './model-info.js';
 export type { OrtModule, Backend, WasmPaths, WasmPathsByBackend, RuntimeOptions } from './runtime.js';
 export { hasWebGpuAdapter } from './runtime.js';

@@ -6,6 +6,7 @@ import { modelInfo, type ModelInfo } from './model-info.js';
 import { describeForeignModel, readOnnxMlpMetadata, type ForeignModel, type OnnxMlpMetadata } from './model-metadata.js';
 import { readModelBytes, sourceName, type ModelSource } from './model-source.js';
 import { resolveRuntime, type Backend, type OrtModule, type RuntimeOptions } from './runtime.js';
+import { type ArrayExplanation, type ExplainOptions, type Explanation, Explainer, recordExplanations } from './model-explain.js';
 
 /** How loadModel picks its runtime (see RuntimeOptions for each default). */
 export type LoadModelOptions = RuntimeOptions;
@@ -49,6 +50,14 @@ export interface Model {
   predict(records: readonly Record<string, unknown>[]): Promise<Prediction[]>;
   /** Runs the model on `rows` rows of its input ([rows, width] row-major floats). */
   predictArrays(features: Float32Array, rows: number): Promise<ArrayPrediction>;
+  /**
+   * Explains `rows` rows of its input ([rows, width] row-major raw values, as predictArrays takes):
+   * each column's attribution toward the predicted class (or the regression output), computed by
+   * the explain ONNX graph core builds from this model (integrated gradients by default).
+   */
+  explainArrays(features: Float32Array, rows: number, options?: ExplainOptions): Promise<ArrayExplanation>;
+  /** Explains raw records (as predict takes them): per record, each column's attribution by name. */
+  explain(records: readonly Record<string, unknown>[], options?: ExplainOptions): Promise<Explanation[]>;
   /** Releases the ONNX Runtime session. */
   dispose(): Promise<void>;
 }
@@ -96,6 +105,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     meta,
     foreign: meta ? null : describeForeignModel(decoded),
     info: modelInfo(decoded, bytes.length, meta),
+    explainer: new Explainer({ name, ort: runtime.ort, sessionOptions: runtime.sessionOptions, decoded }),
   });
 }
 
@@ -107,6 +117,7 @@ interface LoadedParts {
   readonly meta: OnnxMlpMetadata | null;
   readonly foreign: ForeignModel | null;
   readonly info: ModelInfo;
+  readonly explainer: Explainer;
 }
 
 class LoadedModel implements Model {
@@ -126,6 +137,18 @@ class LoadedModel implements Model {
   }
 
   async predict(records: readonly Record<string, unknown>[]): Promise<Prediction[]> {
+    const { meta, input } = this.encodeRecords(records, 'predict(records)', 'predictArrays(features, rows)');
+    const out = await this.predictArrays(input, records.length);
+    return toPredictions(out, meta);
+  }
+
+  async explain(records: readonly Record<string, unknown>[], options: ExplainOptions = {}): Promise<Explanation[]> {
+    const { input } = this.encodeRecords(records, 'explain(records)', 'explainArrays(features, rows)');
+    return recordExplanations(await this.explainArrays(input, records.length, options), input);
+  }
+
+  /** Raw records as the model's input rows; only a model with onnx-mlp preprocessing can encode them. */
+  private encodeRecords(records: readonly Record<string, unknown>[], method: string, instead: string) {
     const meta = this.parts.meta;
     const p = meta?.preprocessing;
     if (!meta || !p) {
@@ -134,7 +157,7 @@ class LoadedModel implements Model {
         : 'an ONNX model without onnx-mlp metadata';
       throw new WebModelError(
         'not-onnx-mlp',
-        `${this.parts.name} is ${what}: predict(records) needs the onnx-mlp preprocessing metadata to encode records; use predictArrays(features, rows)`,
+        `${this.parts.name} is ${what}: ${method} needs the onnx-mlp preprocessing metadata to encode records; use ${instead}`,
       );
     }
     const width = p.columns.length;
@@ -150,8 +173,7 @@ class LoadedModel implements Model {
         i * width,
       ),
     );
-    const out = await this.predictArrays(input, records.length);
-    return toPredictions(out, meta);
+    return { meta, input };
   }
 
   async predictArrays(features: Float32Array, rows: number): Promise<ArrayPrediction> {
@@ -170,7 +192,12 @@ class LoadedModel implements Model {
     return this.arrayPrediction(rows, parts);
   }
 
+  explainArrays(features: Float32Array, rows: number, options: ExplainOptions = {}): Promise<ArrayExplanation> {
+    return this.parts.explainer.explainArrays(features, rows, options);
+  }
+
   async dispose(): Promise<void> {
+    await this.parts.explainer.release();
     await this.parts.session.release();
   }
 

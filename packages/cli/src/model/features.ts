@@ -17,6 +17,9 @@ function quoteList(names: readonly string[], limit = 20): string {
   return names.length > limit ? `${shown}, … (${names.length} in all)` : shown;
 }
 
+/** What an encoder needs of a model: its preprocessing, or (without one) its number of inputs. */
+export type EncodedShape = Pick<InferenceModel, 'preprocessing'> & { readonly spec: { readonly inputs: number } };
+
 /** What to tell the user when a file's columns do not fit a model without preprocessing. */
 export interface ColumnHint {
   /** Columns left out as labels. */
@@ -34,7 +37,7 @@ export interface ColumnHint {
  * - A model without preprocessing takes every column except `excluded`, in file order, as numbers:
  *   their count must be spec.inputs, and every cell a finite number.
  */
-export function featureEncoder(m: InferenceModel, file: string, columns: readonly string[], columnHint: ColumnHint): FeatureEncoder {
+export function featureEncoder(m: EncodedShape, file: string, columns: readonly string[], columnHint: ColumnHint): FeatureEncoder {
   const p = m.preprocessing;
   if (p) {
     const at = new Map(columns.map((name, i) => [name, i]));

@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { writeOutputPath } from '../io/output-write.js';
 import { trainingReport } from '../report/html-report.js';
 import { inferenceBytes } from './model-bytes.js';
+import { withImportance } from './model-importance.js';
 import { isAccuracy, stoppingLine, type TestScore } from './progress.js';
 import type { RunContext, TrainedModel } from './run-context.js';
 import { RUN_FILES } from './run-files.js';
@@ -23,7 +24,9 @@ export async function writeOutputs(ctx: RunContext, trained: TrainedModel): Prom
   const test = await scoreModel(await inferenceBytes(ctx.run, trained), data, ctx.sessionOptions);
   const fairness = testFairness(ctx.run, test);
   if (config.report !== null) await writeReport(ctx, trained, test);
-  const model = await inferenceBytes(ctx.run, trained, test, fairness ? { [FAIRNESS_METADATA_KEY]: JSON.stringify(fairness) } : {});
+  const fairnessMetadata = fairness ? { [FAIRNESS_METADATA_KEY]: JSON.stringify(fairness) } : {};
+  // The global importance (mean |attribution| on the test split) goes in before the final seal.
+  const model = await withImportance(ctx.run, await inferenceBytes(ctx.run, trained, test, fairnessMetadata), data.test);
   await ctx.files.writeModel(RUN_FILES.model, model);
   if (config.out !== null) await writeOut(config.out, model, config.force, folder);
   ctx.progress.end({

@@ -17,7 +17,11 @@ export const META = {
   integrity: 'onnx_mlp.integrity',
   /** An Ed25519 signature of the integrity digest and the signing key's fingerprint. */
   signature: 'onnx_mlp.signature',
+  /** What an explain model explains (method, baseline, columns), as JSON. */
+  explain: 'onnx_mlp.explain',
+  /** Global importance: mean |attribution| per raw column on a held-out split, as JSON. */
+  importance: 'onnx_mlp.importance',
 } as const;
 
 /** The role of an onnx-mlp file, stored under META.kind. */
-export type ArtifactKind = 'inference' | 'training' | 'training_epoch' | 'eval' | 'checkpoint' | 'preprocess';
+export type ArtifactKind = 'inference' | 'training' | 'training_epoch' | 'eval' | 'checkpoint' | 'preprocess' | 'explain';

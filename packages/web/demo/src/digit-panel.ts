@@ -4,6 +4,7 @@ import { attachDigitPad } from './digit-pad.js';
 import { inkOfCanvas, mnistPixels, paintPixels } from './mnist-image.js';
 import { ortFiles } from './ort-files.js';
 import { renderProbabilityBars } from './probability-bars.js';
+import { HEAT_MAP_STEPS, paintHeatMap } from './heat-map.js';
 
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
@@ -14,6 +15,7 @@ export function setUpDigitPanel(modelUrl: string): void {
   const bars = byId('digit-bars');
   const preview = byId<HTMLCanvasElement>('pad-input');
   const pad = byId<HTMLCanvasElement>('pad');
+  const heatMap = byId<HTMLCanvasElement>('pad-heatmap');
   renderProbabilityBars(bars, DIGITS, null);
   const model: Promise<Model | null> = loadModel(modelUrl, { wasmPaths: ortFiles('wasm') }).catch((error: unknown) => {
     showMessage(message, `Could not load the digit model: ${errorText(error)}`);
@@ -39,6 +41,7 @@ export function setUpDigitPanel(modelUrl: string): void {
           output.textContent = '—';
           delete output.dataset.label;
           renderProbabilityBars(bars, DIGITS, null);
+          paintHeatMap(heatMap, null, null);
           continue;
         }
         const result = await ready.predictArrays(pixels, 1);
@@ -46,6 +49,8 @@ export function setUpDigitPanel(modelUrl: string): void {
         output.textContent = String(result.labels[0]);
         output.dataset.label = String(result.labels[0]);
         renderProbabilityBars(bars, DIGITS, probabilities);
+        // Why: integrated gradients from a blank pad, by the explain graph on the same runtime.
+        paintHeatMap(heatMap, pixels, await ready.explainArrays(pixels, 1, { steps: HEAT_MAP_STEPS }));
         clearMessage(message);
       } while (again);
     } catch (error) {

@@ -24,7 +24,7 @@ export async function writeOutputs(ctx: RunContext, trained: TrainedModel): Prom
   const test = await scoreModel(await inferenceBytes(ctx.run, trained), data, ctx.sessionOptions);
   const fairness = testFairness(ctx.run, test);
   if (config.report !== null) await writeReport(ctx, trained, test);
-  const fairnessMetadata = fairness ? { [FAIRNESS_METADATA_KEY]: JSON.stringify(fairness) } : {};
+  const fairnessMetadata: Record<string, string> = fairness ? { [FAIRNESS_METADATA_KEY]: JSON.stringify(fairness) } : {};
   // The global importance (mean |attribution| on the test split) goes in before the final seal.
   const model = await withImportance(ctx.run, await inferenceBytes(ctx.run, trained, test, fairnessMetadata), data.test);
   await ctx.files.writeModel(RUN_FILES.model, model);

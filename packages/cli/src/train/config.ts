@@ -1,5 +1,6 @@
 // The resolved configuration of a training run (what config.json records) and its defaults; resolve-config.ts builds it.
 import type { Device, MlpSpec, OptimizerConfig, SCHEDULES } from '@onnx-mlp/core';
+import type { CardStatements } from '@onnx-mlp/core/artifacts';
 import type { TabularOptions } from '../data/tabular.js';
 
 /** The learning-rate schedule of a run (core's parseSchedule, rate = the optimizer's). */
@@ -57,6 +58,8 @@ export interface TrainConfig {
   /** Per-class loss weights as given: 'balanced', one weight per class, or null. */
   readonly classWeights: 'balanced' | readonly number[] | null;
   readonly earlyStopping: EarlyStoppingConfig | null;
+  /** What the trainer states in the model card (owner, intended use, limitations, license); {} for nothing. */
+  readonly card: CardStatements;
 }
 
 /** The default rows a --stream run shuffles and trains on at a time. */
@@ -73,5 +76,6 @@ export function withDefaults(saved: TrainConfig): TrainConfig {
     classWeights: saved.classWeights ?? null,
     earlyStopping: saved.earlyStopping ?? null,
     signKey: saved.signKey ?? null,
+    card: saved.card ?? {},
   };
 }

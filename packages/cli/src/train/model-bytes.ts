@@ -1,5 +1,5 @@
 import { buildInferenceModel, encodeCheckpoint, encodeModel, type TrainingState } from '@onnx-mlp/core';
-import { sealModel } from '@onnx-mlp/core/artifacts';
+import { cardMarkdown, sealModel, withModelCard, type ModelCard } from '@onnx-mlp/core/artifacts';
 import { controlFacts, testFacts, trainingFacts } from '@onnx-mlp/core/tabular';
 import { signModel } from '../integrity/signature.js';
 import { CLI_VERSION } from '../version.js';
@@ -8,9 +8,15 @@ import type { PreparedRun, TrainedModel } from './run-context.js';
 
 /**
  * The deployable model's bytes, sealed with its integrity digest (and signed with --sign-key); the
- * training facts (core's trainingFacts) include the test score once it is known.
+ * training facts (core's trainingFacts) include the test score once it is known, and the model card
+ * (metadata and doc_string) once it is built. Sealing comes last, so the digest covers the card.
  */
-export async function inferenceBytes(run: PreparedRun, trained: Omit<TrainedModel, 'history'>, test?: TestScore): Promise<Uint8Array> {
+export async function inferenceBytes(
+  run: PreparedRun,
+  trained: Omit<TrainedModel, 'history'>,
+  test?: TestScore,
+  card?: ModelCard,
+): Promise<Uint8Array> {
   const { artifacts: a, config, data } = run;
   const training = trainingFacts({
     description: data.description,
@@ -28,13 +34,12 @@ export async function inferenceBytes(run: PreparedRun, trained: Omit<TrainedMode
     ...(test ? { test: testFacts(test, data.preprocessing !== null) } : {}),
     producer: `onnx-mlp ${CLI_VERSION}`,
   });
-  const sealed = await sealModel(
-    buildInferenceModel(a.spec, trained.parameters, {
-      ...(data.classNames ? { classNames: data.classNames } : {}),
-      ...(data.preprocessing ? { preprocessing: data.preprocessing } : {}),
-      training,
-    }),
-  );
+  const model = buildInferenceModel(a.spec, trained.parameters, {
+    ...(data.classNames ? { classNames: data.classNames } : {}),
+    ...(data.preprocessing ? { preprocessing: data.preprocessing } : {}),
+    training,
+  });
+  const sealed = await sealModel(card ? withModelCard(model, card, (v) => cardMarkdown(v, { docString: true })) : model);
   return encodeModel(run.signer ? signModel(sealed, run.signer) : sealed);
 }
 
@@ -55,11 +60,12 @@ export type RecordedConfig = Readonly<Record<string, unknown>> & { readonly epoc
 /** What config.json records: the resolved options, with what the data made of them. */
 export function recordedConfig(run: Omit<PreparedRun, 'artifacts' | 'resumed' | 'signer'>): RecordedConfig {
   const { config, data, classWeights } = run;
-  const { classWeights: given, signKey, ...rest } = config;
+  const { classWeights: given, signKey, card, ...rest } = config;
   return {
     version: CLI_VERSION,
     ...rest,
     ...(signKey !== null ? { signKey } : {}),
+    ...(Object.keys(card).length > 0 ? { card } : {}),
     classWeights,
     ...(given === 'balanced' ? { classWeightsFrom: 'balanced' } : {}),
     ...(data.preprocessing ? { task: data.task, classNames: data.classNames, preprocessing: data.preprocessing } : {}),

@@ -2,6 +2,7 @@ import { confusionMatrix } from '@onnx-mlp/core/metrics';
 import { UserError } from '../errors.js';
 import { writeOutputPath } from '../io/output-write.js';
 import { trainingReport } from '../report/html-report.js';
+import { buildModelCard } from './card-facts.js';
 import { inferenceBytes } from './model-bytes.js';
 import { isAccuracy, stoppingLine, type TestScore } from './progress.js';
 import type { RunContext, TrainedModel } from './run-context.js';
@@ -17,9 +18,10 @@ export async function writeOutputs(ctx: RunContext, trained: TrainedModel): Prom
     run: { config, data },
     folder,
   } = ctx;
-  const test = await scoreModel(await inferenceBytes(ctx.run, trained), data, ctx.sessionOptions);
+  const plain = await inferenceBytes(ctx.run, trained);
+  const test = await scoreModel(plain, data, ctx.sessionOptions);
   if (config.report !== null) await writeReport(ctx, trained, test);
-  const model = await inferenceBytes(ctx.run, trained, test);
+  const model = await inferenceBytes(ctx.run, trained, test, await buildModelCard(ctx, trained, plain));
   await ctx.files.writeModel(RUN_FILES.model, model);
   if (config.out !== null) await writeOut(config.out, model, config.force, folder);
   ctx.progress.end({

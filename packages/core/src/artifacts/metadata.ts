@@ -13,6 +13,8 @@ export const META = {
   integrity: 'onnx_mlp.integrity',
   /** An Ed25519 signature of the integrity digest and the signing key's fingerprint. */
   signature: 'onnx_mlp.signature',
+  /** The model card's own facts: provenance, metrics, statements (model-card.ts). */
+  card: 'onnx_mlp.card',
 } as const;
 
 /** The role of an onnx-mlp file, stored under META.kind. */

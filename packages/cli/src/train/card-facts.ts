@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import * as ort from 'onnxruntime-node';
 import { buildInferenceModel, encodeModel } from '@onnx-mlp/core';
 import { CARD_FORMAT, type CardDataFile, type CardSplitMetrics, type ModelCard } from '@onnx-mlp/core/artifacts';
 import { mnistDigitFiles } from '../data/mnist.js';
 import { fileDigest, recordFileBytes } from '../data/readers/index.js';
 import { CLI_VERSION } from '../version.js';
 import type { RunContext, TrainedModel } from './run-context.js';
-import { classCounts, splitMetrics, type SplitScoring } from './split-metrics.js';
+import { classCounts, splitMetrics, type SplitScoring } from '@onnx-mlp/core/tabular';
 
 /**
  * What config.json records that other metadata keys hold already, or that is about this machine
@@ -55,7 +56,7 @@ async function dataFiles(ctx: RunContext): Promise<CardDataFile[]> {
 /** The card's metrics: the test split with model.onnx's bytes, the validation split as model.onnx or (--stream) the MLP alone takes it. */
 async function cardMetrics(ctx: RunContext, trained: TrainedModel, modelBytes: Uint8Array) {
   const { data, artifacts } = ctx.run;
-  const scoring: SplitScoring = { task: data.task, classNames: data.classNames, sessionOptions: ctx.sessionOptions };
+  const scoring: SplitScoring = { ort, task: data.task, classNames: data.classNames, sessionOptions: ctx.sessionOptions };
   const metrics: { validation?: CardSplitMetrics; test?: CardSplitMetrics } = {};
   if (data.validationRaw) metrics.validation = await splitMetrics(modelBytes, data.validationRaw, scoring);
   else if (data.stream?.validation()) {

@@ -1,13 +1,17 @@
-import * as ort from 'onnxruntime-node';
-import { classificationReport, regressionReport, type Dataset, type Task } from '@onnx-mlp/core';
-import type { CardSplitMetrics } from '@onnx-mlp/core/artifacts';
-import type { InferenceSession } from 'onnxruntime-node';
+import type { CardSplitMetrics } from '../artifacts/model-card.js';
+import { classificationReport } from '../metrics/classification-report.js';
+import { regressionReport } from '../metrics/regression.js';
+import type { Task } from '../model/spec.js';
+import type { Dataset } from '../training/dataset.js';
+import type { InferenceSession, OrtRuntime } from '../training/runtime.js';
 
-/** What a split is scored with: the model's task and classes, and its session options. */
+/** What a split is scored with: the runtime (injected), the model's task and classes, session options. */
 export interface SplitScoring {
+  readonly ort: OrtRuntime;
   readonly task: Task;
   readonly classNames: readonly string[] | null;
-  readonly sessionOptions: InferenceSession.SessionOptions;
+  /** @defaultValue {} */
+  readonly sessionOptions?: InferenceSession.SessionOptions;
 }
 
 /** Rows per session run. */
@@ -15,7 +19,8 @@ const BATCH = 1000;
 
 /** The model's outputs over every row of `data`: labels and class-1 probabilities, or predictions. */
 async function runRows(bytes: Uint8Array, data: Dataset, s: SplitScoring) {
-  const session = await ort.InferenceSession.create(bytes, s.sessionOptions);
+  const { ort } = s;
+  const session = await ort.InferenceSession.create(bytes, s.sessionOptions ?? {});
   const classifier = s.task !== 'regression';
   const width = data.rows === 0 ? 0 : data.targets.length / data.rows;
   const labels = new Int32Array(classifier ? data.rows : 0);
@@ -46,7 +51,7 @@ async function runRows(bytes: Uint8Array, data: Dataset, s: SplitScoring) {
 
 /**
  * Scores the model file's `bytes` on `data` (rows as that model takes them) with the figures
- * `onnx-mlp evaluate` prints: accuracy, per-class precision/recall/F1, averages, confusion matrix and
+ * the CLI's evaluate prints: accuracy, per-class precision/recall/F1, averages, confusion matrix and
  * ROC-AUC for two classes; MSE, MAE and R² for regression.
  */
 export async function splitMetrics(bytes: Uint8Array, data: Dataset, s: SplitScoring): Promise<CardSplitMetrics> {

@@ -150,12 +150,23 @@ describe('the model card: train writes it, --resume keeps it, card/inspect/verif
 
   it('shows an unknown onnx_mlp.* entry (a later feature) generically, covered by the digest', async () => {
     const fairness = { groups: [{ group: 'a', rows: 10, accuracy: 0.9 }], threshold: 0.1 };
-    const metadata = new Map([...model.metadata, ['onnx_mlp.fairness', JSON.stringify(fairness)]]);
+    const importance = { method: 'integrated-gradients', meanAbsAttribution: { income: 0.25, age: 0.5, city: 0.125 } };
+    const metadata = new Map([
+      ...model.metadata,
+      ['onnx_mlp.fairness', JSON.stringify(fairness)],
+      ['onnx_mlp.importance', JSON.stringify(importance)],
+    ]);
     await writeFile(path('extra.onnx'), encodeModel({ ...model, metadata }));
     const md = await cli(['card', 'extra.onnx']);
     expect(md.stdout).toContain('## fairness (metadata onnx_mlp.fairness)');
     expect(md.stdout).toContain('| a | 10 | 0.9 |');
+    expect(md.stdout).toContain('- **age**: 0.5');
     expect(md.stdout).toContain('Checked now: **FAILED**, its metadata changed');
+    const html = (await cli(['card', 'extra.onnx', '--html'])).stdout;
+    expect(html).toContain('<td>a</td><td>10</td><td>0.9</td>');
+    // Global importances as bars, largest first.
+    const bars = /<svg id="importance-chart"[^>]*>(.*?)<\/svg>/s.exec(html)?.[1] ?? '';
+    expect([...bars.matchAll(/text-anchor="end">(\w+)</g)].map((m) => m[1])).toEqual(['age', 'income', 'city']);
   });
 
   it('verify fails and names the metadata when one card value changes', async () => {

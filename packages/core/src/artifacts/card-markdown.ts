@@ -76,7 +76,7 @@ function dataSection(v: CardView): string[] {
     );
   // Columns the data checks left out (identifier-like, ...), as the training facts record them.
   if (t.excluded !== undefined) lines.push('Columns the data checks excluded:', '', ...jsonMarkdown(t.excluded), '');
-  lines.push("The model stores no training rows: only the aggregates below and the files' hashes.");
+  if (c) lines.push("The model stores no training rows: only the aggregates below and the files' hashes.");
   return lines;
 }
 

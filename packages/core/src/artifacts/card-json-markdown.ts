@@ -1,4 +1,4 @@
-import { shortNumber } from '../inspect/preprocessing-summary.js';
+import { shortNumber } from '../preprocess/summary.js';
 
 /** A Markdown table cell: one line, pipes escaped. */
 export function cell(value: unknown): string {

@@ -1,4 +1,4 @@
-import { columnTreatment, shortNumber, summarizePreprocessing } from '../inspect/preprocessing-summary.js';
+import { columnTreatment, shortNumber, summarizePreprocessing } from '../preprocess/summary.js';
 import { jsonMarkdown, markdownTable } from './card-json-markdown.js';
 import type { IntegrityCheck } from './integrity.js';
 import type { CardClassifierMetrics, CardSplitMetrics, CardView } from './model-card.js';

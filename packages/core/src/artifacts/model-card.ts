@@ -1,5 +1,4 @@
 import type { Model } from '../ir/graph.js';
-import type { ClassScores } from '../metrics/classification-report.js';
 import type { MlpSpec } from '../model/spec.js';
 import type { Preprocessing } from '../preprocess/schema.js';
 import { readIntegrity, type ModelDigests } from './integrity.js';
@@ -26,8 +25,16 @@ export interface CardExcludedColumn {
   readonly reason: string;
 }
 
+/** Precision, recall, F1 and support (core's ClassScores, restated: artifacts sit below metrics). */
+export interface CardScores {
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  readonly support: number;
+}
+
 /** One class's scores, named. */
-export interface CardClassScores extends ClassScores {
+export interface CardClassScores extends CardScores {
   readonly class: string;
 }
 
@@ -37,8 +44,8 @@ export interface CardClassifierMetrics {
   readonly accuracy: number;
   readonly correct: number;
   readonly perClass: readonly CardClassScores[];
-  readonly macro: ClassScores;
-  readonly weighted: ClassScores;
+  readonly macro: CardScores;
+  readonly weighted: CardScores;
   /** confusion[true][predicted]. */
   readonly confusion: readonly (readonly number[])[];
   /** Two classes: ROC-AUC of class 1's probability (null when one class is absent). */

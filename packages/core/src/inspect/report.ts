@@ -5,7 +5,7 @@ import { cardSummaryLine } from '../artifacts/card-markdown.js';
 import { readCardView } from '../artifacts/model-card.js';
 import type { Preprocessing } from '../preprocess/schema.js';
 import { describeOnnxMlp, type OnnxMlpFacts } from './onnx-mlp-facts.js';
-import { summarizePreprocessing, type ColumnSummary } from './preprocessing-summary.js';
+import { summarizePreprocessing, type ColumnSummary } from '../preprocess/summary.js';
 
 /** One graph input or output: symbolic dimensions keep their names (`batch`). */
 export interface TensorInfo {

@@ -1,4 +1,4 @@
-import type { Preprocessing } from '../preprocess/schema.js';
+import type { Preprocessing } from './schema.js';
 
 /** One raw column of a model's preprocessing, as `inspect` and the model card show it. */
 export interface ColumnSummary {

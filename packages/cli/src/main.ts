@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { OnnxMlpError } from '@onnx-mlp/core';
+import { cardCommand } from './commands/card.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { explainCommand } from './commands/explain.js';
 import { inspectCommand } from './commands/inspect.js';
@@ -67,6 +68,7 @@ async function main(args: string[]): Promise<number> {
       .command(predictCommand)
       .command(explainCommand)
       .command(verifyCommand)
+      .command(cardCommand)
       .command(keygenCommand)
       // `onnx-mlp completion >> ~/.bashrc` (or ~/.zshrc) installs tab completion of commands and options.
       .completion('completion', 'Print a bash/zsh completion script: onnx-mlp completion >> ~/.bashrc')

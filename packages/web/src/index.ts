@@ -1,6 +1,8 @@
 // Public API of @onnx-mlp/web: load and run onnx-mlp models, and train them, in a web page.
 export { loadModel } from './model.js';
 export type { LoadModelOptions, Model, Prediction, ArrayPrediction } from './model.js';
+export type { ModelVerification } from './model-verification.js';
+export type { CardView, ModelCard, CardStatements, CardSplitMetrics, CardDataFile } from '@onnx-mlp/core/artifacts';
 export type { ModelSource } from './model-source.js';
 export type { ArrayExplanation, ExplainOptions, Explanation } from './model-explain.js';
 export type { ModelInfo, LayerInfo, TensorInfo } from './model-info.js';

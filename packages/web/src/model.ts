@@ -1,10 +1,12 @@
 import { DataError, ModelDecodeError, decodeModel, encodeRecord, type Model as OnnxModel } from '@onnx-mlp/core';
+import type { CardView } from '@onnx-mlp/core/artifacts';
 import { argmax } from '@onnx-mlp/core/metrics';
 import type { InferenceSession } from 'onnxruntime-common';
 import { WebModelError } from './errors.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
 import { describeForeignModel, readOnnxMlpMetadata, type ForeignModel, type OnnxMlpMetadata } from './model-metadata.js';
 import { readModelBytes, sourceName, type ModelSource } from './model-source.js';
+import { cardAndVerification, type ModelVerification } from './model-verification.js';
 import { resolveRuntime, type Backend, type OrtModule, type RuntimeOptions } from './runtime.js';
 import { type ArrayExplanation, type ExplainOptions, type Explanation, Explainer, recordExplanations } from './model-explain.js';
 
@@ -45,6 +47,14 @@ export interface Model {
   readonly task: 'multiclass' | 'binary' | 'regression' | null;
   /** What `onnx-mlp inspect` shows: layers, inputs, classes, preprocessing, training facts. */
   readonly info: ModelInfo;
+  /**
+   * The model card, as `onnx-mlp card --json` gives it: `card.card` is metadata onnx_mlp.card (null
+   * for a model without one), beside the facts it cites (training, preprocessing, class names) and
+   * any other onnx_mlp.* entry in `card.extras`.
+   */
+  readonly card: CardView;
+  /** The integrity digest recomputed over the loaded bytes and compared with the stored one. */
+  readonly verification: ModelVerification;
   readonly backend: Backend;
   /** Predicts raw records (objects keyed by column; categories as strings, missing values as null or ''). */
   predict(records: readonly Record<string, unknown>[]): Promise<Prediction[]>;
@@ -90,6 +100,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     throw new WebModelError('not-onnx', `${name} is not an ONNX model (it decodes to no graph: no nodes, no outputs)`);
   }
   const meta = readOnnxMlpMetadata(decoded, name);
+  const { card, verification } = await cardAndVerification(decoded);
   const runtime = await resolveRuntime(options);
   let session: InferenceSession;
   try {
@@ -106,6 +117,8 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     foreign: meta ? null : describeForeignModel(decoded),
     info: modelInfo(decoded, bytes.length, meta),
     explainer: new Explainer({ name, ort: runtime.ort, sessionOptions: runtime.sessionOptions, decoded }),
+    card,
+    verification,
   });
 }
 
@@ -118,6 +131,8 @@ interface LoadedParts {
   readonly foreign: ForeignModel | null;
   readonly info: ModelInfo;
   readonly explainer: Explainer;
+  readonly card: CardView;
+  readonly verification: ModelVerification;
 }
 
 class LoadedModel implements Model {
@@ -126,6 +141,8 @@ class LoadedModel implements Model {
   readonly task: Model['task'];
   readonly info: ModelInfo;
   readonly backend: Backend;
+  readonly card: CardView;
+  readonly verification: ModelVerification;
 
   constructor(private readonly parts: LoadedParts) {
     const { meta } = parts;
@@ -134,6 +151,8 @@ class LoadedModel implements Model {
     this.task = meta?.task ?? null;
     this.info = parts.info;
     this.backend = parts.backend;
+    this.card = parts.card;
+    this.verification = parts.verification;
   }
 
   async predict(records: readonly Record<string, unknown>[]): Promise<Prediction[]> {

@@ -279,3 +279,56 @@ describe('loadModel: bad input rejects with a typed WebModelError', () => {
     await model.dispose();
   });
 });
+
+describe('loadModel: the model card and the verification result', () => {
+  let bytes: Uint8Array;
+  let verified: { digest: string; card: boolean };
+
+  beforeAll(async () => {
+    await writeFile(join(dir, 'card.csv'), toCsv(syntheticRecords(200, 3)));
+    const args = ['train', '--data', 'card.csv', '--label', 'species', '--exclude', 'id,note,approved,price', '--epochs', '1'];
+    const run = await runCli([...args, '--hidden', '8', '--owner', 'Card team', '--out', 'card.onnx', '--quiet'], {
+      cwd: dir,
+      timeoutMs: 120_000,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    bytes = new Uint8Array(await readFile(join(dir, 'card.onnx')));
+    const verify = await runCli(['verify', 'card.onnx', '--json'], { cwd: dir });
+    verified = JSON.parse(verify.stdout) as { digest: string; card: boolean };
+  }, 180_000);
+
+  it('exposes the card as `onnx-mlp card --json` gives it, and the digest `onnx-mlp verify` computes', async () => {
+    const cli = JSON.parse((await runCli(['card', 'card.onnx', '--json'], { cwd: dir })).stdout) as Record<string, unknown>;
+    for (const [, runtime] of RUNTIMES) {
+      const model = await loadModel(bytes, { runtime });
+      expect(model.card.card?.owner).toBe('Card team');
+      expect(model.card.card?.data.files[0]).toMatchObject({ role: 'data', file: 'card.csv' });
+      const { file: _file, verification: _v, ...view } = cli;
+      expect(JSON.parse(JSON.stringify(model.card))).toEqual(view);
+      expect(model.verification).toEqual({ status: 'ok', differs: [], digest: verified.digest, signedBy: null });
+      await model.dispose();
+    }
+  });
+
+  it('a changed card value: verification mismatch naming the metadata (the model still loads)', async () => {
+    const decoded = decodeModel(bytes);
+    const card = decoded.metadata.get('onnx_mlp.card')!.replace('"owner":"Card team"', '"owner":"Someone else"');
+    const edited = encodeModel({ ...decoded, metadata: new Map([...decoded.metadata, ['onnx_mlp.card', card]]) });
+    const model = await loadModel(edited, { runtime: ortNode as unknown as OrtModule });
+    expect(model.card.card?.owner).toBe('Someone else');
+    expect(model.verification.status).toBe('mismatch');
+    expect(model.verification.differs).toEqual(['metadata']);
+    expect(model.verification.digest).not.toBe(verified.digest);
+    await model.dispose();
+  });
+
+  it('a model without a card or digest: card null, verification no-digest', async () => {
+    const decoded = decodeModel(bytes);
+    const metadata = new Map([...decoded.metadata].filter(([k]) => k !== 'onnx_mlp.card' && k !== 'onnx_mlp.integrity'));
+    const model = await loadModel(encodeModel({ ...decoded, metadata }), { runtime: ortNode as unknown as OrtModule });
+    expect(model.card.card).toBeNull();
+    expect(model.card.training).toMatchObject({ epochs: 1 });
+    expect(model.verification).toMatchObject({ status: 'no-digest', differs: [] });
+    await model.dispose();
+  });
+});

@@ -1,6 +1,7 @@
 // trainInThisThread on onnxruntime-node and onnxruntime-web (WASM in Node) against `onnx-mlp train`
 // with the README quick-start options on examples/customers.csv: same split, statistics, initial
 // weights; the parameters' drift between WASM and native kernels measured after one step and a run.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkIntegrity, decodeModel, type MlpSpec } from '@onnx-mlp/core';
+import { readModelCard } from '@onnx-mlp/core/artifacts';
 import { META } from '@onnx-mlp/core/internal';
 import { parameterShapes } from '@onnx-mlp/core/model';
 import { trainInThisThread, type OrtModule, type TrainResult } from '../src/index.js';
@@ -91,6 +93,7 @@ describe('trainInThisThread: the README quick-start on examples/customers.csv, a
       ...QUICK_START,
       data: new File([csv], 'customers.csv'),
       runtime: node,
+      card: { owner: 'Web team', license: 'MIT' },
       onTrainBegin: (e) => begins.push(e),
       onEpochEnd: (e) => epochs.push(e.epoch),
     }));
@@ -112,6 +115,21 @@ describe('trainInThisThread: the README quick-start on examples/customers.csv, a
     expect(result.history.map(({ seconds: _, ...r }) => r)).toEqual(cli.history.map(({ seconds: _, ...r }) => r));
     expect(epochs).toEqual(result.history.map((r) => r.epoch));
     expect(result.testMetrics.accuracy).toBe(facts.testAccuracy);
+  });
+
+  it('writes the model card the CLI writes: the same file hash, class counts and metrics, its own statements and device', async () => {
+    const ours = readModelCard(decodeModel(results.node!.model))!;
+    const theirs = readModelCard(decodeModel(cli.model))!;
+    expect(ours.data.files).toEqual([
+      { role: 'data', file: 'customers.csv', bytes: csv.length, sha256: createHash('sha256').update(csv).digest('hex') },
+    ]);
+    expect(ours.data.files).toEqual(theirs.data.files);
+    expect(ours.data.classCounts).toEqual(theirs.data.classCounts);
+    expect(ours.metrics).toEqual(theirs.metrics);
+    expect((ours.metrics.test as { accuracy: number }).accuracy).toBe(results.node!.testMetrics.accuracy);
+    expect(ours.history).toEqual(theirs.history);
+    expect(ours).toMatchObject({ owner: 'Web team', license: 'MIT', toolkit: '@onnx-mlp/web 0.1.0', device: 'cpu', seed: 42 });
+    expect(ours.data.excluded).toEqual([{ column: 'customer_id', reason: expect.any(String) }]);
   });
 
   it("onnxruntime-web (WASM): the same split and statistics; weights within float rounding; test accuracy within 1 point of the CLI's", async () => {

@@ -1,8 +1,12 @@
 import type { Argv, CommandModule } from 'yargs';
+import type { Model } from '@onnx-mlp/core';
+import { checkIntegrity } from '@onnx-mlp/core/artifacts';
 import { describeModel } from '@onnx-mlp/core/inspect';
 import { printGraph } from '@onnx-mlp/core/ir';
 import { UsageError } from '../errors.js';
 import { formatReport } from '../inspect/format-text.js';
+import { differsLine } from '../integrity/require-intact.js';
+import { readSignature } from '../integrity/signature.js';
 import { readModelFile } from '../model/read-model.js';
 
 /** `onnx-mlp inspect`'s arguments as parsed by yargs. */
@@ -33,6 +37,16 @@ function options(yargs: Argv) {
     .example('$0 inspect model.onnx --graph', 'also list every node');
 }
 
+/** What `onnx-mlp verify` would say, in one line (the signature needs a key: only whether there is one). */
+async function verificationLine(model: Model): Promise<string> {
+  const check = await checkIntegrity(model);
+  if (check.status === 'no-digest') return 'no integrity digest (not sealed by onnx-mlp train); nothing to verify';
+  if (check.status === 'mismatch') return `FAILED: ${differsLine(check.differs)}`;
+  const signer = readSignature(model);
+  const signed = signer ? `signed by ${signer.publicKey} (check with onnx-mlp verify --pubkey)` : 'not signed';
+  return `verified (sha256 ${check.computed.digest}); ${signed}`;
+}
+
 /** `onnx-mlp inspect MODEL`: prints what an ONNX file (onnx-mlp's or any other) holds. */
 export const inspectCommand: CommandModule<object, InspectArgs> = {
   command: 'inspect <model>',
@@ -40,7 +54,7 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
   builder: (yargs) => options(yargs) as unknown as Argv<InspectArgs>,
   handler: async (argv) => {
     const file = await readModelFile(argv.model);
-    const report = describeModel(file.model, file);
+    const report = { ...describeModel(file.model, file), verification: await verificationLine(file.model) };
     const full = argv.graph ? { ...report, listing: printGraph(file.model.graph) } : report;
     process.stdout.write(argv.json ? `${JSON.stringify(full)}\n` : formatReport(full));
   },

@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { checkIntegrity, type IntegrityCheck } from '@onnx-mlp/core/artifacts';
+import { checkIntegrity, readModelCard, type IntegrityCheck } from '@onnx-mlp/core/artifacts';
 import { UsageError, UserError } from '../errors.js';
 import { readPublicKey } from '../integrity/keys.js';
 import { differsLine } from '../integrity/require-intact.js';
@@ -42,8 +42,14 @@ function options(yargs: Argv) {
 }
 
 /** Why a verification fails, or undefined when it passes. */
-function failure(integrity: IntegrityCheck, signature: SignatureCheck | undefined, pubkey: string | undefined): string | undefined {
-  if (integrity.status === 'no-digest') return 'has no integrity digest (not sealed by onnx-mlp train); nothing to verify';
+function failure(
+  integrity: IntegrityCheck,
+  signature: SignatureCheck | undefined,
+  o: { pubkey: string | undefined; card: boolean },
+): string | undefined {
+  const { pubkey, card } = o;
+  if (integrity.status === 'no-digest')
+    return `has no integrity digest${card ? '' : ' and no model card'} (not sealed by onnx-mlp train); nothing to verify`;
   if (integrity.status === 'mismatch') return differsLine(integrity.differs);
   switch (signature?.status) {
     case 'no-signature':
@@ -67,16 +73,26 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
     const { model } = await readModelFile(argv.model);
     const integrity = await checkIntegrity(model);
     const signature = publicKey && integrity.status === 'ok' ? checkSignature(model, publicKey) : undefined;
-    const failed = failure(integrity, signature, argv.pubkey);
+    const card = readModelCard(model) !== null;
+    const failed = failure(integrity, signature, { pubkey: argv.pubkey, card });
     const digest = integrity.computed.digest;
     if (argv.json) {
-      const result = { file: argv.model, verified: failed === undefined, status: integrity.status, differs: integrity.differs, digest };
+      const result = {
+        file: argv.model,
+        verified: failed === undefined,
+        status: integrity.status,
+        differs: integrity.differs,
+        digest,
+        card,
+      };
       process.stdout.write(`${JSON.stringify(signature ? { ...result, signature } : result)}\n`);
     }
     if (failed !== undefined) throw new VerificationError(argv.model, failed);
     if (!argv.json) {
       const signed = signature?.status === 'ok' ? `; signed by ${signature.publicKey} (${argv.pubkey})` : '';
       process.stdout.write(`${argv.model}: verified (sha256 ${digest})${signed}\n`);
+      // A note, not a failure: models sealed before cards existed verify as they always did.
+      if (!card) process.stderr.write(`note: ${argv.model} has no model card (metadata onnx_mlp.card); nothing is wrong with it\n`);
     }
   },
 };

@@ -1,5 +1,5 @@
 import type { EpochRecord } from '@onnx-mlp/core';
-import type { InspectReport, TensorInfo } from '@onnx-mlp/core/inspect';
+import { columnTreatment, type InspectReport, type TensorInfo } from '@onnx-mlp/core/inspect';
 
 type Align = 'left' | 'right';
 
@@ -82,7 +82,9 @@ function modelSection(r: InspectReport): Section {
     ['producer', `${r.producer.name} ${r.producer.version}`.trim() || '(none)'],
     ['graph', r.graph.name || '(unnamed)'],
   ];
-  if (r.docString) general.push(['doc', r.docString]);
+  if (r.docString) general.push(['doc', docLine(r.docString)]);
+  if (r.card !== undefined) general.push(['card', r.card]);
+  if (r.verification !== undefined) general.push(['verify', r.verification]);
   if (r.task) general.push(['task', r.task]);
   if (r.classNames) general.push(['classes', `${r.classNames.length}: ${r.classNames.join(', ')}`]);
   for (const [k, v] of Object.entries(r.metadata)) general.push([`metadata ${k}`, v]);
@@ -90,6 +92,24 @@ function modelSection(r: InspectReport): Section {
 }
 
 const WEIGHT_LAYOUT_WORDS = { in_out: '[in, out] (Gemm x W)', out_in: '[out, in] (Gemm transB=1)' } as const;
+/** A doc_string on one line: a multi-line one (the model card) by its first line and its length. */
+function docLine(doc: string): string {
+  const lines = doc.trimEnd().split('\n');
+  return lines.length === 1 ? doc : `${lines[0]} (${lines.length} lines; onnx-mlp card MODEL prints them)`;
+}
+
+/** The preprocessing's raw columns: kind, what a missing value becomes, scaling or vocabulary. */
+function preprocessingSection(r: InspectReport): Section | undefined {
+  if (!r.preprocessing) return undefined;
+  const rows = [
+    ['#', 'column', 'kind', 'missing ->', 'scaling / vocabulary'],
+    ...r.preprocessing.map((c) => [String(c.index), c.name, c.kind, c.imputation, columnTreatment(c)]),
+  ];
+  return {
+    title: `preprocessing (metadata onnx_mlp.preprocessing: ${plural(r.preprocessing.length, 'raw column')}, statistics of the train split)`,
+    lines: table(rows, ['right']),
+  };
+}
 
 /** The line that checks the layers' parameter count against what the file holds. */
 function parameterTotalLine(p: NonNullable<InspectReport['parameters']>, layerCount: number): string {
@@ -189,6 +209,7 @@ export function formatReport(r: InspectReport): string {
     layersSection(r),
     { title: 'inputs', lines: table(ioRows(r.inputs)) },
     { title: 'outputs', lines: table(ioRows(r.outputs)) },
+    preprocessingSection(r),
     keyValueSection('training (metadata onnx_mlp.training)', r.training),
     checkpointSection(r),
     keyValueSection('optimizer', r.optimizer),

@@ -70,6 +70,27 @@ function readObject(path: string): object {
 }
 
 /**
+ * The file's keys, with a section object (`"card": {"owner": "..."}`) opened into its members, named
+ * `card.owner`; a member must be an option of that section.
+ */
+function sectionEntries(file: object, table: readonly OptionSpec[]): [string, string, unknown][] {
+  return Object.entries(file).flatMap(([key, value]): [string, string, unknown][] => {
+    const members = table.filter((o) => o.section !== undefined && o.section === optionName(key));
+    if (members.length === 0) return [[key, key, value]];
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new ConfigFileProblem(`key ${JSON.stringify(key)} must be an object of ${key} options, not ${describeValue(value)}`);
+    }
+    return Object.entries(value).map(([member, v]): [string, string, unknown] => {
+      if (!members.some((o) => o.name === optionName(member))) {
+        const names = members.map((o) => JSON.stringify(o.name)).join(', ');
+        throw new ConfigFileProblem(`unknown key ${JSON.stringify(`${key}.${member}`)}; the ${key} keys are ${names}`);
+      }
+      return [`${key}.${member}`, member, v];
+    });
+  });
+}
+
+/**
  * Reads a config file: a JSON object whose keys are the table's options (camelCase or kebab-case).
  * Returns the options it sets under their kebab-case names; throws ConfigFileProblem for an
  * unreadable file, a key that is not an option (or one a file cannot set), or a value of the wrong type.
@@ -78,8 +99,8 @@ function readConfigFile(path: string, command: CommandOptions): Record<string, C
   const { table, name } = command;
   const options: Record<string, ConfigValue> = {};
   const seen = new Map<string, string>();
-  for (const [key, value] of Object.entries(readObject(path))) {
-    const option = optionName(key);
+  for (const [key, optionKey, value] of sectionEntries(readObject(path), table)) {
+    const option = optionName(optionKey);
     const spec = table.find((o) => o.name === option);
     if (NEVER_IN_FILE.has(option) || spec?.inConfigFile === false) {
       throw new ConfigFileProblem(`key ${JSON.stringify(key)} cannot be set in a config file (give --${option} on the command line)`);

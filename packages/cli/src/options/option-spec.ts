@@ -27,6 +27,8 @@ export interface OptionSpec {
   readonly inConfigFile?: false;
   /** Declared for every command by main.ts: listed here for --resume and --config, not declared again. */
   readonly global?: true;
+  /** In a --config file, may also be given inside an object under this key: `{"card": {"owner": "..."}}`. */
+  readonly section?: string;
   /** Only means something with --data. */
   readonly needsData?: true;
   /** The value's check beyond its type, run where the configuration is resolved. */

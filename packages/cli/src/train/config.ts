@@ -1,5 +1,6 @@
 // The resolved configuration of a training run (what config.json records) and its defaults; resolve-config.ts builds it.
 import type { Device, MlpSpec, OptimizerConfig, SCHEDULES } from '@onnx-mlp/core';
+import type { CardStatements } from '@onnx-mlp/core/artifacts';
 import type { TabularOptions } from '../data/tabular.js';
 
 /** The learning-rate schedule of a run (core's parseSchedule, rate = the optimizer's). */
@@ -59,6 +60,8 @@ export interface TrainConfig {
   readonly earlyStopping: EarlyStoppingConfig | null;
   /** --sensitive: per-group metrics on the test split, or null. */
   readonly fairness: FairnessConfig | null;
+  /** What the trainer states in the model card (owner, intended use, limitations, license); {} for nothing. */
+  readonly card: CardStatements;
 }
 
 /** Per-group metrics as --sensitive and --fairness-threshold ask for them. */
@@ -87,5 +90,6 @@ export function withDefaults(saved: TrainConfig): TrainConfig {
     earlyStopping: saved.earlyStopping ?? null,
     signKey: saved.signKey ?? null,
     fairness: saved.fairness ?? null,
+    card: saved.card ?? {},
   };
 }

@@ -1,21 +1,30 @@
 import { buildInferenceModel, encodeCheckpoint, encodeModel, type TrainingState } from '@onnx-mlp/core';
-import { sealModel } from '@onnx-mlp/core/artifacts';
+import { cardMarkdown, sealModel, withModelCard, type ModelCard } from '@onnx-mlp/core/artifacts';
 import { controlFacts, testFacts, trainingFacts } from '@onnx-mlp/core/tabular';
 import { signModel } from '../integrity/signature.js';
 import { CLI_VERSION } from '../version.js';
 import type { TestScore } from './progress.js';
 import type { PreparedRun, TrainedModel } from './run-context.js';
 
+/** What the final model.onnx carries beyond the weights and training facts. */
+export interface InferenceExtras {
+  /** More onnx_mlp.* entries (e.g. --sensitive's per-group metrics). */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** The model card, rendered into metadata and doc_string. */
+  readonly card?: ModelCard;
+}
+
 /**
  * The deployable model's bytes, sealed with its integrity digest (and signed with --sign-key); the
- * training facts (core's trainingFacts) include the test score once it is known. `metadata`: more
- * onnx_mlp.* entries, written before sealing so the digest covers them.
+ * training facts (core's trainingFacts) include the test score once it is known, and the model card
+ * (metadata and doc_string) and `extra.metadata` (more onnx_mlp.* entries) once they are built.
+ * Sealing comes last, so the digest covers them.
  */
 export async function inferenceBytes(
   run: PreparedRun,
   trained: Omit<TrainedModel, 'history'>,
   test?: TestScore,
-  metadata: Readonly<Record<string, string>> = {},
+  extra: InferenceExtras = {},
 ): Promise<Uint8Array> {
   const { artifacts: a, config, data } = run;
   const training = trainingFacts({
@@ -39,7 +48,9 @@ export async function inferenceBytes(
     ...(data.preprocessing ? { preprocessing: data.preprocessing } : {}),
     training,
   });
-  const sealed = await sealModel({ ...built, metadata: new Map([...built.metadata, ...Object.entries(metadata)]) });
+  const model = { ...built, metadata: new Map([...built.metadata, ...Object.entries(extra.metadata ?? {})]) };
+  const { card } = extra;
+  const sealed = await sealModel(card ? withModelCard(model, card, (v) => cardMarkdown(v, { docString: true })) : model);
   return encodeModel(run.signer ? signModel(sealed, run.signer) : sealed);
 }
 
@@ -60,11 +71,12 @@ export type RecordedConfig = Readonly<Record<string, unknown>> & { readonly epoc
 /** What config.json records: the resolved options, with what the data made of them. */
 export function recordedConfig(run: Omit<PreparedRun, 'artifacts' | 'resumed' | 'signer'>): RecordedConfig {
   const { config, data, classWeights } = run;
-  const { classWeights: given, signKey, ...rest } = config;
+  const { classWeights: given, signKey, card, ...rest } = config;
   return {
     version: CLI_VERSION,
     ...rest,
     ...(signKey !== null ? { signKey } : {}),
+    ...(Object.keys(card).length > 0 ? { card } : {}),
     classWeights,
     ...(given === 'balanced' ? { classWeightsFrom: 'balanced' } : {}),
     ...(data.preprocessing ? { task: data.task, classNames: data.classNames, preprocessing: data.preprocessing } : {}),

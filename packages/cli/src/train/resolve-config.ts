@@ -45,6 +45,21 @@ export function resolveTrainConfig(args: TrainArgs): TrainConfig {
     valSplit,
     ...controls,
     fairness: resolveFairness(args, dataset),
+    card: resolveCard(args),
+  };
+}
+
+/** The card statements given (--owner, --intended-use, --limitations, --license), trimmed. */
+function resolveCard(args: TrainArgs): TrainConfig['card'] {
+  const owner = checkOption('owner', args.owner);
+  const intendedUse = checkOption('intended-use', args.intendedUse);
+  const limitations = checkOption('limitations', args.limitations);
+  const license = checkOption('license', args.license);
+  return {
+    ...(owner !== null ? { owner } : {}),
+    ...(intendedUse !== null ? { intendedUse } : {}),
+    ...(limitations !== null ? { limitations } : {}),
+    ...(license !== null ? { license } : {}),
   };
 }
 

@@ -2,7 +2,8 @@ import { confusionMatrix } from '@onnx-mlp/core/metrics';
 import { UserError } from '../errors.js';
 import { writeOutputPath } from '../io/output-write.js';
 import { trainingReport } from '../report/html-report.js';
-import { inferenceBytes } from './model-bytes.js';
+import { buildModelCard } from './card-facts.js';
+import { type InferenceExtras, inferenceBytes } from './model-bytes.js';
 import { withImportance } from './model-importance.js';
 import { isAccuracy, stoppingLine, type TestScore } from './progress.js';
 import type { RunContext, TrainedModel } from './run-context.js';
@@ -21,12 +22,16 @@ export async function writeOutputs(ctx: RunContext, trained: TrainedModel): Prom
     run: { config, data },
     folder,
   } = ctx;
-  const test = await scoreModel(await inferenceBytes(ctx.run, trained), data, ctx.sessionOptions);
+  const plain = await inferenceBytes(ctx.run, trained);
+  const test = await scoreModel(plain, data, ctx.sessionOptions);
   const fairness = testFairness(ctx.run, test);
   if (config.report !== null) await writeReport(ctx, trained, test);
-  const fairnessMetadata: Record<string, string> = fairness ? { [FAIRNESS_METADATA_KEY]: JSON.stringify(fairness) } : {};
+  const extras: InferenceExtras = {
+    card: await buildModelCard(ctx, trained, plain),
+    metadata: fairness ? { [FAIRNESS_METADATA_KEY]: JSON.stringify(fairness) } : {},
+  };
   // The global importance (mean |attribution| on the test split) goes in before the final seal.
-  const model = await withImportance(ctx.run, await inferenceBytes(ctx.run, trained, test, fairnessMetadata), data.test);
+  const model = await withImportance(ctx.run, await inferenceBytes(ctx.run, trained, test, extras), data.test);
   await ctx.files.writeModel(RUN_FILES.model, model);
   if (config.out !== null) await writeOut(config.out, model, config.force, folder);
   ctx.progress.end({

@@ -1,6 +1,7 @@
 import { ACTIVATIONS, DEVICES, INITIALIZERS, OPTIMIZERS } from '@onnx-mlp/core';
 import type { ArgsOf, OptionSpec, ValueCheck } from '../options/option-spec.js';
 import { integer, layerWidths, naming, oneOf, optional } from '../options/value-checks.js';
+import { TRAIN_CARD_OPTIONS } from './train-options-card.js';
 import { TRAIN_CONTROL_OPTIONS } from './train-options-controls.js';
 import { TRAIN_DATA_OPTIONS } from './train-options-data.js';
 import { TRAIN_FAIRNESS_OPTIONS } from './train-options-fairness.js';
@@ -148,6 +149,7 @@ export const TRAIN_OPTIONS = [
   ...TRAIN_DATA_OPTIONS,
   ...TRAIN_CONTROL_OPTIONS,
   ...TRAIN_FAIRNESS_OPTIONS,
+  ...TRAIN_CARD_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
 
 /** train's options as yargs parses them (camel-cased): the options with a default are always set. */

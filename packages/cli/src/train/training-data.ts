@@ -15,6 +15,8 @@ export interface TrainingData {
   readonly validation: Dataset | null;
   /** The test split as the written model.onnx takes it (raw columns when preprocessing is baked in). */
   readonly test: Dataset;
+  /** The validation split as model.onnx takes it, for the model card's metrics; absent with --stream (features only). */
+  readonly validationRaw?: Dataset | null;
   readonly task: Task;
   /** Width of the MLP's input (after preprocessing) and output layers. */
   readonly inputs: number;
@@ -100,6 +102,8 @@ async function loadMnistData(config: TrainConfig): Promise<TrainingData> {
     train,
     validation,
     test: split.test,
+    // Without a validation split, MNIST's val_* is the test split: no separate validation metrics.
+    validationRaw: config.valSplit !== null ? validation : null,
     task: 'multiclass',
     inputs: MNIST_PIXELS,
     outputs: MNIST_CLASSES,
@@ -121,6 +125,7 @@ async function loadTabularData(config: TrainConfig): Promise<TrainingData> {
     train: t.train.features,
     validation: t.validation?.features ?? null,
     test: t.test.raw,
+    validationRaw: t.validation?.raw ?? null,
     task: t.task,
     inputs: t.train.features.cols,
     outputs: t.outputs,

@@ -21,6 +21,8 @@ export const META = {
   explain: 'onnx_mlp.explain',
   /** Global importance: mean |attribution| per raw column on a held-out split, as JSON. */
   importance: 'onnx_mlp.importance',
+  /** The model card's own facts: provenance, metrics, statements (model-card.ts). */
+  card: 'onnx_mlp.card',
 } as const;
 
 /** The role of an onnx-mlp file, stored under META.kind. */

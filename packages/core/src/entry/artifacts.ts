@@ -17,3 +17,18 @@ export type { Checkpoint } from '../artifacts/checkpoint.js';
 export type { ArtifactKind } from '../artifacts/metadata.js';
 export { computeDigests, sealModel, checkIntegrity, readIntegrity, INTEGRITY_PARTS } from '../artifacts/integrity.js';
 export type { ModelDigests, IntegrityCheck, IntegrityPart } from '../artifacts/integrity.js';
+export { CARD_FORMAT, readModelCard, readCardView, withModelCard } from '../artifacts/model-card.js';
+export type {
+  ModelCard,
+  CardView,
+  CardDataFile,
+  CardExcludedColumn,
+  CardClassScores,
+  CardClassifierMetrics,
+  CardRegressionMetrics,
+  CardSplitMetrics,
+  CardEpoch,
+  CardStatements,
+} from '../artifacts/model-card.js';
+export { cardMarkdown, cardSummaryLine, splitMetricsMarkdown } from '../artifacts/card-markdown.js';
+export type { CardMarkdownOptions } from '../artifacts/card-markdown.js';

@@ -1,7 +1,11 @@
 import { META } from '../artifacts/metadata.js';
 import { BYTES_PER_ELEMENT, ORT_TYPE, type DataType } from '../ir/dtype.js';
 import { sizeOf, type Graph, type Model, type Value } from '../ir/graph.js';
+import { cardSummaryLine } from '../artifacts/card-markdown.js';
+import { readCardView } from '../artifacts/model-card.js';
+import type { Preprocessing } from '../preprocess/schema.js';
 import { describeOnnxMlp, type OnnxMlpFacts } from './onnx-mlp-facts.js';
+import { summarizePreprocessing, type ColumnSummary } from '../preprocess/summary.js';
 
 /** One graph input or output: symbolic dimensions keep their names (`batch`). */
 export interface TensorInfo {
@@ -40,6 +44,12 @@ export interface InspectReport extends Partial<Omit<OnnxMlpFacts, 'kind'>> {
   readonly metadata: Readonly<Record<string, string>>;
   /** Things that look wrong (a parameter count that disagrees, metadata that does not parse). */
   readonly warnings: readonly string[];
+  /** The raw columns of the preprocessing baked into the model (metadata onnx_mlp.preprocessing), in input order. */
+  readonly preprocessing?: readonly ColumnSummary[];
+  /** Inference models: the model card in one line (cardSummaryLine). */
+  readonly card?: string;
+  /** What `verify` says, in one line (the CLI fills it in: the check is asynchronous). */
+  readonly verification?: string;
   /** core's printGraph listing, with --graph. */
   readonly listing?: string;
 }
@@ -99,8 +109,22 @@ export function describeModel(model: Model, file: { path: string; bytes: number 
     initializers: { count: g.initializers.size, elements, bytes },
     metadata: Object.fromEntries([...model.metadata].filter(([k]) => !k.startsWith('onnx_mlp.'))),
     ...(facts ? withoutKind(facts) : {}),
+    ...preprocessingFacts(model),
+    ...(facts?.kind === 'inference' ? { card: cardSummaryLine(readCardView(model)) } : {}),
     warnings,
   };
+}
+
+/** The preprocessing's columns, when the model stores a readable one. */
+function preprocessingFacts(model: Model): { preprocessing?: ColumnSummary[] } {
+  const text = model.metadata.get(META.preprocessing);
+  if (text === undefined) return {};
+  try {
+    const p = JSON.parse(text) as Preprocessing;
+    return Array.isArray(p.columns) ? { preprocessing: summarizePreprocessing(p) } : {};
+  } catch {
+    return {};
+  }
 }
 
 function withoutKind(facts: OnnxMlpFacts): Omit<OnnxMlpFacts, 'kind'> {

@@ -26,3 +26,5 @@ export {
 export type { ScheduleSetting, EarlyStoppingSetting, ClassWeightsSetting, StoppingOutcome } from './controls.js';
 export { tabularDataFacts, splitTableFacts, controlFacts, testFacts, trainingFacts } from './training-facts.js';
 export type { TestScore, TrainingFactsParts } from './training-facts.js';
+export { splitMetrics, classCounts } from './split-metrics.js';
+export type { SplitScoring } from './split-metrics.js';

@@ -13,6 +13,7 @@ import {
 import type { TabularSettings } from '@onnx-mlp/core/tabular';
 import { WebTrainError } from '../errors.js';
 import type { OrtModule, WasmPaths, WasmPathsByBackend } from '../runtime.js';
+import type { CardStatements } from '@onnx-mlp/core/artifacts';
 
 /** Rows given as arrays: column names and one array of cells per row. */
 export interface ArrayData {
@@ -105,6 +106,8 @@ export interface TrainOptions extends TrainEvents {
   wasmPaths?: WasmPaths | WasmPathsByBackend;
   /** ORT threads (WASM). @defaultValue 1, or 2 when the page is cross-origin isolated */
   numThreads?: number;
+  /** What the model card states (owner, intendedUse, limitations, license), as the CLI's `card` in --config. @defaultValue {} */
+  card?: CardStatements;
   /** Cancels training: the promise rejects with a WebTrainError 'aborted' and no model. */
   signal?: AbortSignal;
   /** For tests/advanced: create the worker yourself. @defaultValue new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' }) */

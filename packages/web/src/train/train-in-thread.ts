@@ -29,9 +29,11 @@ import {
   trainingFacts as modelTrainingFacts,
   type ScheduleSetting,
 } from '@onnx-mlp/core/tabular';
+import { cardMarkdown, withModelCard, type CardDataFile, type ModelCard } from '@onnx-mlp/core/artifacts';
 import { WebTrainError } from '../errors.js';
 import { resolveRuntime, type Backend, type ResolvedRuntime } from '../runtime.js';
 import { throttleBatches } from './batch-throttle.js';
+import { dataFileFacts, webModelCard } from './model-card.js';
 import { resolveTrainSettings, type TrainInThisThreadOptions, type TrainResult, type TrainSettings } from './options.js';
 import { readTrainingTable } from './read-table.js';
 import { prepareTable, type TabularData, type TabularSplit } from './tabular-data.js';
@@ -117,16 +119,23 @@ interface RunContext {
   readonly artifacts: TrainingArtifacts;
   readonly schedule: ScheduleSetting;
   readonly file: string;
+  /** The data's size and SHA-256, for the model card. */
+  readonly files: readonly CardDataFile[];
 }
 
-/** model.onnx's bytes, sealed with its integrity digest as the CLI's train seals it. */
-async function modelBytes(run: RunContext, parameters: TrainingState['parameters'], facts: Record<string, unknown>): Promise<Uint8Array> {
+/** model.onnx's bytes, with its model card once it is built, sealed last with its integrity digest as the CLI's train seals it. */
+async function modelBytes(
+  run: RunContext,
+  parameters: TrainingState['parameters'],
+  facts: Record<string, unknown>,
+  card?: ModelCard,
+): Promise<Uint8Array> {
   const model = buildInferenceModel(run.artifacts.spec, parameters, {
     ...(run.data.classNames ? { classNames: run.data.classNames } : {}),
     preprocessing: run.data.preprocessing,
     training: facts,
   });
-  return encodeModel(await sealModel(model));
+  return encodeModel(await sealModel(card ? withModelCard(model, card, (v) => cardMarkdown(v, { docString: true })) : model));
 }
 
 /** Session options and epoch-Loop use per backend: WebGPU keeps the state on the device and steps one batch at a time (as the CLI's --device webgpu). */
@@ -176,7 +185,8 @@ async function prepareRun(
     batchSize: settings.batchSize,
   });
   const artifacts = buildTrainingArtifacts(spec, settings.optimizer, stepOptions({ clipNorm: settings.clipNorm, classWeights }));
-  return { settings, data, artifacts, schedule, file: table.file, runtime };
+  const files = await dataFileFacts(options.data, table.file);
+  return { settings, data, artifacts, schedule, file: table.file, files, runtime };
 }
 
 /** What fitting produced: the history, the model's parameters, the last epoch's state (the checkpoint), whether it stopped early. */
@@ -239,13 +249,13 @@ async function runPipeline(options: TrainInThisThreadOptions): Promise<TrainResu
   throwIfAborted(options.signal);
   const { history, parameters, stoppedEarly } = fitted;
   // Scored with the model's own bytes, then written again with the score in its training facts (as the CLI does).
-  const metrics = await testMetrics(
-    runtime,
-    await modelBytes(run, parameters, trainingFacts(run, history, stoppedEarly)),
-    data.test,
-    data.task,
+  const plain = await modelBytes(run, parameters, trainingFacts(run, history, stoppedEarly));
+  const metrics = await testMetrics(runtime, plain, data.test, data.task);
+  const card = await webModelCard(
+    { runtime, settings, data, files: run.files, history, statements: options.card, producer: PRODUCER },
+    plain,
   );
-  const model = await modelBytes(run, parameters, trainingFacts(run, history, stoppedEarly, metrics));
+  const model = await modelBytes(run, parameters, trainingFacts(run, history, stoppedEarly, metrics), card);
   const checkpoint = encodeCheckpoint({
     spec: artifacts.spec,
     optimizer: artifacts.optimizer,

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { DataFormatError } from '@onnx-mlp/core';
 import { collectBytes, isGzip } from '@onnx-mlp/core/data';
+import { hashingChunks } from './file-digests.js';
 
 /** Bytes per read: large enough to keep syscalls few, small enough that a huge file never sits in memory. */
 const CHUNK_BYTES = 1 << 20;
@@ -11,11 +12,12 @@ const CHUNK_BYTES = 1 << 20;
 /**
  * The bytes of the file at `path` as a stream of chunks, decompressed on the way when the file starts
  * with the gzip magic number (1f 8b), whatever its name. A file that cannot be opened or read, or a
- * damaged gzip stream, is a DataFormatError naming `path`.
+ * damaged gzip stream, is a DataFormatError naming `path`. A read to the end records the file's
+ * size and SHA-256 (file-digests.ts) for the model card.
  */
 export async function* fileChunks(path: string): AsyncGenerator<Uint8Array, void, undefined> {
   const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-  const chunks = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const chunks = hashingChunks(path, raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
   try {
     let first: IteratorResult<Buffer>;
     try {

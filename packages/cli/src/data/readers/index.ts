@@ -1,5 +1,7 @@
 // Data files on disk: the file-system edge of core's pure parsers (packages/core/src/data).
 export { fileChunks, readFileBytes } from './file-chunks.js';
+export { fileDigest, recordFileBytes } from './file-digests.js';
+export type { FileDigest } from './file-digests.js';
 export {
   DATA_FILE_FORMATS,
   dataFileBatches,

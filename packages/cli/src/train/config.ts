@@ -1,5 +1,6 @@
 // The resolved configuration of a training run (what config.json records) and its defaults; resolve-config.ts builds it.
 import type { Device, MlpSpec, OptimizerConfig, SCHEDULES } from '@onnx-mlp/core';
+import type { PrivacyRequest } from '@onnx-mlp/core/privacy';
 import type { TabularOptions } from '../data/tabular.js';
 
 /** The learning-rate schedule of a run (core's parseSchedule, rate = the optimizer's). */
@@ -57,6 +58,8 @@ export interface TrainConfig {
   /** Per-class loss weights as given: 'balanced', one weight per class, or null. */
   readonly classWeights: 'balanced' | readonly number[] | null;
   readonly earlyStopping: EarlyStoppingConfig | null;
+  /** --dp and its settings as given (σ solved from the budget once the rows are known), or null. */
+  readonly privacy: PrivacyRequest | null;
 }
 
 /** The default rows a --stream run shuffles and trains on at a time. */
@@ -73,5 +76,6 @@ export function withDefaults(saved: TrainConfig): TrainConfig {
     classWeights: saved.classWeights ?? null,
     earlyStopping: saved.earlyStopping ?? null,
     signKey: saved.signKey ?? null,
+    privacy: saved.privacy ?? null,
   };
 }

@@ -1,6 +1,7 @@
 import { buildInferenceModel, encodeCheckpoint, encodeModel, type TrainingState } from '@onnx-mlp/core';
 import { sealModel } from '@onnx-mlp/core/artifacts';
 import { controlFacts, testFacts, trainingFacts } from '@onnx-mlp/core/tabular';
+import { privacyFacts } from '@onnx-mlp/core/privacy';
 import { signModel } from '../integrity/signature.js';
 import { CLI_VERSION } from '../version.js';
 import type { TestScore } from './progress.js';
@@ -10,7 +11,7 @@ import type { PreparedRun, TrainedModel } from './run-context.js';
  * The deployable model's bytes, sealed with its integrity digest (and signed with --sign-key); the
  * training facts (core's trainingFacts) include the test score once it is known.
  */
-export async function inferenceBytes(run: PreparedRun, trained: Omit<TrainedModel, 'history'>, test?: TestScore): Promise<Uint8Array> {
+export async function inferenceBytes(run: PreparedRun, trained: TrainedModel, test?: TestScore): Promise<Uint8Array> {
   const { artifacts: a, config, data } = run;
   const training = trainingFacts({
     description: data.description,
@@ -32,6 +33,7 @@ export async function inferenceBytes(run: PreparedRun, trained: Omit<TrainedMode
     buildInferenceModel(a.spec, trained.parameters, {
       ...(data.classNames ? { classNames: data.classNames } : {}),
       ...(data.preprocessing ? { preprocessing: data.preprocessing } : {}),
+      ...(run.privacy ? { privacy: privacyFacts(run.privacy, trained.history.at(-1)?.epoch ?? 0) } : {}),
       training,
     }),
   );

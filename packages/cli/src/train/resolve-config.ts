@@ -6,6 +6,7 @@ import { asOptions } from '../options/core-field.js';
 import { fraction } from '../options/value-checks.js';
 import { DEFAULT_VAL_SPLIT, type EarlyStoppingConfig, type TrainConfig } from './config.js';
 import { resolveDataset } from './resolve-dataset.js';
+import { resolvePrivacy } from './resolve-privacy.js';
 import { checkOption, type TrainArgs } from './train-options.js';
 
 /**
@@ -43,6 +44,7 @@ export function resolveTrainConfig(args: TrainArgs): TrainConfig {
     dataset,
     valSplit,
     ...controls,
+    privacy: resolvePrivacy(args, controls, dataset),
   };
 }
 

@@ -13,6 +13,8 @@ export const META = {
   integrity: 'onnx_mlp.integrity',
   /** An Ed25519 signature of the integrity digest and the signing key's fingerprint. */
   signature: 'onnx_mlp.signature',
+  /** A differentially private run's (ε, δ), clipping bound, noise, sampling rate, steps and accountant (privacy/). */
+  privacy: 'onnx_mlp.privacy',
 } as const;
 
 /** The role of an onnx-mlp file, stored under META.kind. */

@@ -7,3 +7,5 @@ export { poissonBatches, gaussianNoise } from '../privacy/poisson-batches.js';
 export type { PoissonBatches, PoissonSampling } from '../privacy/poisson-batches.js';
 export { validatePrivacyOptions, validatePrivacySettings } from '../privacy/privacy-options.js';
 export type { PrivacyStepOptions, PrivacySettings } from '../privacy/privacy-options.js';
+export { planPrivateRun, epsilonAfter, privacyFacts, PrivacyBudgetError } from '../privacy/private-run.js';
+export type { PrivacyRequest, PrivacyPlan, PrivacyFacts, RunShape } from '../privacy/private-run.js';

@@ -105,7 +105,7 @@ function resolveRun(
   const privacy = planPrivacy(config, data.train.rows);
   const epochs = privacy?.epochs ?? config.epochs;
   const schedule = scheduleWithSteps(config.schedule, epochs, data.train.rows, config.batchSize);
-  const dp = privacy && { ...config.privacy!, noiseMultiplier: privacy.noiseMultiplier, delta: privacy.delta };
+  const dp = privacy && { ...config.privacy!, noiseMultiplier: privacy.noiseMultiplier };
   return { config: { ...config, spec, schedule, epochs, privacy: dp }, classWeights, privacy };
 }
 

@@ -29,6 +29,7 @@ import {
   trainingFacts as modelTrainingFacts,
   type ScheduleSetting,
 } from '@onnx-mlp/core/tabular';
+import { PrivacyBudgetError, type PrivacyPlan, epsilonAfter, planPrivateRun, privacyFacts } from '@onnx-mlp/core/privacy';
 import { WebTrainError } from '../errors.js';
 import { resolveRuntime, type Backend, type ResolvedRuntime } from '../runtime.js';
 import { throttleBatches } from './batch-throttle.js';
@@ -48,7 +49,7 @@ function asTrainError(e: unknown): unknown {
   if (e instanceof WebTrainError) return e;
   if (e instanceof TrainingDivergedError)
     return new WebTrainError('diverged', `${e.message}; try a smaller learningRate or clipNorm`, { cause: e });
-  if (e instanceof InvalidArgumentError) return new WebTrainError('bad-option', e.message, { cause: e });
+  if (e instanceof InvalidArgumentError || e instanceof PrivacyBudgetError) return new WebTrainError('bad-option', e.message, { cause: e });
   // No feature column left is a matter of the label/features/exclude options, not of the data's cells.
   if (e instanceof DataError)
     return new WebTrainError(e.code === 'NO_FEATURE_COLUMNS' ? 'bad-option' : 'bad-data', e.message, { cause: e });
@@ -117,6 +118,8 @@ interface RunContext {
   readonly artifacts: TrainingArtifacts;
   readonly schedule: ScheduleSetting;
   readonly file: string;
+  /** dp: the private run as it trains (its epochs may be cut by the budget), or null. */
+  readonly privacy: PrivacyPlan | null;
 }
 
 /** model.onnx's bytes, sealed with its integrity digest as the CLI's train seals it. */
@@ -125,6 +128,7 @@ async function modelBytes(run: RunContext, parameters: TrainingState['parameters
     ...(run.data.classNames ? { classNames: run.data.classNames } : {}),
     preprocessing: run.data.preprocessing,
     training: facts,
+    ...(run.privacy ? { privacy: privacyFacts(run.privacy, run.settings.epochs) } : {}),
   });
   return encodeModel(await sealModel(model));
 }
@@ -156,7 +160,7 @@ async function prepareRun(
   options: TrainInThisThreadOptions,
   notice: (m: string) => void,
 ): Promise<RunContext & { runtime: ResolvedRuntime }> {
-  const settings = resolveTrainSettings(options);
+  const requested = resolveTrainSettings(options);
   const runtime = await resolveRuntime({
     runtime: options.runtime,
     onNotice: notice,
@@ -166,8 +170,15 @@ async function prepareRun(
   });
   const table = await readTrainingTable(options.data, options.format, options.dataName);
   throwIfAborted(options.signal);
-  const data = await prepareTable(runtime, table, settings.dataset, { valSplit: settings.valSplit, seed: settings.seed });
+  const data = await prepareTable(runtime, table, requested.dataset, { valSplit: requested.valSplit, seed: requested.seed });
   for (const n of data.notices) notice(n);
+  const shape = { rows: data.train.features.rows, batchSize: requested.batchSize, epochs: requested.epochs };
+  const privacy = requested.privacy && planPrivateRun(requested.privacy, shape);
+  const settings = privacy ? { ...requested, epochs: privacy.epochs } : requested;
+  if (privacy)
+    notice(
+      `dp: σ = ${privacy.noiseMultiplier}, ε after ${privacy.epochs} epochs: ${privacy.epsilon.toPrecision(3)} at δ = ${privacy.delta.toPrecision(3)}; preprocessing statistics fitted on the rows are not covered by ε`,
+    );
   const spec = specForData(settings.spec, { inputs: data.train.features.cols, outputs: data.outputs, task: data.task });
   const classWeights = resolveClassWeights(settings.classWeights, { classNames: data.classNames, train: data.train.features });
   const schedule = scheduleWithSteps(settings.schedule, {
@@ -175,8 +186,12 @@ async function prepareRun(
     trainRows: data.train.features.rows,
     batchSize: settings.batchSize,
   });
-  const artifacts = buildTrainingArtifacts(spec, settings.optimizer, stepOptions({ clipNorm: settings.clipNorm, classWeights }));
-  return { settings, data, artifacts, schedule, file: table.file, runtime };
+  const steps = {
+    ...stepOptions({ clipNorm: settings.clipNorm, classWeights }),
+    ...(privacy ? { privacy: { clipNorm: privacy.clipNorm } } : {}),
+  };
+  const artifacts = buildTrainingArtifacts(spec, settings.optimizer, steps);
+  return { settings, data, artifacts, schedule, file: table.file, runtime, privacy };
 }
 
 /** What fitting produced: the history, the model's parameters, the last epoch's state (the checkpoint), whether it stopped early. */
@@ -205,6 +220,7 @@ async function fitModel(run: RunContext, runtime: ResolvedRuntime, options: Trai
       ...(learningRate ? { learningRate } : {}),
       ...(earlyStopping ? { earlyStopping } : {}),
       ...(data.validation ? { validationData: data.validation.features } : {}),
+      ...(run.privacy ? { privacy: { noiseMultiplier: run.privacy.noiseMultiplier } } : {}),
       onBatchEnd: (e) => {
         throwIfAborted(signal);
         batchEvent(e);
@@ -212,7 +228,7 @@ async function fitModel(run: RunContext, runtime: ResolvedRuntime, options: Trai
       onEpochEnd: (record, state) => {
         last = state;
         const { learningRate: _, ...shown } = record;
-        options.onEpochEnd?.(shown);
+        options.onEpochEnd?.(run.privacy ? { ...shown, epsilon: epsilonAfter(run.privacy, record.epoch) } : shown);
         throwIfAborted(signal);
       },
     });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, decodeModel } from '@onnx-mlp/core';
@@ -108,6 +108,14 @@ describe('train --dp', () => {
     expect(run.stderr.trim()).toMatch(message);
     expect(run.stdout).toBe('');
     expect(existsSync(runs)).toBe(false);
+  });
+  it('takes --dp and its settings from --config, with the same checks', async () => {
+    const config = join(dir, 'dp.json');
+    await writeFile(config, JSON.stringify({ dp: true, dpNoise: 1, dpClip: 0 }));
+    const run = await runCli([...TABULAR, '--config', config, '--runs-dir', join(dir, 'config-runs')], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe('onnx-mlp: --dp-clip 0: must be a positive number');
+    expect(existsSync(join(dir, 'config-runs'))).toBe(false);
   });
 });
 

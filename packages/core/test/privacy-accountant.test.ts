@@ -8,7 +8,7 @@ import { noiseForEpsilon, privacySpent, stepsWithin } from '@onnx-mlp/core/priva
  *   python3 -m venv /tmp/dpref && /tmp/dpref/bin/pip install dp-accounting==0.4.4
  *   /tmp/dpref/bin/python -c 'import dp_accounting as d; from dp_accounting.rdp import rdp_privacy_accountant as r
  *   a = r.RdpAccountant(); a.compose(d.PoissonSampledDpEvent(q, d.GaussianDpEvent(sigma)), steps); print(a.get_epsilon(delta))'
- * (Python 3.11, numpy and scipy as pip resolved them on 2026-11-30).
+ * (Python 3.11, numpy and scipy as pip resolved them on 2026-11-30; numpy 2.4.6 later gave the same digits).
  */
 const REFERENCE = [
   { q: 0.016, sigma: 1.0, steps: 625, delta: 0.000125, epsilon: 2.2823005820000866 },

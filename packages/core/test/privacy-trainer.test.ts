@@ -65,6 +65,14 @@ describe('Poisson batches', () => {
     expect(plan.sampled).toBe(sizes.reduce((a, b) => a + b, 0));
   });
 
+  it('Rng.uniforms(n) gives the numbers of n uniform() calls and leaves the generator where they would', () => {
+    const bulk = new Rng(9);
+    const one = new Rng(9);
+    const u = bulk.uniforms(1001);
+    expect(Array.from(u)).toEqual(Array.from({ length: 1001 }, () => one.uniform()));
+    expect(bulk.state()).toEqual(one.state());
+  });
+
   it('gaussian noise has the standard deviation asked for', () => {
     const z = gaussianNoise(new Rng(2), 100_001, 0.5);
     const mean = z.reduce((a, b) => a + b, 0) / z.length;

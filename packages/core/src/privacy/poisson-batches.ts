@@ -57,15 +57,27 @@ export function poissonBatches(rng: Rng, s: PoissonSampling): PoissonBatches {
   return { steps: s.steps, width, order, weights, sampled: batches.reduce((n, b) => n + b.length, 0) };
 }
 
-/** `count` independent N(0, std²) samples (Box-Muller, both outputs of each pair used). */
+/**
+ * `count` independent N(0, std²) samples: Marsaglia's polar method (no trigonometry) on uniforms
+ * drawn in blocks; uniforms left in the last block are discarded, the same for every run, so the
+ * stream stays reproducible.
+ */
 export function gaussianNoise(rng: Rng, count: number, std: number): Float32Array {
   const out = new Float32Array(count);
   if (std === 0) return out;
-  for (let i = 0; i < count; i += 2) {
-    const r = std * Math.sqrt(-2 * Math.log(1 - rng.uniform()));
-    const theta = 2 * Math.PI * rng.uniform();
-    out[i] = r * Math.cos(theta);
-    if (i + 1 < count) out[i + 1] = r * Math.sin(theta);
+  let filled = 0;
+  while (filled < count) {
+    // About 4/π pairs are drawn per accepted pair; a little more so one block usually suffices.
+    const u = rng.uniforms(2 * Math.ceil((count - filled) * 0.66) + 64);
+    for (let k = 0; k + 1 < u.length && filled < count; k += 2) {
+      const a = 2 * u[k]! - 1;
+      const b = 2 * u[k + 1]! - 1;
+      const s = a * a + b * b;
+      if (s >= 1 || s === 0) continue;
+      const f = std * Math.sqrt((-2 * Math.log(s)) / s);
+      out[filled++] = a * f;
+      if (filled < count) out[filled++] = b * f;
+    }
   }
   return out;
 }

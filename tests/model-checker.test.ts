@@ -19,6 +19,8 @@ const CONFIGS = [
     optimizer: optimizerConfig('sgd', { momentum: 0.9, nesterov: true }),
   },
   { name: 'adamw-tanh-he', spec: { activation: 'tanh', init: 'he_normal', hidden: [32] }, optimizer: optimizerConfig('adamw') },
+  // DP-SGD: per-example clipping (ghost norms) and the noise inputs.
+  { name: 'dp-adam-dropout', spec: { dropout: 0.1 }, optimizer: optimizerConfig('adam'), options: { privacy: { clipNorm: 1 } } },
 ] as const;
 
 function expectStandardOnnx(check: OnnxCheck | undefined): void {
@@ -43,7 +45,8 @@ describe('ONNX files pass onnx.checker.check_model(full_check=True) (Debian pyth
     if (onnx instanceof MissingTool) return;
     dir = await makeTempDir();
     for (const c of CONFIGS) {
-      const a = buildTrainingArtifacts(mlpSpec({ inputs: 784, hidden: [128, 128], outputs: 10, ...c.spec }), c.optimizer);
+      const options = 'options' in c ? c.options : {};
+      const a = buildTrainingArtifacts(mlpSpec({ inputs: 784, hidden: [128, 128], outputs: 10, ...c.spec }), c.optimizer, options);
       for (const [kind, model] of [
         ['training', a.trainingModel],
         ['training_epoch', a.epochModel],

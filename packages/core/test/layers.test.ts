@@ -21,13 +21,16 @@ function relativeImports(file: string): string[] {
 
 /**
  * What each layer may import, lowest first: the IR knows no op; ops know the IR; autodiff walks
- * ops' rules; artifacts build graphs and may name the training-state types but not the trainer.
+ * ops' rules; privacy clips per example in a step; artifacts build graphs and may name the
+ * training-state types but not the trainer.
  */
 const ALLOWED: Record<string, readonly string[]> = {
   ir: ['errors'],
   ops: ['errors', 'ir'],
   autodiff: ['errors', 'ir', 'ops'],
-  artifacts: ['errors', 'ir', 'ops', 'autodiff', 'model', 'losses', 'optimizers', 'preprocess', 'training/state'],
+  // privacy/ emits per-example clipping into a train step and draws the host's batches and noise.
+  privacy: ['errors', 'ir', 'ops', 'autodiff', 'model'],
+  artifacts: ['errors', 'ir', 'ops', 'autodiff', 'model', 'losses', 'optimizers', 'privacy', 'preprocess', 'training/state'],
   // The explain graph replays a decoded model and differentiates it; it needs no trainer.
   explain: ['errors', 'ir', 'ops', 'autodiff', 'artifacts/metadata', 'preprocess/schema'],
 };

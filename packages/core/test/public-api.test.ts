@@ -101,6 +101,7 @@ const SUBPATHS = [
   'model',
   'losses',
   'optimizers',
+  'privacy',
   'artifacts',
   'training',
   'data',

@@ -1,6 +1,7 @@
 // The resolved configuration of a training run (what config.json records) and its defaults; resolve-config.ts builds it.
 import type { Device, MlpSpec, OptimizerConfig, SCHEDULES } from '@onnx-mlp/core';
 import type { CardStatements } from '@onnx-mlp/core/artifacts';
+import type { PrivacyRequest } from '@onnx-mlp/core/privacy';
 import type { TabularOptions } from '../data/tabular.js';
 
 /** The learning-rate schedule of a run (core's parseSchedule, rate = the optimizer's). */
@@ -62,6 +63,8 @@ export interface TrainConfig {
   readonly fairness: FairnessConfig | null;
   /** What the trainer states in the model card (owner, intended use, limitations, license); {} for nothing. */
   readonly card: CardStatements;
+  /** --dp and its settings as given (σ solved from the budget once the rows are known), or null. */
+  readonly privacy: PrivacyRequest | null;
 }
 
 /** Per-group metrics as --sensitive and --fairness-threshold ask for them. */
@@ -91,5 +94,6 @@ export function withDefaults(saved: TrainConfig): TrainConfig {
     signKey: saved.signKey ?? null,
     fairness: saved.fairness ?? null,
     card: saved.card ?? {},
+    privacy: saved.privacy ?? null,
   };
 }

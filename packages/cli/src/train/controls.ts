@@ -40,7 +40,8 @@ export function resolveClassWeights(given: TrainConfig['classWeights'], data: Tr
 
 /** The options of the training graphs: gradient clipping and class weights, only those set. */
 export function stepOptions(config: TrainConfig, classWeights: number[] | null): TrainStepOptions {
-  return coreStepOptions({ clipNorm: config.clipNorm, classWeights });
+  const privacy = config.privacy && { privacy: { clipNorm: config.privacy.clipNorm } };
+  return { ...coreStepOptions({ clipNorm: config.clipNorm, classWeights }), ...privacy };
 }
 
 /** The schedule with its run length fixed: the saved one on resume, else epochs x batches per epoch. */

@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { Trainer, TrainingDivergedError, initialState, type BatchEvent, type EpochRecord, type TrainingState } from '@onnx-mlp/core';
+import { epsilonAfter } from '@onnx-mlp/core/privacy';
 import { UserError } from '../errors.js';
 import { earlyStoppingRule, learningRateSchedule, stoppingOutcome } from './controls.js';
 import { checkpointBytes } from './model-bytes.js';
@@ -69,9 +70,10 @@ function fitOptions(ctx: RunContext) {
     ...(learningRate ? { learningRate } : {}),
     ...(earlyStopping ? { earlyStopping } : {}),
     loop: device.loop,
+    ...(run.privacy ? { privacy: { noiseMultiplier: run.privacy.noiseMultiplier } } : {}),
     onBatchEnd: (event: BatchEvent) => progress.batch(event),
     onEpochEnd: async (record: EpochRecord, state: TrainingState) => {
-      progress.epoch(record);
+      progress.epoch(run.privacy ? { ...record, epsilon: epsilonAfter(run.privacy, record.epoch) } : record);
       await files.writeBytes(RUN_FILES.checkpoint, checkpointBytes(run, state));
       await files.writeJson(RUN_FILES.history, state.history);
     },

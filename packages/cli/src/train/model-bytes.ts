@@ -1,6 +1,7 @@
 import { buildInferenceModel, encodeCheckpoint, encodeModel, type TrainingState } from '@onnx-mlp/core';
 import { cardMarkdown, sealModel, withModelCard, type ModelCard } from '@onnx-mlp/core/artifacts';
 import { controlFacts, testFacts, trainingFacts } from '@onnx-mlp/core/tabular';
+import { privacyFacts } from '@onnx-mlp/core/privacy';
 import { signModel } from '../integrity/signature.js';
 import { CLI_VERSION } from '../version.js';
 import type { TestScore } from './progress.js';
@@ -22,7 +23,7 @@ export interface InferenceExtras {
  */
 export async function inferenceBytes(
   run: PreparedRun,
-  trained: Omit<TrainedModel, 'history'>,
+  trained: TrainedModel,
   test?: TestScore,
   extra: InferenceExtras = {},
 ): Promise<Uint8Array> {
@@ -46,6 +47,7 @@ export async function inferenceBytes(
   const built = buildInferenceModel(a.spec, trained.parameters, {
     ...(data.classNames ? { classNames: data.classNames } : {}),
     ...(data.preprocessing ? { preprocessing: data.preprocessing } : {}),
+    ...(run.privacy ? { privacy: privacyFacts(run.privacy, trained.history.at(-1)?.epoch ?? 0) } : {}),
     training,
   });
   const model = { ...built, metadata: new Map([...built.metadata, ...Object.entries(extra.metadata ?? {})]) };

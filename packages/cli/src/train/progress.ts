@@ -1,4 +1,5 @@
 import type { BatchEvent, EpochRecord } from '@onnx-mlp/core';
+import type { PrivacyFacts } from '@onnx-mlp/core/privacy';
 import type { Accuracy } from '../evaluate/model-accuracy.js';
 import type { StoppingOutcome } from './controls.js';
 import { formatFairness } from '../fairness/format-fairness.js';
@@ -54,6 +55,19 @@ export interface RunEnd {
   readonly stopping?: StoppingOutcome | null;
   /** --sensitive: the per-group metrics of the test split. */
   readonly fairness?: FairnessReport;
+  /** With --dp: the guarantee model.onnx records (core's privacyFacts). */
+  readonly privacy?: PrivacyEnd;
+}
+
+/** What the end of a --dp run reports: the ε spent at δ and what it depends on. */
+export type PrivacyEnd = Pick<PrivacyFacts, 'epsilon' | 'delta' | 'clipNorm' | 'noiseMultiplier' | 'samplingRate' | 'steps'>;
+
+/** `privacy: (ε = 2.28, δ = 0.000125) ...`: the guarantee of a --dp run. */
+export function privacyLine(p: PrivacyEnd): string {
+  return (
+    `privacy: (ε = ${p.epsilon.toPrecision(4)}, δ = ${p.delta.toPrecision(3)})-DP for the training rows; ` +
+    `C = ${p.clipNorm}, σ = ${p.noiseMultiplier}, q = ${p.samplingRate.toPrecision(3)}, ${p.steps} steps, RDP accountant`
+  );
 }
 
 /** `early stopping: ...`: why training ended where it did, and which weights model.onnx holds. */
@@ -85,7 +99,8 @@ export interface TrainProgress {
   /** Training of epoch `epoch` is about to begin (the first of this invocation). */
   training(firstEpoch: number): void;
   batch(event: BatchEvent): void;
-  epoch(record: EpochRecord): void;
+  /** `epsilon`: with --dp, the privacy spent after this epoch. */
+  epoch(record: EpochRecord & { readonly epsilon?: number }): void;
   end(result: RunEnd): void;
   close(): void;
 }
@@ -126,6 +141,7 @@ export class PlainProgress implements TrainProgress {
 
   end(result: RunEnd): void {
     if (result.stopping) this.write(stoppingLine(result.stopping, result.epochs));
+    if (result.privacy) this.write(privacyLine(result.privacy));
     this.write(testLine(result.test, result.rowsWord));
     if (result.fairness) {
       if (!this.quiet) for (const line of formatFairness(result.fairness)) this.write(line);
@@ -198,6 +214,7 @@ export class JsonProgress implements TrainProgress {
     this.emit('end', {
       ...score,
       ...stopping,
+      ...(result.privacy ? { privacy: result.privacy } : {}),
       epochs: result.epochs,
       runFolder: result.runFolder,
       out: result.out,

@@ -7,6 +7,7 @@ import { fraction } from '../options/value-checks.js';
 import { DEFAULT_VAL_SPLIT, type EarlyStoppingConfig, type TrainConfig } from './config.js';
 import { resolveDataset } from './resolve-dataset.js';
 import { resolveFairness } from './resolve-fairness.js';
+import { resolvePrivacy } from './resolve-privacy.js';
 import { checkOption, type TrainArgs } from './train-options.js';
 
 /**
@@ -45,6 +46,7 @@ export function resolveTrainConfig(args: TrainArgs): TrainConfig {
     valSplit,
     ...controls,
     fairness: resolveFairness(args, dataset),
+    privacy: resolvePrivacy(args, controls, dataset),
     card: resolveCard(args),
   };
 }

@@ -1,5 +1,6 @@
 import type { DeviceChoice, EpochRecord, TrainingArtifacts } from '@onnx-mlp/core';
 import type { TensorMap } from '@onnx-mlp/core/model';
+import type { PrivacyPlan } from '@onnx-mlp/core/privacy';
 import type { KeyObject } from 'node:crypto';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { TrainConfig } from './config.js';
@@ -22,6 +23,8 @@ export interface PreparedRun {
   readonly resumed: ResumePoint | undefined;
   /** --sign-key's private key, read before training; null: model.onnx is sealed but not signed. */
   readonly signer: KeyObject | null;
+  /** --dp: the private run as it trains (σ, δ, q, the epochs its budget allows); null without. */
+  readonly privacy: PrivacyPlan | null;
 }
 
 /** A prepared run with its device chosen and its folder open: what every later step reads. */

@@ -1,4 +1,5 @@
 import { confusionMatrix } from '@onnx-mlp/core/metrics';
+import { privacyFacts } from '@onnx-mlp/core/privacy';
 import { UserError } from '../errors.js';
 import { writeOutputPath } from '../io/output-write.js';
 import { trainingReport } from '../report/html-report.js';
@@ -42,6 +43,7 @@ export async function writeOutputs(ctx: RunContext, trained: TrainedModel): Prom
     rowsWord: data.rowsWord,
     stopping: trained.stopping,
     ...(fairness ? { fairness } : {}),
+    ...(ctx.run.privacy ? { privacy: privacyFacts(ctx.run.privacy, trained.history.at(-1)?.epoch ?? 0) } : {}),
   });
   return test;
 }

@@ -18,6 +18,7 @@ import { writeRunGraphs } from './run-graphs.js';
 import { writeOutputs } from './run-outputs.js';
 import { readResumePoint, type ResumePoint } from './resume.js';
 import { loadTrainingData, type TrainingData } from './training-data.js';
+import { planPrivacy, privacyNotices } from './resolve-privacy.js';
 
 /** What a finished run produced. */
 export interface TrainResult {
@@ -57,9 +58,9 @@ async function prepareRun(requested: TrainConfig, epochsGiven: boolean): Promise
   const signKey = (resumed?.config ?? requested).signKey;
   const signer = signKey === null ? null : await readPrivateKey(signKey);
   const data = await loadTrainingData(resumed?.config ?? requested);
-  const { config, classWeights } = resolveRun(resumed?.config ?? requested, data, resumed);
+  const { config, classWeights, privacy } = resolveRun(resumed?.config ?? requested, data, resumed);
   const artifacts = buildTrainingArtifacts(config.spec, config.optimizer, stepOptions(config, classWeights));
-  return { config, data, classWeights, artifacts, resumed, signer };
+  return { config, data, classWeights, artifacts, resumed, signer, privacy };
 }
 
 /**
@@ -84,7 +85,7 @@ function resolveRun(
   config: TrainConfig,
   data: TrainingData,
   resumed: ResumePoint | undefined,
-): Pick<PreparedRun, 'config' | 'classWeights'> {
+): Pick<PreparedRun, 'config' | 'classWeights' | 'privacy'> {
   const spec = resumed ? resumed.checkpoint.spec : specForData(config, data);
   if (resumed) {
     const saved = resumed.recorded;
@@ -101,8 +102,12 @@ function resolveRun(
     }
   }
   const classWeights = resolveClassWeights(config.classWeights, data);
-  const schedule = scheduleWithSteps(config.schedule, config.epochs, data.train.rows, config.batchSize);
-  return { config: { ...config, spec, schedule }, classWeights };
+  // A privacy budget may allow fewer epochs than asked; σ solved from it is recorded for --resume.
+  const privacy = planPrivacy(config, data.train.rows);
+  const epochs = privacy?.epochs ?? config.epochs;
+  const schedule = scheduleWithSteps(config.schedule, epochs, data.train.rows, config.batchSize);
+  const dp = privacy && { ...config.privacy!, noiseMultiplier: privacy.noiseMultiplier };
+  return { config: { ...config, spec, schedule, epochs, privacy: dp }, classWeights, privacy };
 }
 
 /**
@@ -117,6 +122,7 @@ async function openRun(run: PreparedRun, progress: TrainProgress, guard: RunFold
   const device = await chooseDevice(ort, config.device, sessionOptions);
   if (device.notice) progress.notice(deviceNotice(device)!);
   for (const notice of data.notices) progress.notice(notice);
+  if (run.privacy) for (const notice of privacyNotices(run.privacy, data.preprocessing !== null)) progress.notice(notice);
 
   const folder = resumed ? resumed.config.resume! : await guard.create(config.runsDir);
   if (resumed) for (const notice of await guard.adopt(folder)) progress.notice(notice);

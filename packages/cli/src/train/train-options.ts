@@ -5,6 +5,7 @@ import { TRAIN_CARD_OPTIONS } from './train-options-card.js';
 import { TRAIN_CONTROL_OPTIONS } from './train-options-controls.js';
 import { TRAIN_DATA_OPTIONS } from './train-options-data.js';
 import { TRAIN_FAIRNESS_OPTIONS } from './train-options-fairness.js';
+import { TRAIN_PRIVACY_OPTIONS } from './train-options-privacy.js';
 
 const RUN = 'Options:';
 
@@ -150,6 +151,7 @@ export const TRAIN_OPTIONS = [
   ...TRAIN_CONTROL_OPTIONS,
   ...TRAIN_FAIRNESS_OPTIONS,
   ...TRAIN_CARD_OPTIONS,
+  ...TRAIN_PRIVACY_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
 
 /** train's options as yargs parses them (camel-cased): the options with a default are always set. */

@@ -1,6 +1,6 @@
 import { DataType } from '../ir/dtype.js';
 import { GraphBuilder } from '../ir/builder.js';
-import type { Model } from '../ir/graph.js';
+import type { Model, Value } from '../ir/graph.js';
 import { attr } from '../ir/graph.js';
 import { makeModel } from '../ir/model.js';
 import { lossName, targetType } from '../losses/task-loss.js';
@@ -11,7 +11,7 @@ import { IO } from './io-names.js';
 import { type TrainStepOptions, emitTrainStep, noiseLayers, trainingMetadata } from './train-step.js';
 
 /** The epoch model's inputs, declared on `b` in the order the model lists them. */
-function epochInputs(b: GraphBuilder, spec: MlpSpec, slots: readonly string[], total: number) {
+function epochInputs(b: GraphBuilder, spec: MlpSpec, slots: readonly string[], total: number, options: TrainStepOptions) {
   const t = targetType(spec);
   return {
     features: b.input(IO.features, DataType.FLOAT, ['rows', spec.inputs]),
@@ -25,6 +25,10 @@ function epochInputs(b: GraphBuilder, spec: MlpSpec, slots: readonly string[], t
       layer,
       all: b.input(IO.dropoutNoise(layer), DataType.FLOAT, ['steps', 'batch', width]),
     })),
+    privacy: options.privacy && {
+      rowWeights: b.input(IO.rowWeights, DataType.FLOAT, ['steps', 'batch']),
+      noise: b.input(IO.gradientNoise, DataType.FLOAT, ['steps', total]),
+    },
   };
 }
 
@@ -41,7 +45,7 @@ interface EpochStepContext {
 /** The Loop body: one train step on the batch whose rows are batch_order[iteration]. */
 function buildEpochStep(b: GraphBuilder, c: EpochStepContext): GraphBuilder {
   const { spec, optimizer, options, slots, total } = c;
-  const { features, targets, order, rates, firstStep, noise } = c.inputs;
+  const { features, targets, order, rates, firstStep, noise, privacy } = c.inputs;
   const body = new GraphBuilder('epoch_step', { parent: b });
   const i = body.input('iteration', DataType.INT64, []);
   const cond = body.input('condition', DataType.BOOL, []);
@@ -51,6 +55,7 @@ function buildEpochStep(b: GraphBuilder, c: EpochStepContext): GraphBuilder {
     const rows = body.op('Gather', [order, i], { axis: attr.int(0) });
     const one = body.constant(1, DataType.INT64);
     const step = body.op('Add', [firstStep, body.op('Cast', [body.op('Add', [i, one])], { to: attr.int(DataType.FLOAT) })]);
+    const ofStep = (all: Value) => body.op('Gather', [all, i], { axis: attr.int(0) });
     return emitTrainStep(
       body,
       { spec, optimizer, options },
@@ -62,6 +67,7 @@ function buildEpochStep(b: GraphBuilder, c: EpochStepContext): GraphBuilder {
         parameters: carriedParams,
         state: new Map(slots.map((s, k) => [s, carriedState[k]!])),
         noise: new Map(noise.map(({ layer, all }) => [layer, body.op('Gather', [all, i], { axis: attr.int(0) })])),
+        ...(privacy ? { privacy: { rowWeights: ofStep(privacy.rowWeights), noise: ofStep(privacy.noise) } } : {}),
         outputNames: { parameters: 'parameters_out', state: (s) => `optimizer_state.${s}_out` },
       },
     );
@@ -85,7 +91,7 @@ export function buildTrainEpoch(spec: MlpSpec, optimizer: OptimizerConfig, optio
   const layout = parameterLayout(spec);
   const slots = optimizerRule(optimizer).slots;
   const b = new GraphBuilder('train_epoch');
-  const inputs = epochInputs(b, spec, slots, layout.total);
+  const inputs = epochInputs(b, spec, slots, layout.total, options);
   const body = buildEpochStep(b, { spec, optimizer, options, slots, total: layout.total, inputs });
 
   const trips = b.op('Gather', [b.op('Shape', [inputs.order]), b.constant(0, DataType.INT64)], { axis: attr.int(0) });

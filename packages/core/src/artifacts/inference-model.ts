@@ -22,6 +22,8 @@ export interface InferenceInfo {
    * (one value per column) and `spec.inputs` must equal its feature width.
    */
   readonly preprocessing?: Preprocessing;
+  /** A differentially private run's guarantee (privacyFacts), stored as JSON. */
+  readonly privacy?: Record<string, unknown>;
 }
 
 /**
@@ -59,6 +61,7 @@ export function buildInferenceModel(spec: MlpSpec, parameters: TensorMap, info: 
   if (info.classNames) meta[META.classNames] = JSON.stringify(info.classNames);
   if (info.training) meta[META.training] = JSON.stringify(info.training);
   if (pre) meta[META.preprocessing] = JSON.stringify(pre);
+  if (info.privacy) meta[META.privacy] = JSON.stringify(info.privacy);
   const arch = [spec.inputs, ...spec.hidden, spec.outputs].join('-');
   return makeModel(b.build(`MLP ${arch} (${spec.activation}) for ${spec.task}, made by onnx-mlp.`), {
     metadata: meta,

@@ -10,6 +10,12 @@ export const IO = {
   state: (slot: string) => `optimizer_state.${slot}`,
   /** Dropout noise of hidden layer `layer`: uniform [0, 1), [batch, width] (per step: [steps, batch, width]). */
   dropoutNoise: (layer: string) => `dropout_noise.${layer}`,
+  /** Differentially private steps: each row's weight in the clipped sum (0 for padding), [batch]. */
+  rowWeights: 'dp_row_weights',
+  /** Differentially private steps: Gaussian noise added to the clipped sum, [parameters]. */
+  gradientNoise: 'dp_gradient_noise',
+  /** Differentially private steps: each row's unclipped gradient norm, [batch]. */
+  perExampleNorms: 'per_example_norm',
   loss: 'loss',
   logits: 'logits',
   /** Output carrying the new value of input `name`. */

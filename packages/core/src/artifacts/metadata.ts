@@ -23,6 +23,8 @@ export const META = {
   importance: 'onnx_mlp.importance',
   /** The model card's own facts: provenance, metrics, statements (model-card.ts). */
   card: 'onnx_mlp.card',
+  /** A differentially private run's (ε, δ), clipping bound, noise, sampling rate, steps and accountant (privacy/). */
+  privacy: 'onnx_mlp.privacy',
 } as const;
 
 /** The role of an onnx-mlp file, stored under META.kind. */

@@ -11,6 +11,8 @@ import { type ParameterLayout, parameterLayout } from '../model/layout.js';
 import { type MlpSpec, layerName } from '../model/spec.js';
 import { clipByGlobalNorm } from '../optimizers/clip.js';
 import { type OptimizerConfig, optimizerRule } from '../optimizers/index.js';
+import { clippedGradients } from '../privacy/per-example-clip.js';
+import { type PrivacyStepOptions, validatePrivacyOptions } from '../privacy/privacy-options.js';
 import { IO } from './io-names.js';
 import { META } from './metadata.js';
 import { targetLayout } from './target-layout.js';
@@ -21,6 +23,8 @@ export interface TrainStepOptions {
   readonly clipNorm?: number;
   /** Per-class loss weights (multiclass: one per class; binary: [negative, positive]). @defaultValue off */
   readonly classWeights?: readonly number[];
+  /** Differentially private steps: per-example clipping, host-fed noise (privacy/). @defaultValue off */
+  readonly privacy?: PrivacyStepOptions;
 }
 
 /** What one training step is: the network, its optimizer and the extras. */
@@ -39,6 +43,8 @@ export interface StepInputs {
   readonly parameters: Value;
   readonly state: ReadonlyMap<string, Value>;
   readonly noise: ReadonlyMap<string, Value>;
+  /** With `privacy`: per-row weights [batch] and the noise added to the clipped sum [parameters]. */
+  readonly privacy?: { readonly rowWeights: Value; readonly noise: Value };
   /** Names for the updated parameters and state (graph outputs), so no Identity copies them. */
   readonly outputNames?: { readonly parameters: string; readonly state: (slot: string) => string };
 }
@@ -49,6 +55,8 @@ export interface StepOutputs {
   readonly logits: Value;
   readonly parameters: Value;
   readonly state: ReadonlyMap<string, Value>;
+  /** With `privacy`: each row's unclipped gradient norm [batch]. */
+  readonly perExampleNorms?: Value;
 }
 
 /** Hidden layers that take dropout noise, with their widths; none without dropout. */
@@ -89,7 +97,11 @@ export function emitTrainStep(b: GraphBuilder, config: TrainStepConfig, io: Step
   const params = b.scoped('unflatten', () => emitUnflatten(b, layout, io.parameters));
   const logits = emitLogits(b, spec, { x: io.x, params }, { training: true, dropoutNoise: io.noise });
   const loss = emitTaskLoss(b, spec, { logits, target: io.target, classWeights: options.classWeights });
-  const grads = addGradients(b, loss, [...params.values()]);
+  const dp = options.privacy && io.privacy;
+  const clipped = dp
+    ? clippedGradients(b, { loss, x: io.x, params, rowWeights: dp.rowWeights, clipNorm: options.privacy!.clipNorm })
+    : undefined;
+  const grads = clipped?.grads ?? addGradients(b, loss, [...params.values()]);
   let flatGrad = b.scoped('grad', () =>
     b.op(
       'Concat',
@@ -97,6 +109,7 @@ export function emitTrainStep(b: GraphBuilder, config: TrainStepConfig, io: Step
       { axis: attr.int(0) },
     ),
   );
+  if (dp) flatGrad = b.op('Add', [flatGrad, dp.noise], {}, { names: ['noisy_gradient'] });
   if (options.clipNorm !== undefined) flatGrad = clipByGlobalNorm(b, new Map([['all', flatGrad]]), options.clipNorm).get('all')!;
   const slots = Object.fromEntries(rule.slots.map((s) => [s, io.state.get(s)!]));
   const names = io.outputNames && {
@@ -114,7 +127,8 @@ export function emitTrainStep(b: GraphBuilder, config: TrainStepConfig, io: Step
       ...(names ? { names } : {}),
     }),
   );
-  return { loss, logits, parameters: next.param, state: new Map(Object.entries(next.slots)) };
+  const state = new Map(Object.entries(next.slots));
+  return { loss, logits, parameters: next.param, state, ...(clipped ? { perExampleNorms: clipped.norms } : {}) };
 }
 
 /** Metadata that lets any reader of a training-side model map its flat vectors back to names. */
@@ -157,6 +171,10 @@ export function buildTrainStep(spec: MlpSpec, optimizer: OptimizerConfig, option
   const noise = new Map(
     noiseLayers(spec).map(({ layer, width }) => [layer, b.input(IO.dropoutNoise(layer), DataType.FLOAT, ['batch', width])]),
   );
+  const privacy = options.privacy && {
+    rowWeights: b.input(IO.rowWeights, DataType.FLOAT, ['batch']),
+    noise: b.input(IO.gradientNoise, DataType.FLOAT, [layout.total]),
+  };
   const out = emitTrainStep(
     b,
     { spec, optimizer, options },
@@ -168,6 +186,7 @@ export function buildTrainStep(spec: MlpSpec, optimizer: OptimizerConfig, option
       parameters,
       state,
       noise,
+      ...(privacy ? { privacy } : {}),
       outputNames: { parameters: IO.updated(IO.parameters), state: (s) => IO.updated(IO.state(s)) },
     },
   );
@@ -175,6 +194,7 @@ export function buildTrainStep(spec: MlpSpec, optimizer: OptimizerConfig, option
   b.output(out.logits, IO.logits);
   b.output(out.parameters, IO.updated(IO.parameters));
   for (const s of slots) b.output(out.state.get(s)!, IO.updated(IO.state(s)));
+  if (out.perExampleNorms) b.output(out.perExampleNorms, IO.perExampleNorms);
   const arch = [spec.inputs, ...spec.hidden, spec.outputs].join('-');
   return makeModel(
     b.build(
@@ -202,6 +222,7 @@ export function buildEvalStep(spec: MlpSpec): Model {
 
 /** Throws InvalidArgumentError naming a bad clipNorm or classWeights. */
 export function validateTrainStepOptions(spec: MlpSpec, o: TrainStepOptions): void {
+  if (o.privacy) validatePrivacyOptions(o.privacy, o);
   if (o.clipNorm !== undefined && !(Number.isFinite(o.clipNorm) && o.clipNorm > 0)) {
     throw new InvalidArgumentError('clipNorm', o.clipNorm, 'must be a positive number');
   }

@@ -9,6 +9,8 @@ export type { OrtRuntime } from '../training/runtime.js';
 export * from '../training/dataset.js';
 export * from '../training/schedule.js';
 export { trainTestSplit, stratifiedSplit, holdOut } from '../training/split.js';
+export { privateSampling } from '../training/private-epoch.js';
+export type { PrivateFit } from '../training/private-epoch.js';
 export { stoppingStatus } from '../training/early-stopping.js';
 export type { EarlyStopping, StoppingStatus } from '../training/early-stopping.js';
 export { chooseDevice, DeviceUnavailableError, DEVICES } from '../training/devices.js';

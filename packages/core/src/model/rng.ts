@@ -50,6 +50,24 @@ export class Rng {
     return this.nextUint32() / 4294967296;
   }
 
+  /** `n` uniform floats in [0, 1): the same numbers as `n` calls of `uniform()`, several times faster. */
+  uniforms(n: number): Float64Array {
+    const out = new Float64Array(n);
+    let [s0, s1, s2, s3] = this.s;
+    for (let i = 0; i < n; i++) {
+      out[i] = (Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0) / 4294967296;
+      const t = (s1 << 9) >>> 0;
+      s2 = (s2 ^ s0) >>> 0;
+      s3 = (s3 ^ s1) >>> 0;
+      s1 = (s1 ^ s2) >>> 0;
+      s0 = (s0 ^ s3) >>> 0;
+      s2 = (s2 ^ t) >>> 0;
+      s3 = rotl(s3, 11);
+    }
+    this.s = [s0, s1, s2, s3];
+    return out;
+  }
+
   /** A standard normal sample (Box-Muller). */
   normal(): number {
     const u = 1 - this.uniform();

@@ -1,6 +1,7 @@
 import type { BatchEvent } from './batch-runner.js';
 import type { Dataset } from './dataset.js';
 import type { EarlyStopping } from './early-stopping.js';
+import type { PrivateFit } from './private-epoch.js';
 import type { LearningRateSchedule } from './schedule.js';
 import type { EpochRecord, TrainingState } from './state.js';
 
@@ -26,6 +27,11 @@ export interface FitOptions {
    * @defaultValue true
    */
   readonly loop?: boolean;
+  /**
+   * Differentially private training (artifacts built with `privacy`): Poisson-sampled batches of
+   * expected size `batchSize` and the noise multiplier σ; `shuffle` does not apply. @defaultValue off
+   */
+  readonly privacy?: PrivateFit;
   /** Called after each mini-batch with its loss and position. */
   readonly onBatchEnd?: (event: BatchEvent) => void;
   /** Called after each epoch with its record and the state to checkpoint. */

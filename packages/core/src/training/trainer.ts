@@ -10,6 +10,7 @@ import { type EpochBody, type ValidationSource, runEpochs } from './epoch-loop.j
 import { type Evaluation, evaluateDataset } from './evaluate.js';
 import type { FitChunksOptions, FitOptions } from './fit-options.js';
 import type { OrtRuntime } from './runtime.js';
+import { trainPrivateEpoch } from './private-epoch.js';
 import { RuntimeState } from './runtime-state.js';
 import { type LearningRateSchedule, constantRate } from './schedule.js';
 import { type Sessions, type TrainerOptions, openSessions, readToHost } from './sessions.js';
@@ -70,8 +71,10 @@ export class Trainer {
     if (validation) checkDataset(spec, validation, 'validation data');
     const whole = settings.loop ? wholeData(this.ort, spec, train) : undefined;
     return this.epochs(options, { data: () => validation, given: validation !== undefined }, async (epoch, totals) => {
-      const order = options.shuffle === false ? range(train.rows) : this.run.rng.permutation(train.rows);
       const batches = Math.ceil(train.rows / settings.batchSize);
+      if (options.privacy)
+        return trainPrivateEpoch(this.epochContext(settings, { epoch, totals, batches, options }), train, whole, options.privacy);
+      const order = options.shuffle === false ? range(train.rows) : this.run.rng.permutation(train.rows);
       await trainBatches(this.epochContext(settings, { epoch, totals, batches, options }), { data: train, whole, order, firstBatch: 0 });
       return train.rows;
     });
@@ -86,6 +89,13 @@ export class Trainer {
    */
   async fitChunks(chunksPerEpoch: () => AsyncIterable<Dataset>, options: FitChunksOptions): Promise<readonly EpochRecord[]> {
     const { spec } = this.artifacts;
+    if (this.artifacts.options.privacy) {
+      throw new InvalidArgumentError(
+        'privacy',
+        this.artifacts.options.privacy,
+        'needs every training row in memory (Poisson sampling): use fit',
+      );
+    }
     const settings = this.settings(options);
     const validation: ValidationSource = {
       data: () => {
@@ -134,13 +144,18 @@ export class Trainer {
   }
 
   /** Checks the options both fits share and resolves their defaults. */
-  private settings(options: Pick<FitOptions, 'batchSize' | 'epochs' | 'learningRate' | 'loop'>): EpochSettings {
+  private settings(options: Pick<FitOptions, 'batchSize' | 'epochs' | 'learningRate' | 'loop' | 'privacy'>): EpochSettings {
     const batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize <= 0)
       throw new InvalidArgumentError('batchSize', batchSize, 'must be a positive integer');
     if (!Number.isInteger(options.epochs) || options.epochs <= 0)
       throw new InvalidArgumentError('epochs', options.epochs, 'must be a positive integer');
     const schedule = options.learningRate ?? constantRate(this.artifacts.optimizer.learningRate);
+    if ((options.privacy === undefined) !== (this.artifacts.options.privacy === undefined)) {
+      throw new InvalidArgumentError('privacy', options.privacy, 'must be given exactly when the artifacts are built for private steps');
+    }
+    const sigma = options.privacy?.noiseMultiplier ?? 0;
+    if (!(Number.isFinite(sigma) && sigma >= 0)) throw new InvalidArgumentError('privacy.noiseMultiplier', sigma, 'must be a number >= 0');
     return { batchSize, schedule, loop: options.loop !== false && this.sessions.epoch !== undefined };
   }
 

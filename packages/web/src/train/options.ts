@@ -10,6 +10,7 @@ import {
   type Scaling,
   type Task,
 } from '@onnx-mlp/core';
+import type { PrivacyRequest } from '@onnx-mlp/core/privacy';
 import type { TabularSettings } from '@onnx-mlp/core/tabular';
 import { WebTrainError } from '../errors.js';
 import type { OrtModule, WasmPaths, WasmPathsByBackend } from '../runtime.js';
@@ -24,7 +25,16 @@ export interface ArrayData {
 /** The events `train` streams, TF.js-style. */
 export interface TrainEvents {
   onTrainBegin?(e: { rows: { train: number; val: number; test: number }; columns: string[]; classes: string[] | null }): void;
-  onEpochEnd?(e: { epoch: number; loss: number; accuracy?: number; valLoss?: number; valAccuracy?: number; seconds: number }): void;
+  /** `epsilon`: with dp, the privacy spent so far. */
+  onEpochEnd?(e: {
+    epoch: number;
+    loss: number;
+    accuracy?: number;
+    valLoss?: number;
+    valAccuracy?: number;
+    seconds: number;
+    epsilon?: number;
+  }): void;
   /** At most every ~100 ms (and for the last batch of every epoch). */
   onBatchEnd?(e: { epoch: number; batch: number; batches: number; loss: number }): void;
   onTrainEnd?(e: { epochs: number; testAccuracy?: number; testMetrics: Record<string, number> }): void;
@@ -94,6 +104,16 @@ export interface TrainOptions extends TrainEvents {
   earlyStopping?: number;
   /** @defaultValue 0 */
   minDelta?: number;
+  /** Differential privacy (DP-SGD), as the CLI's --dp: per-example clipping, Gaussian noise, Poisson batches. @defaultValue false */
+  dp?: boolean;
+  /** Per-example L2 bound C (with dp). @defaultValue 1 */
+  dpClip?: number;
+  /** Noise multiplier σ (with dp). @defaultValue solved from dpEpsilon, else 1 */
+  dpNoise?: number;
+  /** ε budget (with dp): σ solved for it, or training stops before exceeding it. @defaultValue no budget */
+  dpEpsilon?: number;
+  /** The δ of the reported ε (with dp). @defaultValue 1 / training rows */
+  dpDelta?: number;
   /** @defaultValue 42 */
   seed?: number;
   /** @defaultValue 0.1 (0: no validation rows) */
@@ -145,6 +165,8 @@ export interface TrainSettings {
   /** Null: no validation rows. */
   readonly valSplit: number | null;
   readonly dataset: DataSettings;
+  /** dp and its settings (σ and δ null until the rows are known), or null. */
+  readonly privacy: PrivacyRequest | null;
 }
 
 /** The options that the trainer itself takes, not the data. */
@@ -243,5 +265,35 @@ export function resolveTrainSettings(o: TrainOptions): TrainSettings {
     earlyStopping,
     valSplit: valSplit === 0 ? null : valSplit,
     dataset,
+    privacy: resolvePrivacy(o),
   };
+}
+
+/** dp's settings, checked as the CLI checks --dp: the dp* options need dp, which refuses classWeights and clipNorm. */
+function resolvePrivacy(o: TrainOptions): PrivacyRequest | null {
+  const given = { dpClip: o.dpClip, dpNoise: o.dpNoise, dpEpsilon: o.dpEpsilon, dpDelta: o.dpDelta };
+  if (!o.dp) {
+    const stray = Object.entries(given).find(([, v]) => v !== undefined);
+    if (stray) throw bad(stray[0], stray[1], 'only dp uses it');
+    return null;
+  }
+  const positive = (name: string, v: number | undefined, zero = false) => {
+    if (v !== undefined && !(Number.isFinite(v) && (zero ? v >= 0 : v > 0)))
+      throw bad(name, v, zero ? 'must be a number >= 0' : 'must be a positive number');
+    return v ?? null;
+  };
+  const request = {
+    clipNorm: positive('dpClip', o.dpClip) ?? 1,
+    noiseMultiplier: positive('dpNoise', o.dpNoise, true),
+    epsilon: positive('dpEpsilon', o.dpEpsilon),
+    delta: o.dpDelta === undefined ? null : fraction('dpDelta', o.dpDelta, false),
+  };
+  if (o.classWeights !== undefined)
+    throw bad(
+      'classWeights',
+      o.classWeights,
+      'cannot be combined with dp: balanced weights are counts of the private labels, and clipping undoes given ones',
+    );
+  if (o.clipNorm !== undefined) throw bad('clipNorm', o.clipNorm, 'cannot be combined with dp: dpClip bounds each example instead');
+  return request;
 }

@@ -30,6 +30,7 @@ import {
   type ScheduleSetting,
 } from '@onnx-mlp/core/tabular';
 import { cardMarkdown, withModelCard, type CardDataFile, type ModelCard } from '@onnx-mlp/core/artifacts';
+import { PrivacyBudgetError, type PrivacyPlan, epsilonAfter, planPrivateRun, privacyFacts } from '@onnx-mlp/core/privacy';
 import { WebTrainError } from '../errors.js';
 import { resolveRuntime, type Backend, type ResolvedRuntime } from '../runtime.js';
 import { throttleBatches } from './batch-throttle.js';
@@ -50,7 +51,7 @@ function asTrainError(e: unknown): unknown {
   if (e instanceof WebTrainError) return e;
   if (e instanceof TrainingDivergedError)
     return new WebTrainError('diverged', `${e.message}; try a smaller learningRate or clipNorm`, { cause: e });
-  if (e instanceof InvalidArgumentError) return new WebTrainError('bad-option', e.message, { cause: e });
+  if (e instanceof InvalidArgumentError || e instanceof PrivacyBudgetError) return new WebTrainError('bad-option', e.message, { cause: e });
   // No feature column left is a matter of the label/features/exclude options, not of the data's cells.
   if (e instanceof DataError)
     return new WebTrainError(e.code === 'NO_FEATURE_COLUMNS' ? 'bad-option' : 'bad-data', e.message, { cause: e });
@@ -121,6 +122,8 @@ interface RunContext {
   readonly file: string;
   /** The data's size and SHA-256, for the model card. */
   readonly files: readonly CardDataFile[];
+  /** dp: the private run as it trains (its epochs may be cut by the budget), or null. */
+  readonly privacy: PrivacyPlan | null;
 }
 
 /** model.onnx's bytes, with its model card once it is built, sealed last with its integrity digest as the CLI's train seals it. */
@@ -134,6 +137,7 @@ async function modelBytes(
     ...(run.data.classNames ? { classNames: run.data.classNames } : {}),
     preprocessing: run.data.preprocessing,
     training: facts,
+    ...(run.privacy ? { privacy: privacyFacts(run.privacy, run.settings.epochs) } : {}),
   });
   return encodeModel(await sealModel(card ? withModelCard(model, card, (v) => cardMarkdown(v, { docString: true })) : model));
 }
@@ -165,7 +169,7 @@ async function prepareRun(
   options: TrainInThisThreadOptions,
   notice: (m: string) => void,
 ): Promise<RunContext & { runtime: ResolvedRuntime }> {
-  const settings = resolveTrainSettings(options);
+  const requested = resolveTrainSettings(options);
   const runtime = await resolveRuntime({
     runtime: options.runtime,
     onNotice: notice,
@@ -175,8 +179,15 @@ async function prepareRun(
   });
   const table = await readTrainingTable(options.data, options.format, options.dataName);
   throwIfAborted(options.signal);
-  const data = await prepareTable(runtime, table, settings.dataset, { valSplit: settings.valSplit, seed: settings.seed });
+  const data = await prepareTable(runtime, table, requested.dataset, { valSplit: requested.valSplit, seed: requested.seed });
   for (const n of data.notices) notice(n);
+  const shape = { rows: data.train.features.rows, batchSize: requested.batchSize, epochs: requested.epochs };
+  const privacy = requested.privacy && planPrivateRun(requested.privacy, shape);
+  const settings = privacy ? { ...requested, epochs: privacy.epochs } : requested;
+  if (privacy)
+    notice(
+      `dp: σ = ${privacy.noiseMultiplier}, ε after ${privacy.epochs} epochs: ${privacy.epsilon.toPrecision(3)} at δ = ${privacy.delta.toPrecision(3)}; preprocessing statistics fitted on the rows are not covered by ε`,
+    );
   const spec = specForData(settings.spec, { inputs: data.train.features.cols, outputs: data.outputs, task: data.task });
   const classWeights = resolveClassWeights(settings.classWeights, { classNames: data.classNames, train: data.train.features });
   const schedule = scheduleWithSteps(settings.schedule, {
@@ -184,9 +195,13 @@ async function prepareRun(
     trainRows: data.train.features.rows,
     batchSize: settings.batchSize,
   });
-  const artifacts = buildTrainingArtifacts(spec, settings.optimizer, stepOptions({ clipNorm: settings.clipNorm, classWeights }));
+  const steps = {
+    ...stepOptions({ clipNorm: settings.clipNorm, classWeights }),
+    ...(privacy ? { privacy: { clipNorm: privacy.clipNorm } } : {}),
+  };
+  const artifacts = buildTrainingArtifacts(spec, settings.optimizer, steps);
   const files = await dataFileFacts(options.data, table.file);
-  return { settings, data, artifacts, schedule, file: table.file, files, runtime };
+  return { settings, data, artifacts, schedule, file: table.file, files, runtime, privacy };
 }
 
 /** What fitting produced: the history, the model's parameters, the last epoch's state (the checkpoint), whether it stopped early. */
@@ -215,6 +230,7 @@ async function fitModel(run: RunContext, runtime: ResolvedRuntime, options: Trai
       ...(learningRate ? { learningRate } : {}),
       ...(earlyStopping ? { earlyStopping } : {}),
       ...(data.validation ? { validationData: data.validation.features } : {}),
+      ...(run.privacy ? { privacy: { noiseMultiplier: run.privacy.noiseMultiplier } } : {}),
       onBatchEnd: (e) => {
         throwIfAborted(signal);
         batchEvent(e);
@@ -222,7 +238,7 @@ async function fitModel(run: RunContext, runtime: ResolvedRuntime, options: Trai
       onEpochEnd: (record, state) => {
         last = state;
         const { learningRate: _, ...shown } = record;
-        options.onEpochEnd?.(shown);
+        options.onEpochEnd?.(run.privacy ? { ...shown, epsilon: epsilonAfter(run.privacy, record.epoch) } : shown);
         throwIfAborted(signal);
       },
     });

@@ -60,7 +60,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   handler: async (argv) => {
     const config = resolveTrainConfig(argv);
     const epochsGiven = givenOptions(process.argv.slice(2)).has('epochs');
-    await runTraining(config, chooseProgress(argv.json, config.quiet), { epochsGiven });
+    await runTraining(config, chooseProgress(argv.json, config.quiet), { epochsGiven, profile: argv.profile });
   },
 };
 

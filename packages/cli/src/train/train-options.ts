@@ -3,6 +3,7 @@ import type { ArgsOf, OptionSpec, ValueCheck } from '../options/option-spec.js';
 import { integer, layerWidths, naming, oneOf, optional } from '../options/value-checks.js';
 import { TRAIN_CONTROL_OPTIONS } from './train-options-controls.js';
 import { TRAIN_DATA_OPTIONS } from './train-options-data.js';
+import { TRAIN_PROFILE_OPTIONS } from './train-options-profile.js';
 
 const RUN = 'Options:';
 
@@ -146,6 +147,7 @@ export const TRAIN_OPTIONS = [
   ...TRAIN_RUN_OPTIONS,
   ...TRAIN_DATA_OPTIONS,
   ...TRAIN_CONTROL_OPTIONS,
+  ...TRAIN_PROFILE_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
 
 /** train's options as yargs parses them (camel-cased): the options with a default are always set. */

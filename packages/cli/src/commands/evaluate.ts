@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { COMMANDS } from './command-list.js';
 import { evaluateModel } from '../evaluate/evaluate.js';
 import { formatEvaluation } from '../evaluate/format-text.js';
 import {
@@ -57,8 +58,8 @@ function options(yargs: Argv) {
 
 /** `onnx-mlp evaluate MODEL --data FILE`: scores a model on labelled data. */
 export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
-  command: 'evaluate <model>',
-  describe: 'Score an inference model on labelled data: accuracy, per-class P/R/F1, confusion matrix, ROC-AUC; MSE/MAE/R²',
+  command: COMMANDS.evaluate.command,
+  describe: COMMANDS.evaluate.describe,
   builder: (yargs) => options(yargs) as unknown as Argv<EvaluateArgs>,
   handler: async (argv) => {
     const batchSize = integerOption('batch-size', argv['batch-size'], 1, 1 << 20);

@@ -45,7 +45,9 @@ const meta = JSON.parse(decodeModel(bytes).metadata.get('onnx_mlp.preprocessing'
 const encoded = encodeRecord(meta, record);
 const input = new ort.Tensor('float32', Float32Array.from(encoded), [1, encoded.length]);
 const [lib, bare] = await interleaved([() => model.predict([record]), () => raw.run({ input })]);
-console.log(`one record (${calls} calls each): model.predict p50 ${quantile(lib, 0.5).toFixed(1)} µs, p99 ${quantile(lib, 0.99).toFixed(1)} µs; raw session.run p50 ${quantile(bare, 0.5).toFixed(1)} µs, p99 ${quantile(bare, 0.99).toFixed(1)} µs; ratio p50 ${(quantile(lib, 0.5) / quantile(bare, 0.5)).toFixed(2)}, p99 ${(quantile(lib, 0.99) / quantile(bare, 0.99)).toFixed(2)}`);
+console.log(
+  `one record (${calls} calls each): model.predict p50 ${quantile(lib, 0.5).toFixed(1)} µs, p99 ${quantile(lib, 0.99).toFixed(1)} µs; raw session.run p50 ${quantile(bare, 0.5).toFixed(1)} µs, p99 ${quantile(bare, 0.99).toFixed(1)} µs; ratio p50 ${(quantile(lib, 0.5) / quantile(bare, 0.5)).toFixed(2)}, p99 ${(quantile(lib, 0.99) / quantile(bare, 0.99)).toFixed(2)}`,
+);
 
 const mnistBytes = readFileSync(new URL('../models/mnist-mlp.onnx', import.meta.url));
 const mnist = await loadModel(new Uint8Array(mnistBytes), { runtime: ort });
@@ -60,12 +62,17 @@ const rawBatches = async () => {
 };
 const rates = { lib: [], raw: [] };
 for (let rep = 0; rep < 5; rep++) {
-  for (const [k, f] of [['lib', () => mnist.predictArrays(features, rows)], ['raw', rawBatches]]) {
+  for (const [k, f] of [
+    ['lib', () => mnist.predictArrays(features, rows)],
+    ['raw', rawBatches],
+  ]) {
     const t0 = performance.now();
     await f();
     rates[k].push(rows / ((performance.now() - t0) / 1000));
   }
 }
 const best = (xs) => quantile(xs, 0.5);
-console.log(`batch (${rows} MNIST rows, median of 5): model.predictArrays ${best(rates.lib).toFixed(0)} rows/s, raw session.run ${best(rates.raw).toFixed(0)} rows/s; raw / library ${(best(rates.raw) / best(rates.lib)).toFixed(2)}`);
+console.log(
+  `batch (${rows} MNIST rows, median of 5): model.predictArrays ${best(rates.lib).toFixed(0)} rows/s, raw session.run ${best(rates.raw).toFixed(0)} rows/s; raw / library ${(best(rates.raw) / best(rates.lib)).toFixed(2)}`,
+);
 await Promise.all([model.dispose(), raw.release(), mnist.dispose(), mnistRaw.release()]);

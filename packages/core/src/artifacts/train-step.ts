@@ -57,8 +57,13 @@ export function noiseLayers(spec: MlpSpec): Array<{ layer: string; width: number
   return spec.hidden.map((width, i) => ({ layer: layerName(i, spec.hidden.length + 1), width }));
 }
 
-/** Views the flat parameter vector as the named, shaped parameters (Split, then Reshape). */
+/**
+ * Views the flat parameter vector as the named, shaped parameters: Split, then Reshape of the
+ * matrices (a 1-D part, a bias, is already its own shape: no Reshape kernel to run every step).
+ */
 export function emitUnflatten(b: GraphBuilder, layout: ParameterLayout, flat: Value): Map<string, Value> {
+  const vector = (s: ParameterLayout['slots'][number]) => s.dims.length === 1;
+  // The views carry the parameters' own names, so a viewer shows `dense1.weight` where it is used.
   const parts = b.ops(
     'Split',
     [
@@ -69,11 +74,13 @@ export function emitUnflatten(b: GraphBuilder, layout: ParameterLayout, flat: Va
       ),
     ],
     { axis: attr.int(0) },
-    { count: layout.slots.length },
+    { count: layout.slots.length, names: layout.slots.map((s) => (vector(s) ? s.name : undefined)) },
   );
-  // The views carry the parameters' own names, so a viewer shows `dense1.weight` where it is used.
   return new Map(
-    layout.slots.map((s, i) => [s.name, b.op('Reshape', [parts[i], b.constant(s.dims, DataType.INT64)], {}, { names: [s.name] })]),
+    layout.slots.map((s, i) => [
+      s.name,
+      vector(s) ? parts[i]! : b.op('Reshape', [parts[i], b.constant(s.dims, DataType.INT64)], {}, { names: [s.name] }),
+    ]),
   );
 }
 
@@ -95,7 +102,9 @@ export function emitTrainStep(b: GraphBuilder, config: TrainStepConfig, io: Step
   let flatGrad = b.scoped('grad', () =>
     b.op(
       'Concat',
-      layout.slots.map((s) => b.op('Reshape', [grads.get(s.name)!, b.constant([-1], DataType.INT64)])),
+      layout.slots.map((s) =>
+        s.dims.length === 1 ? grads.get(s.name)! : b.op('Reshape', [grads.get(s.name)!, b.constant([-1], DataType.INT64)]),
+      ),
       { axis: attr.int(0) },
     ),
   );

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import * as core from '../packages/core/dist/index.js';
-import { formatOpTable, opTypeTimes, profilingOptions, readProfileEvents } from '../packages/cli/dist/train/op-profile.js';
+import { formatOpTable, opTypeTimes, profilingOptions, readProfileEvents, scopeTimes } from '../packages/cli/dist/train/op-profile.js';
 import { readBenchData } from './bench-data.mjs';
 import { SETUPS, medianAfterFirst } from './setups.mjs';
 
@@ -34,7 +34,8 @@ const { accuracy } = await trainer.evaluate(test);
 await trainer.release();
 if (profile) {
   console.error(`trace: ${traceDir}`);
-  console.error(formatOpTable(opTypeTimes(await readProfileEvents(traceDir)), s.epochs).join('\n'));
+  const events = await readProfileEvents(traceDir);
+  console.error([...formatOpTable(opTypeTimes(events), s.epochs), '', ...formatOpTable(scopeTimes(events), s.epochs, 'scope')].join('\n'));
 }
 console.log(
   JSON.stringify({

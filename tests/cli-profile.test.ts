@@ -11,6 +11,7 @@ import {
   profileFiles,
   profilingOptions,
   readProfileEvents,
+  scopeTimes,
 } from '../packages/cli/src/train/op-profile.js';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
@@ -53,6 +54,7 @@ describe('opTypeTimes and formatOpTable', () => {
 describe('a profiled epoch (ORT tracing, optimisations off)', () => {
   let dir: string;
   let times: OpTypeTime[];
+  let scopes: OpTypeTime[];
   let body: Graph;
   let outer: Graph;
   const steps = 4;
@@ -75,7 +77,9 @@ describe('a profiled epoch (ORT tracing, optimisations off)', () => {
     });
     await trainer.fit(data, { epochs: 1, batchSize: 8 });
     await trainer.release();
-    times = opTypeTimes(await readProfileEvents(dir));
+    const events = await readProfileEvents(dir);
+    times = opTypeTimes(events);
+    scopes = scopeTimes(events);
   });
   afterAll(() => removeDir(dir));
 
@@ -88,6 +92,16 @@ describe('a profiled epoch (ORT tracing, optimisations off)', () => {
     for (const [op, n] of nodeCounts(body)) expected.set(op, n * steps);
     for (const [op, n] of nodeCounts(outer)) expected.set(op, (expected.get(op) ?? 0) + n);
     expect(new Map(times.map((t) => [t.opType, t.count]))).toEqual(expected);
+    const scopeOf = (name: string) => {
+      const parts = name.replace(/^step\//, '').split('/');
+      return parts.length > 1 ? parts[0]! : 'other';
+    };
+    const byScope = new Map<string, number>();
+    for (const n of body.nodes) byScope.set(scopeOf(n.name), (byScope.get(scopeOf(n.name)) ?? 0) + steps);
+    byScope.set('other', (byScope.get('other') ?? 0) + outer.nodes.filter((n: Node) => n.opType !== 'Loop').length);
+    expect(new Map(scopes.map((t) => [t.opType, t.count]))).toEqual(byScope);
+    // Adam's update: 12 element-wise kernels a step on the flat vectors, 8 on scalars (bias corrections).
+    expect(byScope.get('update')).toBe(20 * steps);
     // 3 layers: 3 forward Gemms, 5 backward (no gradient of the input).
     expect(expected.get('Gemm')).toBe(8 * steps);
   });

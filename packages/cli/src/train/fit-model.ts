@@ -3,7 +3,7 @@ import { Trainer, TrainingDivergedError, initialState, type BatchEvent, type Epo
 import { UserError } from '../errors.js';
 import { earlyStoppingRule, learningRateSchedule, stoppingOutcome } from './controls.js';
 import { checkpointBytes } from './model-bytes.js';
-import { formatOpTable, opTypeTimes, profilingOptions, readProfileEvents } from './op-profile.js';
+import { formatOpTable, opTypeTimes, profilingOptions, readProfileEvents, scopeTimes } from './op-profile.js';
 import type { RunContext, TrainedModel } from './run-context.js';
 import { RUN_FILES } from './run-files.js';
 
@@ -48,7 +48,8 @@ export async function fitModel(ctx: RunContext, options: { profile: boolean } = 
 
 /** Prints (stderr) and writes (profile.md) the op-type table of the traces in the run folder. */
 async function reportProfile(ctx: RunContext, epochs: number): Promise<void> {
-  const lines = formatOpTable(opTypeTimes(await readProfileEvents(ctx.folder)), epochs);
+  const events = await readProfileEvents(ctx.folder);
+  const lines = [...formatOpTable(opTypeTimes(events), epochs), '', ...formatOpTable(scopeTimes(events), epochs, 'scope')];
   process.stderr.write(`${lines.join('\n')}\n`);
   await ctx.files.writeBytes(RUN_FILES.profileTable, new TextEncoder().encode(`${lines.join('\n')}\n`));
 }

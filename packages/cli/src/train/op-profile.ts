@@ -42,6 +42,25 @@ export function opTypeTimes(events: readonly TraceEvent[]): OpTypeTime[] {
   return [...byType].map(([opType, t]) => ({ opType, ...t })).sort((a, b) => b.micros - a.micros);
 }
 
+/**
+ * Kernel time per part of the step: the node's scope, its name's first segment inside the epoch
+ * Loop's `step/` (dense1, loss, loss_grad, grad, update, unflatten ...); 'other' for unscoped nodes.
+ * Tells the optimizer's element-wise update from the matrix products of the forward and backward passes.
+ */
+export function scopeTimes(events: readonly TraceEvent[]): OpTypeTime[] {
+  const byScope = new Map<string, { count: number; micros: number }>();
+  for (const e of events) {
+    if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || !e.args?.op_name || CONTAINER_OPS.has(e.args.op_name)) continue;
+    const parts = e.name.replace(/^step\//, '').split('/');
+    const scope = parts.length > 1 ? parts[0]! : 'other';
+    const entry = byScope.get(scope) ?? { count: 0, micros: 0 };
+    entry.count += 1;
+    entry.micros += e.dur;
+    byScope.set(scope, entry);
+  }
+  return [...byScope].map(([opType, t]) => ({ opType, ...t })).sort((a, b) => b.micros - a.micros);
+}
+
 /** The trace files ORT wrote into `folder` (one per session), by name. */
 export async function profileFiles(folder: string): Promise<string[]> {
   const names = await readdir(folder);
@@ -62,12 +81,12 @@ export async function readProfileEvents(folder: string): Promise<TraceEvent[]> {
  * The table --profile prints: each op type's kernel runs and milliseconds per epoch (the run's
  * totals over `epochs`), its share of the kernel time, and the time per run in microseconds.
  */
-export function formatOpTable(times: readonly OpTypeTime[], epochs: number): string[] {
+export function formatOpTable(times: readonly OpTypeTime[], epochs: number, heading = 'op type'): string[] {
   const leaves = times.filter((t) => !CONTAINER_OPS.has(t.opType));
   const total = leaves.reduce((s, t) => s + t.micros, 0);
   const lines = [
-    `Per-op profile (ONNX Runtime kernel times, all sessions, mean of ${epochs} epoch${epochs === 1 ? '' : 's'}):`,
-    '| op type | runs/epoch | ms/epoch | share | µs/run |',
+    `Per-${heading === 'op type' ? 'op' : heading} profile (ONNX Runtime kernel times, all sessions, mean of ${epochs} epoch${epochs === 1 ? '' : 's'}):`,
+    `| ${heading} | runs/epoch | ms/epoch | share | µs/run |`,
     '|---|---:|---:|---:|---:|',
   ];
   const row = (t: OpTypeTime, share: string) =>

@@ -1,16 +1,7 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { OnnxMlpError } from '@onnx-mlp/core';
-import { cardCommand } from './commands/card.js';
-import { evaluateCommand } from './commands/evaluate.js';
-import { explainCommand } from './commands/explain.js';
-import { inspectCommand } from './commands/inspect.js';
-import { keygenCommand } from './commands/keygen.js';
-import { predictCommand } from './commands/predict.js';
-import { trainCommand } from './commands/train.js';
-import { verifyCommand } from './commands/verify.js';
-import { cliMessage } from './core-wording.js';
+import { commandsFor } from './commands/command-list.js';
 import { UsageError, UserError } from './errors.js';
 import { exitCleanlyOnSignals } from './io/exit-cleanup.js';
 import { CLI_VERSION } from './version.js';
@@ -23,20 +14,22 @@ function exitCodeOf(error: unknown): number {
 /**
  * Errors the user can act on from the message alone: printed as one line, no stack. Core's errors
  * say so themselves (`userError`); anything else is a bug or an unexpected failure, and says how
- * to see its stack.
+ * to see its stack. (Core is imported only here and by the commands: --help does without it.)
  */
-function isExpected(error: unknown): boolean {
+async function isExpected(error: unknown): Promise<boolean> {
+  const { OnnxMlpError } = await import('@onnx-mlp/core');
   if (error instanceof OnnxMlpError) return error.userError;
   return error instanceof UsageError || error instanceof UserError || typeof (error as NodeJS.ErrnoException)?.code === 'string';
 }
 
 /** Prints `error` on stderr: one line `onnx-mlp: <message>`, plus the stack with --verbose. */
-function report(error: unknown, verbose: boolean): void {
+async function report(error: unknown, verbose: boolean): Promise<void> {
+  const { cliMessage } = await import('./core-wording.js');
   const message = cliMessage(error).replace(/\s*\n\s*/g, ' ');
   const hint =
     error instanceof UsageError
       ? ' (see onnx-mlp --help)'
-      : isExpected(error) || verbose
+      : (await isExpected(error)) || verbose
         ? ''
         : ' (rerun with --verbose for the stack trace)';
   process.stderr.write(`onnx-mlp: ${message}${hint}\n`);
@@ -62,14 +55,7 @@ async function main(args: string[]): Promise<number> {
     await yargs(args)
       .scriptName('onnx-mlp')
       .usage('$0 <command> [options]\n\nTrain multi-layer perceptrons as standard ONNX graphs with ONNX Runtime.')
-      .command(trainCommand)
-      .command(inspectCommand)
-      .command(evaluateCommand)
-      .command(predictCommand)
-      .command(explainCommand)
-      .command(verifyCommand)
-      .command(cardCommand)
-      .command(keygenCommand)
+      .command(await commandsFor(args))
       // `onnx-mlp completion >> ~/.bashrc` (or ~/.zshrc) installs tab completion of commands and options.
       .completion('completion', 'Print a bash/zsh completion script: onnx-mlp completion >> ~/.bashrc')
       .demandCommand(1, 'give a command, e.g. `onnx-mlp train`')
@@ -96,7 +82,7 @@ async function main(args: string[]): Promise<number> {
       .parseAsync();
     return 0;
   } catch (error) {
-    report(error, args.includes('--verbose'));
+    await report(error, args.includes('--verbose'));
     return exitCodeOf(error);
   }
 }

@@ -15,7 +15,7 @@ import {
 import { DataType, GraphBuilder, type TensorData, type Value } from '@onnx-mlp/core/ir';
 import { addGradients } from '@onnx-mlp/core/autodiff';
 import { Rng, type TensorMap, emitLogits, initParameters, parameterShapes, validateSpec } from '@onnx-mlp/core/model';
-import { emitTaskLoss } from '@onnx-mlp/core/losses';
+import { emitLogitsGradient, emitTaskLoss } from '@onnx-mlp/core/losses';
 import { IO, type ParameterLayout, packTensors, unpackTensors } from '@onnx-mlp/core/internal';
 import { type CheckInput, checkGradients } from './helpers/gradcheck.js';
 import { runSession, sessionOf, tensor } from './helpers/ort.js';
@@ -216,16 +216,17 @@ describe('the train step applies the true gradient (float32, SGD lr 1: p - updat
         expect(stepOut[IO.loss]![0]).toBe(evalOut[IO.loss]![0]);
         expect(stepOut[IO.logits]).toEqual(evalOut[IO.logits]);
 
-        // The same loss differentiated directly with addGradients (float32).
+        // The same loss differentiated directly with addGradients (float32), from the closed-form
+        // logits gradient as the step does (emitLogitsGradient equals autodiff's through the loss
+        // to 1e-12 in float64: logits-gradient.test.ts).
         const b = new GraphBuilder('grads');
         const xv = b.input(IO.input, DataType.FLOAT, ['batch', 5]);
         const tv = b.input(IO.target, t.dtype, t.dims);
         const pv = new Map(parameterShapes(spec).map(([n, dims]) => [n, b.input(n, DataType.FLOAT, dims)] as [string, Value]));
-        const grads = addGradients(
-          b,
-          emitTaskLoss(b, spec, { logits: emitLogits(b, spec, { x: xv, params: pv }, { training: false }), target: tv }),
-          [...pv.values()],
-        );
+        const logits = emitLogits(b, spec, { x: xv, params: pv }, { training: false });
+        const grads = addGradients(b, emitTaskLoss(b, spec, { logits, target: tv }), [...pv.values()], {
+          seed: { value: logits, gradient: emitLogitsGradient(b, spec, { logits, target: tv }) },
+        });
         for (const n of pv.keys()) b.output(grads.get(n)!, `grad_${n}`);
         const direct = await runSession(await sessionOf(b), { ...data, ...namedFeeds() });
         const updatedByName = updatedParameters(layout, stepOut);

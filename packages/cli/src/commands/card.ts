@@ -3,6 +3,7 @@ import { cardMarkdown, checkIntegrity, readCardView } from '@onnx-mlp/core/artif
 import { cardHtml } from '../card/card-html.js';
 import { UsageError } from '../errors.js';
 import { readModelFile } from '../model/read-model.js';
+import { COMMANDS } from './command-list.js';
 
 /** `onnx-mlp card`'s arguments as parsed by yargs. */
 export interface CardArgs {
@@ -34,8 +35,8 @@ function options(yargs: Argv) {
 
 /** `onnx-mlp card MODEL`: prints the model card as Markdown, HTML (--html) or JSON (--json). */
 export const cardCommand: CommandModule<object, CardArgs> = {
-  command: 'card <model>',
-  describe: "Print a model's card: provenance, data, features, metrics, statements, integrity (Markdown, --html or --json)",
+  command: COMMANDS.card.command,
+  describe: COMMANDS.card.describe,
   builder: (yargs) => options(yargs) as unknown as Argv<CardArgs>,
   handler: async (argv) => {
     const { model } = await readModelFile(argv.model, 'card');

@@ -4,6 +4,7 @@ import { refuseRepeatedColumns } from '../fairness/sensitive-columns.js';
 import { evaluateModel, type EvaluateOptions } from '../evaluate/evaluate.js';
 import { columnNames, nonNegative } from '../options/value-checks.js';
 import { DEFAULT_FAIRNESS_THRESHOLD } from '../train/config.js';
+import { COMMANDS } from './command-list.js';
 import { formatEvaluation } from '../evaluate/format-text.js';
 import {
   BATCH_SIZE_OPTION,
@@ -88,8 +89,8 @@ function fairnessOption(argv: EvaluateArgs): EvaluateOptions['fairness'] {
 
 /** `onnx-mlp evaluate MODEL --data FILE`: scores a model on labelled data. */
 export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
-  command: 'evaluate <model>',
-  describe: 'Score an inference model on labelled data: accuracy, per-class P/R/F1, confusion matrix, ROC-AUC; MSE/MAE/R²',
+  command: COMMANDS.evaluate.command,
+  describe: COMMANDS.evaluate.describe,
   builder: (yargs) => options(yargs) as unknown as Argv<EvaluateArgs>,
   handler: async (argv) => {
     const batchSize = integerOption('batch-size', argv['batch-size'], 1, 1 << 20);

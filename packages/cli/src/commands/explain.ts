@@ -12,6 +12,7 @@ import { integerOption } from '../options/numbers.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../predict/output.js';
 import { type Sink, fileSink, stdoutSink, streamSink } from '../predict/sink.js';
 import { INPUT_FORMAT_OPTION, MODEL_POSITIONAL, VERIFY_OPTION, checkInputFormat, dataOption } from './model-data-options.js';
+import { COMMANDS } from './command-list.js';
 
 /** `onnx-mlp explain`'s arguments as parsed by yargs. */
 export interface ExplainArgs {
@@ -125,8 +126,8 @@ async function explainInto(session: ExplainSession, argv: ExplainArgs, target: O
 
 /** `onnx-mlp explain MODEL --data FILE|-`: per-row attributions to stdout or --out, and a global summary. */
 export const explainCommand: CommandModule<object, ExplainArgs> = {
-  command: 'explain <model>',
-  describe: 'Explain predictions: per-row column attributions (integrated gradients or gradient × input) and their global summary',
+  command: COMMANDS.explain.command,
+  describe: COMMANDS.explain.describe,
   builder: (yargs) => options(yargs) as unknown as Argv<ExplainArgs>,
   handler: async (argv) => {
     const steps = integerOption('steps', argv.steps, 1, 10_000);

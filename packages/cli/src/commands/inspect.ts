@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { Model } from '@onnx-mlp/core';
 import { checkIntegrity } from '@onnx-mlp/core/artifacts';
+import { COMMANDS } from './command-list.js';
 import { describeModel } from '@onnx-mlp/core/inspect';
 import { printGraph } from '@onnx-mlp/core/ir';
 import { UsageError } from '../errors.js';
@@ -49,8 +50,8 @@ async function verificationLine(model: Model): Promise<string> {
 
 /** `onnx-mlp inspect MODEL`: prints what an ONNX file (onnx-mlp's or any other) holds. */
 export const inspectCommand: CommandModule<object, InspectArgs> = {
-  command: 'inspect <model>',
-  describe: 'Describe an ONNX model or checkpoint: layers, parameters, inputs/outputs, opsets, training metadata',
+  command: COMMANDS.inspect.command,
+  describe: COMMANDS.inspect.describe,
   builder: (yargs) => options(yargs) as unknown as Argv<InspectArgs>,
   handler: async (argv) => {
     const file = await readModelFile(argv.model);

@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { COMMANDS } from './command-list.js';
 import { UsageError, UserError } from '../errors.js';
 import { generateKeyPairPem } from '../integrity/keys.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
@@ -40,8 +41,8 @@ async function writePrivateKey(path: string, pem: string, replace: boolean): Pro
 
 /** `onnx-mlp keygen --out NAME`: a new Ed25519 key pair, NAME.pem and NAME.pub. */
 export const keygenCommand: CommandModule<object, KeygenArgs> = {
-  command: 'keygen',
-  describe: 'Write an Ed25519 key pair (NAME.pem, NAME.pub) to sign models with train --sign-key',
+  command: COMMANDS.keygen.command,
+  describe: COMMANDS.keygen.describe,
   builder: (yargs) => options(yargs) as unknown as Argv<KeygenArgs>,
   handler: async (argv) => {
     const name = argv.out.replace(/\.(pem|pub)$/, '');

@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { COMMANDS } from './command-list.js';
 import { UsageError } from '../errors.js';
 import type { TextFormat } from '../data/readers/index.js';
 import { dirname } from 'node:path';
@@ -93,8 +94,8 @@ async function openSink(target: OutputTarget, force: boolean): Promise<Sink> {
 
 /** `onnx-mlp predict MODEL --data FILE|-`: streams predictions to stdout or --out. */
 export const predictCommand: CommandModule<object, PredictArgs> = {
-  command: 'predict <model>',
-  describe: 'Predict with an inference model, streaming rows from a data file or stdin to CSV / JSON Lines',
+  command: COMMANDS.predict.command,
+  describe: COMMANDS.predict.describe,
   builder: (yargs) => options(yargs) as unknown as Argv<PredictArgs>,
   handler: async (argv) => {
     const batchSize = integerOption('batch-size', argv['batch-size'], 1, 1 << 20);

@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { COMMANDS } from './command-list.js';
 import { OptionError } from '../errors.js';
 import { ConfigFileOption } from '../options/config-file.js';
 import { camelName, givenOptions } from '../options/option-spec.js';
@@ -54,13 +55,13 @@ function options(yargs: Argv) {
 
 /** `onnx-mlp train`: trains an MLP on a data file (or the MNIST digits) and writes a numbered run folder. */
 export const trainCommand: CommandModule<object, TrainArgs> = {
-  command: 'train',
-  describe: 'Train an MLP on a CSV/JSON file or the MNIST digits; writes <runs-dir>/<n>/ with model.onnx, checkpoints and history',
+  command: COMMANDS.train.command,
+  describe: COMMANDS.train.describe,
   builder: (yargs) => options(yargs) as unknown as Argv<TrainArgs>,
   handler: async (argv) => {
     const config = resolveTrainConfig(argv);
     const epochsGiven = givenOptions(process.argv.slice(2)).has('epochs');
-    await runTraining(config, chooseProgress(argv.json, config.quiet), { epochsGiven });
+    await runTraining(config, chooseProgress(argv.json, config.quiet), { epochsGiven, profile: argv.profile });
   },
 };
 

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { checkIntegrity, readModelCard, type IntegrityCheck } from '@onnx-mlp/core/artifacts';
+import { COMMANDS } from './command-list.js';
 import { UsageError, UserError } from '../errors.js';
 import { readPublicKey } from '../integrity/keys.js';
 import { differsLine } from '../integrity/require-intact.js';
@@ -65,8 +66,8 @@ function failure(
 
 /** `onnx-mlp verify MODEL`: recomputes the integrity digest and, with --pubkey, checks the signature. */
 export const verifyCommand: CommandModule<object, VerifyArgs> = {
-  command: 'verify <model>',
-  describe: "Check a model's integrity digest (and its signature with --pubkey): is it unchanged since training?",
+  command: COMMANDS.verify.command,
+  describe: COMMANDS.verify.describe,
   builder: (yargs) => options(yargs) as unknown as Argv<VerifyArgs>,
   handler: async (argv) => {
     const publicKey = argv.pubkey === undefined ? undefined : await readPublicKey(argv.pubkey);

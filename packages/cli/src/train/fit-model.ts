@@ -4,6 +4,7 @@ import { epsilonAfter } from '@onnx-mlp/core/privacy';
 import { UserError } from '../errors.js';
 import { earlyStoppingRule, learningRateSchedule, stoppingOutcome } from './controls.js';
 import { checkpointBytes } from './model-bytes.js';
+import { formatOpTable, opTypeTimes, profilingOptions, readProfileEvents, scopeTimes } from './op-profile.js';
 import type { RunContext, TrainedModel } from './run-context.js';
 import { RUN_FILES } from './run-files.js';
 
@@ -16,17 +17,22 @@ export function streamedBatches(rows: number, buffer: number, batchSize: number)
 /**
  * Trains from the run's start (a fresh initialisation or the resumed checkpoint) for the remaining
  * epochs, writing the checkpoint and history after every epoch. A run that diverges keeps its folder
- * (config and the last good checkpoint) and says where it is.
+ * (config and the last good checkpoint) and says where it is. With `profile`, ORT traces every
+ * kernel into the run folder and the op-type table is printed on stderr (and written as profile.md).
  */
-export async function fitModel(ctx: RunContext): Promise<TrainedModel> {
+export async function fitModel(ctx: RunContext, options: { profile: boolean } = { profile: false }): Promise<TrainedModel> {
   const {
     run: { config, artifacts, resumed, data },
   } = ctx;
   const start = resumed ? resumed.checkpoint : initialState(artifacts, config.seed);
-  const trainer = await Trainer.create(ort, artifacts, start, ctx.device.trainerOptions);
+  const base = ctx.device.trainerOptions;
+  const trainerOptions = options.profile ? { ...base, sessionOptions: { ...base.sessionOptions, ...profilingOptions(ctx.folder) } } : base;
+  const trainer = await Trainer.create(ort, artifacts, start, trainerOptions);
+  let epochs = 0;
   try {
     ctx.progress.training(start.epoch + 1);
     const history = await fitEpochs(ctx, trainer, start.epoch);
+    epochs = history.length - start.epoch;
     // With early stopping, the best epoch's weights (restoreBestWeights); otherwise the last epoch's.
     const { parameters } = await trainer.state();
     return { history, parameters, stopping: stoppingOutcome(config.earlyStopping, history, trainer.stoppedEarly) };
@@ -36,7 +42,17 @@ export async function fitModel(ctx: RunContext): Promise<TrainedModel> {
   } finally {
     await trainer.release();
     await data.stream?.release();
+    // ORT writes each session's trace when the session is released.
+    if (options.profile && epochs > 0) await reportProfile(ctx, epochs);
   }
+}
+
+/** Prints (stderr) and writes (profile.md) the op-type table of the traces in the run folder. */
+async function reportProfile(ctx: RunContext, epochs: number): Promise<void> {
+  const events = await readProfileEvents(ctx.folder);
+  const lines = [...formatOpTable(opTypeTimes(events), epochs), '', ...formatOpTable(scopeTimes(events), epochs, 'scope')];
+  process.stderr.write(`${lines.join('\n')}\n`);
+  await ctx.files.writeBytes(RUN_FILES.profileTable, new TextEncoder().encode(`${lines.join('\n')}\n`));
 }
 
 /** The trainer's epoch loop over the data in memory, or (--stream) over the file read again every epoch. */

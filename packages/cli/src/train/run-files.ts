@@ -13,6 +13,8 @@ export const RUN_FILES = {
   checkpoint: 'checkpoint.ckpt',
   history: 'history.json',
   config: 'config.json',
+  /** --profile's op-type table (ORT's own traces sit beside it as profile_*.json). */
+  profileTable: 'profile.md',
 } as const;
 
 /** The name of one file of a run folder. */

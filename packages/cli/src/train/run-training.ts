@@ -36,13 +36,13 @@ export interface TrainResult {
 export async function runTraining(
   requested: TrainConfig,
   progress: TrainProgress,
-  given: { epochsGiven: boolean } = { epochsGiven: true },
+  given: { epochsGiven: boolean; profile?: boolean } = { epochsGiven: true },
 ): Promise<TrainResult> {
   const guard = new RunFolderGuard(RUN_FILES.checkpoint);
   try {
     const run = await prepareRun(requested, given.epochsGiven);
     const ctx = await openRun(run, progress, guard);
-    const trained = await fitModel(ctx);
+    const trained = await fitModel(ctx, { profile: given.profile ?? false });
     const test = await writeOutputs(ctx, trained);
     return { runFolder: ctx.folder, test, history: trained.history };
   } finally {

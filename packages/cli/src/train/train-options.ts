@@ -6,6 +6,7 @@ import { TRAIN_CONTROL_OPTIONS } from './train-options-controls.js';
 import { TRAIN_DATA_OPTIONS } from './train-options-data.js';
 import { TRAIN_FAIRNESS_OPTIONS } from './train-options-fairness.js';
 import { TRAIN_PRIVACY_OPTIONS } from './train-options-privacy.js';
+import { TRAIN_PROFILE_OPTIONS } from './train-options-profile.js';
 
 const RUN = 'Options:';
 
@@ -152,6 +153,7 @@ export const TRAIN_OPTIONS = [
   ...TRAIN_FAIRNESS_OPTIONS,
   ...TRAIN_CARD_OPTIONS,
   ...TRAIN_PRIVACY_OPTIONS,
+  ...TRAIN_PROFILE_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
 
 /** train's options as yargs parses them (camel-cased): the options with a default are always set. */

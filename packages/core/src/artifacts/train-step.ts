@@ -5,6 +5,7 @@ import { attr } from '../ir/graph.js';
 import { makeModel } from '../ir/model.js';
 import { addGradients } from '../autodiff/gradient.js';
 import { InvalidArgumentError } from '../errors.js';
+import { emitLogitsGradient } from '../losses/logits-gradient.js';
 import { emitTaskLoss, lossName, targetType } from '../losses/task-loss.js';
 import { emitLogits } from '../model/forward.js';
 import { type ParameterLayout, parameterLayout } from '../model/layout.js';
@@ -65,8 +66,13 @@ export function noiseLayers(spec: MlpSpec): Array<{ layer: string; width: number
   return spec.hidden.map((width, i) => ({ layer: layerName(i, spec.hidden.length + 1), width }));
 }
 
-/** Views the flat parameter vector as the named, shaped parameters (Split, then Reshape). */
+/**
+ * Views the flat parameter vector as the named, shaped parameters: Split, then Reshape of the
+ * matrices (a 1-D part, a bias, is already its own shape: no Reshape kernel to run every step).
+ */
 export function emitUnflatten(b: GraphBuilder, layout: ParameterLayout, flat: Value): Map<string, Value> {
+  const vector = (s: ParameterLayout['slots'][number]) => s.dims.length === 1;
+  // The views carry the parameters' own names, so a viewer shows `dense1.weight` where it is used.
   const parts = b.ops(
     'Split',
     [
@@ -77,11 +83,13 @@ export function emitUnflatten(b: GraphBuilder, layout: ParameterLayout, flat: Va
       ),
     ],
     { axis: attr.int(0) },
-    { count: layout.slots.length },
+    { count: layout.slots.length, names: layout.slots.map((s) => (vector(s) ? s.name : undefined)) },
   );
-  // The views carry the parameters' own names, so a viewer shows `dense1.weight` where it is used.
   return new Map(
-    layout.slots.map((s, i) => [s.name, b.op('Reshape', [parts[i], b.constant(s.dims, DataType.INT64)], {}, { names: [s.name] })]),
+    layout.slots.map((s, i) => [
+      s.name,
+      vector(s) ? parts[i]! : b.op('Reshape', [parts[i], b.constant(s.dims, DataType.INT64)], {}, { names: [s.name] }),
+    ]),
   );
 }
 
@@ -101,11 +109,18 @@ export function emitTrainStep(b: GraphBuilder, config: TrainStepConfig, io: Step
   const clipped = dp
     ? clippedGradients(b, { loss, x: io.x, params, rowWeights: dp.rowWeights, clipNorm: options.privacy!.clipNorm })
     : undefined;
-  const grads = clipped?.grads ?? addGradients(b, loss, [...params.values()]);
+  // The loss's gradient in closed form (softmax - one-hot, ...): far fewer ops than differentiating its nodes.
+  const grads =
+    clipped?.grads ??
+    addGradients(b, loss, [...params.values()], {
+      seed: { value: logits, gradient: emitLogitsGradient(b, spec, { logits, target: io.target, classWeights: options.classWeights }) },
+    });
   let flatGrad = b.scoped('grad', () =>
     b.op(
       'Concat',
-      layout.slots.map((s) => b.op('Reshape', [grads.get(s.name)!, b.constant([-1], DataType.INT64)])),
+      layout.slots.map((s) =>
+        s.dims.length === 1 ? grads.get(s.name)! : b.op('Reshape', [grads.get(s.name)!, b.constant([-1], DataType.INT64)]),
+      ),
       { axis: attr.int(0) },
     ),
   );

@@ -12,12 +12,22 @@ export class GradientError extends OnnxMlpError {
   }
 }
 
+/** Where the backward walk starts when not at the loss itself. */
+export interface GradientOptions {
+  /**
+   * A value the loss depends on and d loss / d that value, already emitted (a closed-form loss
+   * gradient): the walk starts there, and the loss's own nodes are not differentiated.
+   */
+  readonly seed?: { readonly value: Value; readonly gradient: Value };
+}
+
 /**
  * Reverse-mode differentiation over the nodes recorded in `b`: walks them backwards from the
- * scalar `loss`, calls each op's gradient rule, and sums the gradients reaching every value.
- * Emits the backward nodes into `b` (under the `grad/` scope) and returns d loss / d each of `wrt`.
+ * scalar `loss` (or `options.seed`), calls each op's gradient rule, and sums the gradients
+ * reaching every value. Emits the backward nodes into `b` (under the `grad/` scope) and returns
+ * d loss / d each of `wrt`.
  */
-export function addGradients(b: GraphBuilder, loss: Value, wrt: readonly Value[]): Map<string, Value> {
+export function addGradients(b: GraphBuilder, loss: Value, wrt: readonly Value[], options: GradientOptions = {}): Map<string, Value> {
   if (loss.shape.length !== 0) throw new GradientError(`loss ${loss.name} must be a scalar, got shape [${loss.shape}]`);
   const nodes = [...b.recordedNodes()];
 
@@ -31,7 +41,8 @@ export function addGradients(b: GraphBuilder, loss: Value, wrt: readonly Value[]
   if (!live.has(loss.name)) throw new GradientError(`loss ${loss.name} does not depend on any of ${wrt.map((v) => v.name)}`);
 
   return b.scoped('grad', () => {
-    const pending = new Map<string, Value[]>([[loss.name, [b.constant(1, loss.dtype)]]]);
+    const { seed } = options;
+    const pending = new Map<string, Value[]>(seed ? [[seed.value.name, [seed.gradient]]] : [[loss.name, [b.constant(1, loss.dtype)]]]);
     const total = (name: string): Value | undefined => {
       const parts = pending.get(name);
       if (!parts || parts.length === 0) return undefined;

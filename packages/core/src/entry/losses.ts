@@ -4,4 +4,5 @@ export { softmaxCrossEntropy } from '../losses/softmax-cross-entropy.js';
 export { binaryCrossEntropyWithLogits } from '../losses/binary-cross-entropy.js';
 export { meanSquaredError } from '../losses/mean-squared-error.js';
 export { emitTaskLoss, targetType, lossName } from '../losses/task-loss.js';
+export { emitLogitsGradient } from '../losses/logits-gradient.js';
 export type { TaskLossInputs } from '../losses/task-loss.js';

@@ -4,8 +4,8 @@ import { type OpTable, installedOpTable } from './op-table.js';
 
 /** Options of one emitted node. */
 export interface OpOptions {
-  /** Explicit output names (a user's names are never renamed). */
-  readonly names?: readonly string[];
+  /** Explicit output names (a user's names are never renamed); an undefined entry gets a fresh name. */
+  readonly names?: readonly (string | undefined)[];
   readonly docString?: string;
   /** Overrides the first output's inferred shape where inference cannot see it (a runtime Shape). */
   readonly shape?: Shape;

@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { Trainer, TrainingDivergedError, initialState, type BatchEvent, type EpochRecord, type TrainingState } from '@onnx-mlp/core';
+import { labelUnitLossFactor } from '@onnx-mlp/core/preprocess';
 import { UserError } from '../errors.js';
 import { earlyStoppingRule, learningRateSchedule, stoppingOutcome } from './controls.js';
 import { checkpointBytes } from './model-bytes.js';
@@ -63,7 +64,9 @@ function fitOptions(ctx: RunContext) {
   const { config } = run;
   const learningRate = learningRateSchedule(config.schedule, config.optimizer.learningRate);
   const earlyStopping = earlyStoppingRule(config.earlyStopping);
+  const lossScale = run.data.targetScaling ? labelUnitLossFactor(run.data.targetScaling) : null;
   return {
+    ...(lossScale !== null ? { lossScale } : {}),
     epochs: config.epochs,
     batchSize: config.batchSize,
     ...(learningRate ? { learningRate } : {}),

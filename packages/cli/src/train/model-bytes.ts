@@ -32,6 +32,7 @@ export async function inferenceBytes(run: PreparedRun, trained: Omit<TrainedMode
     buildInferenceModel(a.spec, trained.parameters, {
       ...(data.classNames ? { classNames: data.classNames } : {}),
       ...(data.preprocessing ? { preprocessing: data.preprocessing } : {}),
+      ...(data.targetScaling ? { targetScaling: data.targetScaling } : {}),
       training,
     }),
   );
@@ -63,6 +64,7 @@ export function recordedConfig(run: Omit<PreparedRun, 'artifacts' | 'resumed' | 
     classWeights,
     ...(given === 'balanced' ? { classWeightsFrom: 'balanced' } : {}),
     ...(data.preprocessing ? { task: data.task, classNames: data.classNames, preprocessing: data.preprocessing } : {}),
+    ...(data.targetScaling ? { targetScaling: data.targetScaling } : {}),
     data: data.description,
   };
 }

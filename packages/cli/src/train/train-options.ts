@@ -3,6 +3,7 @@ import type { ArgsOf, OptionSpec, ValueCheck } from '../options/option-spec.js';
 import { integer, layerWidths, naming, oneOf, optional } from '../options/value-checks.js';
 import { TRAIN_CONTROL_OPTIONS } from './train-options-controls.js';
 import { TRAIN_DATA_OPTIONS } from './train-options-data.js';
+import { TRAIN_DATA_QUALITY_OPTIONS } from './train-options-data-quality.js';
 
 const RUN = 'Options:';
 
@@ -145,6 +146,7 @@ const TRAIN_RUN_OPTIONS = [
 export const TRAIN_OPTIONS = [
   ...TRAIN_RUN_OPTIONS,
   ...TRAIN_DATA_OPTIONS,
+  ...TRAIN_DATA_QUALITY_OPTIONS,
   ...TRAIN_CONTROL_OPTIONS,
 ] as const satisfies readonly OptionSpec[];
 

@@ -9,6 +9,7 @@ import { META } from './metadata.js';
 import { emitPreprocess } from '../preprocess/emit.js';
 import { type Preprocessing, featureWidth, validatePreprocessing } from '../preprocess/schema.js';
 import { InvalidArgumentError } from '../errors.js';
+import { emitTargetInverse, type TargetScaling } from '../preprocess/target-scaling.js';
 
 /** What an inference model records about itself besides its weights. */
 export interface InferenceInfo {
@@ -21,6 +22,8 @@ export interface InferenceInfo {
    * (one value per column) and `spec.inputs` must equal its feature width.
    */
   readonly preprocessing?: Preprocessing;
+  /** Regression: the targets were standardised for training; the graph ends with the inverse (label units out). */
+  readonly targetScaling?: TargetScaling;
 }
 
 /**
@@ -51,11 +54,14 @@ export function buildInferenceModel(spec: MlpSpec, parameters: TensorMap, info: 
       return [name, b.initializer(name, t)];
     }),
   );
-  emitPredictions(b, spec, emitLogits(b, spec, { x, params }, { training: false }));
+  const logits = emitLogits(b, spec, { x, params }, { training: false });
+  const ts = spec.task === 'regression' ? info.targetScaling : undefined;
+  emitPredictions(b, spec, ts ? emitTargetInverse(b, logits, ts) : logits);
   const meta: Record<string, string> = { [META.kind]: 'inference', [META.spec]: JSON.stringify(spec) };
   if (info.classNames) meta[META.classNames] = JSON.stringify(info.classNames);
   if (info.training) meta[META.training] = JSON.stringify(info.training);
   if (pre) meta[META.preprocessing] = JSON.stringify(pre);
+  if (ts) meta[META.targetScaling] = JSON.stringify(ts);
   const arch = [spec.inputs, ...spec.hidden, spec.outputs].join('-');
   return makeModel(b.build(`MLP ${arch} (${spec.activation}) for ${spec.task}, made by onnx-mlp.`), {
     metadata: meta,

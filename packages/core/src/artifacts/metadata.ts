@@ -9,6 +9,8 @@ export const META = {
   training: 'onnx_mlp.training',
   checkpoint: 'onnx_mlp.checkpoint',
   preprocessing: 'onnx_mlp.preprocessing',
+  /** A regression model's target standardisation, undone at the end of its graph ({center, scale}). */
+  targetScaling: 'onnx_mlp.target_scaling',
   /** SHA-256 digests of the graph, weights and metadata (integrity.ts). */
   integrity: 'onnx_mlp.integrity',
   /** An Ed25519 signature of the integrity digest and the signing key's fingerprint. */

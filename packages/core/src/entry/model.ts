@@ -8,3 +8,4 @@ export { initParameters, parameterShapes, zeroSlots } from '../model/parameters.
 export type { TensorMap } from '../model/parameters.js';
 export { emitLogits, emitPredictions } from '../model/forward.js';
 export type { ForwardInputs, ForwardOptions } from '../model/forward.js';
+export { parameterCount, trainingBytes, checkModelSize, ModelTooLargeError, MAX_MODEL_BYTES } from '../model/footprint.js';

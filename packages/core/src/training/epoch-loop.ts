@@ -30,7 +30,7 @@ export interface ValidationSource {
 export type EpochBody = (epoch: number, totals: EpochTotals) => Promise<number>;
 
 /** The options the epoch loop reads. */
-export type EpochLoopOptions = Pick<FitOptions, 'epochs' | 'earlyStopping' | 'onEpochEnd'>;
+export type EpochLoopOptions = Pick<FitOptions, 'epochs' | 'earlyStopping' | 'onEpochEnd' | 'lossScale'>;
 
 /**
  * The epochs of `fit` and `fitChunks`: `body` trains one epoch; this undoes a diverged epoch,
@@ -48,7 +48,7 @@ export async function runEpochs(
   let best = run.params;
   let stoppedEarly = false;
   while (run.epoch < options.epochs) {
-    const record = await trainEpoch(host, validation, body);
+    const record = await trainEpoch(host, { validation, lossScale: options.lossScale ?? 1 }, body);
     const status = options.earlyStopping ? stoppingStatus(run.history, options.earlyStopping, monitor) : undefined;
     if (status?.improved) best = run.params;
     if (options.onEpochEnd) await options.onEpochEnd(record, await host.state());
@@ -61,8 +61,13 @@ export async function runEpochs(
   return stoppedEarly;
 }
 
-/** One epoch through `body`, undone whole if it diverges; returns its record, added to the history. */
-async function trainEpoch(host: EpochLoopHost, validation: ValidationSource, body: EpochBody): Promise<EpochRecord> {
+/** One epoch through `body`, undone whole if it diverges; returns its record (losses × lossScale), added to the history. */
+async function trainEpoch(
+  host: EpochLoopHost,
+  o: { validation: ValidationSource; lossScale: number },
+  body: EpochBody,
+): Promise<EpochRecord> {
+  const { validation, lossScale } = o;
   const { run } = host;
   const started = performance.now();
   const epoch = run.epoch + 1;
@@ -84,9 +89,9 @@ async function trainEpoch(host: EpochLoopHost, validation: ValidationSource, bod
   const scored = data ? await host.evaluate(data) : undefined;
   const record: EpochRecord = {
     epoch,
-    loss: totals.lossSum / rows,
+    loss: (totals.lossSum / rows) * lossScale,
     ...(host.spec.task !== 'regression' ? { accuracy: totals.correct / rows } : {}),
-    ...(scored ? { valLoss: scored.loss, ...(scored.accuracy !== undefined ? { valAccuracy: scored.accuracy } : {}) } : {}),
+    ...(scored ? { valLoss: scored.loss * lossScale, ...(scored.accuracy !== undefined ? { valAccuracy: scored.accuracy } : {}) } : {}),
     learningRate: totals.rate,
     seconds: (performance.now() - started) / 1000,
   };

@@ -28,6 +28,12 @@ export interface FitOptions {
   readonly loop?: boolean;
   /** Called after each mini-batch with its loss and position. */
   readonly onBatchEnd?: (event: BatchEvent) => void;
+  /**
+   * Multiplies the losses the history records (and `onBatchEnd` reports): a regression trained on
+   * standardised targets reports its mean squared error in the label's units with scale².
+   * Early stopping's `minDelta` is in the same units. @defaultValue 1
+   */
+  readonly lossScale?: number;
   /** Called after each epoch with its record and the state to checkpoint. */
   readonly onEpochEnd?: (record: EpochRecord, state: TrainingState) => void | Promise<void>;
 }

@@ -29,6 +29,13 @@ export function initialState(artifacts: TrainingArtifacts, seed: number): Traini
   return { parameters, optimizerState: zeroSlots(parameters, artifacts.slots), epoch: 0, step: 0, rng: rng.state(), history: [] };
 }
 
+/** `onBatchEnd` reporting losses × `lossScale`, as the history records them. */
+function scaledBatchEvents(o: Pick<FitOptions, 'onBatchEnd' | 'lossScale'>): FitOptions['onBatchEnd'] {
+  const { onBatchEnd, lossScale = 1 } = o;
+  if (!onBatchEnd || lossScale === 1) return onBatchEnd;
+  return (event) => onBatchEnd({ ...event, loss: event.loss * lossScale });
+}
+
 /** Batch size, schedule and epoch-model use of one `fit` or `fitChunks` call, checked. */
 interface EpochSettings {
   readonly batchSize: number;
@@ -147,7 +154,7 @@ export class Trainer {
   /** The context the batches of one epoch share. */
   private epochContext(
     settings: EpochSettings,
-    at: { epoch: number; totals: EpochTotals; batches: number; options: Pick<FitOptions, 'onBatchEnd'> },
+    at: { epoch: number; totals: EpochTotals; batches: number; options: Pick<FitOptions, 'onBatchEnd' | 'lossScale'> },
   ): EpochContext {
     const { ort, artifacts, sessions, run } = this;
     const { batchSize, schedule } = settings;
@@ -161,7 +168,7 @@ export class Trainer {
       epoch: at.epoch,
       totals: at.totals,
       batches: at.batches,
-      onBatchEnd: at.options.onBatchEnd,
+      onBatchEnd: scaledBatchEvents(at.options),
     };
   }
 

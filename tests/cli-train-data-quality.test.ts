@@ -6,6 +6,8 @@ import { META } from '@onnx-mlp/core/internal';
 import { runCli } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 import { lines, trainInFreshFolder } from './helpers/tabular-data.js';
+import { checkFeatureMemory } from '../packages/cli/src/data/feature-memory.js';
+import type { PreparedTables } from '@onnx-mlp/core/tabular';
 
 /** `rows` rows of x (a number), c (a category) and y = label(i). */
 const table = (rows: number, label: (i: number) => string) =>
@@ -160,5 +162,32 @@ describe('train --data: a task and kinds a user can trust', () => {
     expect(run.code).toBe(1);
     expect(lines(run.stderr)).toEqual([message]);
     expect(entries).toEqual(Object.keys(FILES).sort());
+  });
+});
+
+describe('in-memory features past a quarter of the machine memory', () => {
+  // 1,000 train and 100 validation rows of one number and a 1,000-category column: 1,001 features, 4.4 MB.
+  const prepared = {
+    preprocessing: {
+      columns: [
+        { name: 'x', kind: 'numeric', impute: 0, imputeStrategy: 'mean', scaling: 'standard', center: 0, scale: 1 },
+        {
+          name: 'k',
+          kind: 'categorical',
+          vocabulary: Array.from({ length: 1000 }, (_, i) => `k${i}`),
+          missing: 'most_frequent',
+          missingIndex: 0,
+        },
+      ],
+    },
+    train: { raw: { rows: 1000 } },
+    validation: { raw: { rows: 100 } },
+  } as unknown as PreparedTables;
+
+  it('are refused with the size they need and what to do instead; within it, pass', () => {
+    expect(() => checkFeatureMemory(prepared, 16 * 2 ** 20)).toThrow(
+      "the features of 1,100 train and validation rows (1001 a row, categories one-hot) need 5 MiB in memory, more than a quarter of this machine's 16 MiB: train with --stream, or with fewer categories (--max-categories)",
+    );
+    expect(() => checkFeatureMemory(prepared, 64 * 2 ** 20)).not.toThrow();
   });
 });

@@ -84,7 +84,7 @@ export interface PassPlan {
   readonly nonfinite: 'error' | 'missing';
 }
 
-/** The held-out rows a complete pass collected, as raw model input (and validation as features). */
+/** The held-out rows a complete pass collected, as raw model input (validation targets as the training graphs take them). */
 export interface HeldOut {
   readonly validation: Dataset | null;
   readonly test: Dataset;
@@ -167,10 +167,26 @@ export class StreamPasses {
     });
     const v = dataset(validation);
     const ts = this.plan.targetScaling;
-    const targets = ts ? scaleTargets(v.targets, ts) : v.targets;
     return {
-      validation: v.rows > 0 ? { ...v, features: await this.plan.graph.run(v.features), cols: this.plan.graph.width, targets } : null,
+      validation: v.rows > 0 ? { ...v, targets: ts ? scaleTargets(v.targets, ts) : v.targets } : null,
       test: dataset(test),
     };
+  }
+
+  /**
+   * The validation rows as the MLP's features, a shuffle buffer's worth at a time: the one-hot
+   * features of every validation row at once would be rows x feature width floats.
+   */
+  async *validationChunks(): AsyncGenerator<Dataset, void, undefined> {
+    const v = this.held?.validation;
+    if (!v) return;
+    const { cols } = v;
+    const step = this.plan.shuffleBuffer;
+    const width = this.plan.width;
+    for (let start = 0; start < v.rows; start += step) {
+      const n = Math.min(step, v.rows - start);
+      const features = await this.plan.graph.run(v.features.subarray(start * cols, (start + n) * cols));
+      yield { features, rows: n, cols: this.plan.graph.width, targets: v.targets.subarray(start * width, (start + n) * width) };
+    }
   }
 }

@@ -39,8 +39,10 @@ export interface StreamedData {
   readonly notices: readonly string[];
   /** One epoch's train rows: shuffle buffers of rows through the preprocessing graph, as the MLP's features. */
   chunks(epoch: number): AsyncIterable<Dataset>;
-  /** The validation rows as features, once a training pass has collected them (else null). */
-  validation(): Dataset | null;
+  /** The validation rows as features in chunks, once a training pass has collected them (else null). */
+  validation(): AsyncIterable<Dataset> | null;
+  /** Rows shuffled and turned into features at a time: --shuffle-buffer, fewer when a chunk's features would pass FEATURE_CHUNK_BYTES. */
+  readonly shuffleBuffer: number;
   /** Reads the file once more if no complete pass has collected the held-out rows yet. */
   collectHeldOut(): Promise<void>;
   /** The test rows as raw model input (after a complete pass or `collectHeldOut`). */
@@ -116,7 +118,7 @@ function checkStreamable(file: string): void {
 /** The held-out rows' accessors: what the passes have collected, and a pass that only collects them. */
 function heldOutRows(passes: StreamPasses): Pick<StreamedData, 'validation' | 'collectHeldOut' | 'test'> {
   return {
-    validation: () => passes.held?.validation ?? null,
+    validation: () => (passes.held?.validation ? passes.validationChunks() : null),
     collectHeldOut: async () => {
       if (passes.held !== null) return;
       for await (const _ of passes.pass(0, false)) {
@@ -153,12 +155,13 @@ export async function streamTabular(o: TabularOptions, valSplit: number | null, 
   const targetScaling = first.stats.targetScaling(plan);
 
   const graph = await openPreprocessGraph(preprocessing);
+  const shuffleBuffer = chunkRows(o.stream!.shuffleBuffer, graph.width);
   const passes = new StreamPasses({
     file: o.file,
     seed,
     validationFraction,
     testFraction,
-    shuffleBuffer: o.stream!.shuffleBuffer,
+    shuffleBuffer,
     preprocessing,
     graph,
     featureIndex: first.featureIndex,
@@ -176,11 +179,27 @@ export async function streamTabular(o: TabularOptions, valSplit: number | null, 
     classNames: plan.classNames,
     preprocessing,
     targetScaling,
+    shuffleBuffer,
     droppedRows: first.stats.dropped,
     excluded: excludedColumns(first.names, first.stats.columns, o),
     outputs: plan.outputs,
-    description: describeStream(o, { plan, labels, features: features.length, seed, counts: first.counts, dropped: first.stats.dropped }),
-    notices: first.stats.notices(preprocessing),
+    description: describeStream(o, {
+      plan,
+      labels,
+      features: features.length,
+      seed,
+      counts: first.counts,
+      dropped: first.stats.dropped,
+      shuffleBuffer,
+    }),
+    notices: [
+      ...first.stats.notices(preprocessing),
+      ...(shuffleBuffer < o.stream!.shuffleBuffer
+        ? [
+            `shuffle buffer: ${shuffleBuffer} rows, not ${o.stream!.shuffleBuffer}: a chunk of ${graph.width} features a row is kept under ${FEATURE_CHUNK_BYTES / 2 ** 20} MiB`,
+          ]
+        : []),
+    ],
     rows: { train: trainRows, validation: validationRows, test: testRows },
     chunks: (epoch) => passes.pass(epoch, true),
     ...heldOutRows(passes),
@@ -188,15 +207,31 @@ export async function streamTabular(o: TabularOptions, valSplit: number | null, 
   };
 }
 
+/** Bytes of MLP features (float32) one streamed chunk may hold: wide one-hot features shrink the shuffle buffer to fit. */
+export const FEATURE_CHUNK_BYTES = 16 * 2 ** 20;
+
+/** The rows of a streamed chunk: the shuffle buffer, or fewer when their features would pass FEATURE_CHUNK_BYTES. */
+function chunkRows(shuffleBuffer: number, width: number): number {
+  return Math.max(1, Math.min(shuffleBuffer, Math.floor(FEATURE_CHUNK_BYTES / (4 * width))));
+}
+
 /** The data line of a streamed run: the file, what is predicted, and the split's counts. */
 function describeStream(
   o: TabularOptions,
-  d: { plan: LabelPlan; labels: readonly string[]; features: number; seed: number; counts: readonly number[]; dropped: number },
+  d: {
+    plan: LabelPlan;
+    labels: readonly string[];
+    features: number;
+    seed: number;
+    counts: readonly number[];
+    dropped: number;
+    shuffleBuffer: number;
+  },
 ): string {
   const [train, validation, test] = d.counts as [number, number, number];
   const dropped = d.dropped > 0 ? `, ${d.dropped} without a label left out` : '';
   return (
     `${o.file} (${train + validation + test + d.dropped} rows${dropped}, streamed), ${describeTask(d.plan, d.labels)}, ${d.features} feature columns: random split with seed ${d.seed}, ` +
-    `${train} train${validation > 0 ? ` / ${validation} validation` : ''} / ${test} test, shuffle buffer ${o.stream!.shuffleBuffer}`
+    `${train} train${validation > 0 ? ` / ${validation} validation` : ''} / ${test} test, shuffle buffer ${d.shuffleBuffer}`
   );
 }

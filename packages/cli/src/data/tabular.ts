@@ -2,6 +2,7 @@ import type { Table } from '@onnx-mlp/core';
 import { prepareTables, withFeatures, type TabularData } from '@onnx-mlp/core/tabular';
 import { CLI_HINTS, cliTabular } from './cli-tabular.js';
 import { featureColumns, labelColumns, withLabelFile } from './columns.js';
+import { checkFeatureMemory } from './feature-memory.js';
 import { openPreprocessGraph } from './preprocess-graph.js';
 import { readTableFile } from './readers/index.js';
 import type { TabularOptions } from './tabular-options.js';
@@ -33,6 +34,7 @@ async function readTables(o: TabularOptions): Promise<{ data: Table; val: Table 
 export async function loadTabular(o: TabularOptions, valSplit: number | null, seed: number): Promise<TabularData> {
   const { label, ...tables } = await readTables(o);
   const prepared = cliTabular(() => prepareTables(tables, { settings: { ...o, label }, valSplit, seed, hints: CLI_HINTS }));
+  checkFeatureMemory(prepared);
   const graph = await openPreprocessGraph(prepared.preprocessing);
   try {
     return await withFeatures(prepared, graph);

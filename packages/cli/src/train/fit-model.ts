@@ -52,7 +52,7 @@ async function fitEpochs(ctx: RunContext, trainer: Trainer, startEpoch: number):
   const history = await trainer.fitChunks(() => stream.chunks(++epoch), {
     ...common,
     ...(data.rows.validation !== null ? { validationData: () => stream.validation() } : {}),
-    batchesPerEpoch: streamedBatches(data.rows.train, config.dataset!.stream!.shuffleBuffer, config.batchSize),
+    batchesPerEpoch: streamedBatches(data.rows.train, stream.shuffleBuffer, config.batchSize),
   });
   await stream.collectHeldOut();
   return history;

@@ -32,12 +32,7 @@ function categoryIndex(c: CategoricalColumn, value: string): number {
  * A number that is infinite or beyond float32 is refused, or (`nonfinite: 'missing'`, as a model
  * trained so was) read as missing.
  */
-export function encodeRecord(
-  p: Preprocessing,
-  record: RawRecord,
-  where = 'record',
-  options: EncodeOptions = {},
-): Float32Array {
+export function encodeRecord(p: Preprocessing, record: RawRecord, where = 'record', options: EncodeOptions = {}): Float32Array {
   const out = new Float32Array(p.columns.length);
   p.columns.forEach((c, i) => {
     if (!(c.name in record)) {

@@ -20,8 +20,8 @@ export interface EpochLoopHost {
 
 /** Where an epoch's validation rows come from. */
 export interface ValidationSource {
-  /** The rows to score after an epoch, if any yet. */
-  readonly data: () => Dataset | undefined;
+  /** The rows to score after an epoch, if any yet: whole, or in chunks (scored one at a time, so only one need be in memory). */
+  readonly data: () => Dataset | AsyncIterable<Dataset> | undefined;
   /** Whether validation rows were given at all (the default early-stopping monitor depends on it). */
   readonly given: boolean;
 }
@@ -61,6 +61,28 @@ export async function runEpochs(
   return stoppedEarly;
 }
 
+/** The mean loss (and accuracy) of validation rows given whole or in chunks (row-weighted over the chunks). */
+async function scoreValidation(host: EpochLoopHost, data: Dataset | AsyncIterable<Dataset> | undefined): Promise<Evaluation | undefined> {
+  if (data === undefined) return undefined;
+  if ('features' in data) return host.evaluate(data);
+  let rows = 0;
+  let loss = 0;
+  let correct = 0;
+  let accuracy = false;
+  for await (const chunk of data) {
+    if (chunk.rows === 0) continue;
+    const e = await host.evaluate(chunk);
+    rows += chunk.rows;
+    loss += e.loss * chunk.rows;
+    if (e.accuracy !== undefined) {
+      accuracy = true;
+      correct += e.accuracy * chunk.rows;
+    }
+  }
+  if (rows === 0) return undefined;
+  return { loss: loss / rows, ...(accuracy ? { accuracy: correct / rows } : {}) };
+}
+
 /** One epoch through `body`, undone whole if it diverges; returns its record (losses × lossScale), added to the history. */
 async function trainEpoch(
   host: EpochLoopHost,
@@ -85,8 +107,7 @@ async function trainEpoch(
     throw e;
   }
   run.epoch = epoch;
-  const data = validation.data();
-  const scored = data ? await host.evaluate(data) : undefined;
+  const scored = await scoreValidation(host, validation.data());
   const record: EpochRecord = {
     epoch,
     loss: (totals.lossSum / rows) * lossScale,

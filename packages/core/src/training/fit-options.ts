@@ -40,8 +40,11 @@ export interface FitOptions {
 
 /** Options of `Trainer.fitChunks`: those of `fit`, with validation rows that may arrive during the first epoch. */
 export interface FitChunksOptions extends Omit<FitOptions, 'validationData' | 'validationSplit'> {
-  /** Scored after every epoch when it returns rows (asked after each epoch's chunks). */
-  readonly validationData?: () => Dataset | null | undefined;
+  /**
+   * Scored after every epoch when it returns rows (asked after each epoch's chunks): whole, or as
+   * chunks scored one at a time (the mean over all their rows), so that only one is in memory.
+   */
+  readonly validationData?: () => Dataset | AsyncIterable<Dataset> | null | undefined;
   /** The batch count `onBatchEnd` events report, when the caller knows it. @defaultValue 0 */
   readonly batchesPerEpoch?: number;
 }

@@ -29,6 +29,14 @@ export function initialState(artifacts: TrainingArtifacts, seed: number): Traini
   return { parameters, optimizerState: zeroSlots(parameters, artifacts.slots), epoch: 0, step: 0, rng: rng.state(), history: [] };
 }
 
+/** Validation chunks, each checked against the spec as it comes. */
+async function* checkedChunks(spec: TrainingArtifacts['spec'], chunks: AsyncIterable<Dataset>): AsyncIterable<Dataset> {
+  for await (const chunk of chunks) {
+    checkDataset(spec, chunk, 'validation data');
+    yield chunk;
+  }
+}
+
 /** `onBatchEnd` reporting losses × `lossScale`, as the history records them. */
 function scaledBatchEvents(o: Pick<FitOptions, 'onBatchEnd' | 'lossScale'>): FitOptions['onBatchEnd'] {
   const { onBatchEnd, lossScale = 1 } = o;
@@ -97,8 +105,10 @@ export class Trainer {
     const validation: ValidationSource = {
       data: () => {
         const v = options.validationData?.();
-        if (v) checkDataset(spec, v, 'validation data');
-        return v ?? undefined;
+        if (!v) return undefined;
+        if (!('features' in v)) return checkedChunks(spec, v);
+        checkDataset(spec, v, 'validation data');
+        return v;
       },
       given: options.validationData !== undefined,
     };

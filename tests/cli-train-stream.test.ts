@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, fitPreprocessing, type Preprocessing } from '@onnx-mlp/core';
 import { Rng } from '@onnx-mlp/core/model';
-import { columnValues, inferKind, type TextColumn } from '@onnx-mlp/core/preprocess';
+import { columnValues, inferKind, type NumericColumn, type TextColumn } from '@onnx-mlp/core/preprocess';
 import { META } from '@onnx-mlp/core/internal';
 import { runCli, type CliResult } from './helpers/run-cli.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
@@ -126,19 +126,28 @@ describe('train --data with and without --stream: one answer for a bad value in 
     // Among the first values of the file (a train row or held out, whatever the split): x is categorical.
     'early-text.csv': file(3, 'abc'),
     'late-nan.csv': file(2700, 'NaN'),
+    // Finite in float64, infinite in the model's float32 tensors.
+    'late-huge.csv': file(2700, '-1e39'),
   };
   const late = (f: string, v: string, line: number) =>
     new RegExp(
       `^onnx-mlp: ${f.replace('.', '\\.')}, line ${line}, column "x": "${v}" is not a number \\(the column is numeric\\); ` +
         `its kind comes from its first 1000 values: if it holds categories, declare it with --categorical x$`,
     );
+  // A number that is not finite in float32 is no category: refused as such, with the option that reads it as missing.
+  const nonfinite = (f: string, v: string, line: number) =>
+    new RegExp(
+      `^onnx-mlp: ${f.replace('.', '\\.')}, line ${line}, column "x": "${v}" is not a finite float32 number \\(the column is numeric\\); ` +
+        `--nonfinite missing reads such cells as missing$`,
+    );
   it.concurrent.for([
     ...['', '--stream'].flatMap((stream) => [
       { stream, args: ['--data', 'late-text.csv'], message: late('late-text.csv', 'abc', 2702) },
-      { stream, args: ['--data', 'late-inf.csv'], message: late('late-inf.csv', 'Infinity', 2702) },
-      { stream, args: ['--data', 'late-neg-inf.csv'], message: late('late-neg-inf.csv', '-Infinity', 2802) },
+      { stream, args: ['--data', 'late-inf.csv'], message: nonfinite('late-inf.csv', 'Infinity', 2702) },
+      { stream, args: ['--data', 'late-neg-inf.csv'], message: nonfinite('late-neg-inf.csv', '-Infinity', 2802) },
+      { stream, args: ['--data', 'late-huge.csv'], message: nonfinite('late-huge.csv', '-1e39', 2702) },
       // Among the first values, in a train row or a held-out one: refused once the kind is decided, before training.
-      { stream, args: ['--data', 'early-inf.csv'], message: late('early-inf.csv', '-Infinity', 4) },
+      { stream, args: ['--data', 'early-inf.csv'], message: nonfinite('early-inf.csv', '-Infinity', 4) },
     ]),
   ])('train $args $stream: refused in one line, exit 1, no run folder', async ({ stream, args, message }, { expect }) => {
     const { run, entries } = await trainInFreshFolder(FILES, [...args, '--label', 'y', ...(stream ? [stream] : [])]);
@@ -174,6 +183,44 @@ describe('train --data with and without --stream: one answer for a bad value in 
         expect(nan.stderr).toBe('');
         expect(nan.code).toBe(0);
         expect(await kindOfX('nan')).toMatchObject({ name: 'x', kind: 'numeric', imputeStrategy: 'mean' });
+      } finally {
+        await removeDir(cwd);
+      }
+    },
+  );
+
+  it.concurrent.for(['', '--stream'])(
+    'train %s --nonfinite missing: Infinity early or late and -1e39 are missing cells, imputed; the statistics stay those of the finite values',
+    async (stream, { expect }) => {
+      const cwd = await makeTempDir();
+      try {
+        for (const [name, text] of Object.entries(FILES)) await writeFile(join(cwd, name), text);
+        for (const f of ['early-inf.csv', 'late-inf.csv', 'late-huge.csv']) {
+          const folder = f.replace('.csv', '');
+          const flags = [
+            '--label',
+            'y',
+            ...(stream ? [stream] : []),
+            '--hidden',
+            '4',
+            '--epochs',
+            '1',
+            '--quiet',
+            '--nonfinite',
+            'missing',
+          ];
+          const r = await runCli(['train', '--data', f, '--runs-dir', folder, ...flags], { cwd });
+          expect(r.stderr).toBe('');
+          expect(r.code).toBe(0);
+          const meta = decodeModel(await readFile(join(cwd, folder, '1', 'model.onnx'))).metadata;
+          const x = (JSON.parse(meta.get(META.preprocessing)!) as Preprocessing).columns[0] as NumericColumn;
+          expect(x).toMatchObject({ name: 'x', kind: 'numeric' });
+          // x is (i % 97) / 7: mean about 6.9, spread about 4.0, whatever the split.
+          expect(x.center).toBeGreaterThan(6);
+          expect(x.center).toBeLessThan(8);
+          expect(x.scale).toBeGreaterThan(3);
+          expect(x.scale).toBeLessThan(5);
+        }
       } finally {
         await removeDir(cwd);
       }

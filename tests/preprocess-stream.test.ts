@@ -117,7 +117,9 @@ describe('streamed preprocessing statistics (train --stream)', () => {
         kind === 'numeric' ? numbers(KIND_WINDOW + 10) : Array.from({ length: KIND_WINDOW + 10 }, (_, i) => (i % 2 ? 'yes' : 'no'));
       const values = [...first.slice(0, KIND_WINDOW + 5), '', late, ...first.slice(KIND_WINDOW + 5)];
       const columns: TextColumn[] = [{ name: 'c', values }];
-      const expected = `row ${KIND_WINDOW + 7}, column "c": "${late}" is not a ${kind === 'numeric' ? 'number' : 'boolean'} (the column is ${kind})`;
+      // A number beyond float32 is refused as such (it is no category either).
+      const what = kind === 'numeric' ? (late === 'abc' ? 'number' : 'finite float32 number') : 'boolean';
+      const expected = `row ${KIND_WINDOW + 7}, column "c": "${late}" is not a ${what} (the column is ${kind})`;
       expect(inferKind(columns[0]!), late).toBe(kind);
       expect(
         thrown(() => fitted(columns, new Map(), {})),
@@ -135,7 +137,7 @@ describe('streamed preprocessing statistics (train --stream)', () => {
   it('refuses an infinite number among the first values of a numeric column in both, at its row; NaN is a missing value in both', () => {
     for (const bad of ['Infinity', '-Infinity', '1e999']) {
       const columns: TextColumn[] = [{ name: 'x', values: ['1', '2', bad, '4'] }];
-      const expected = `row 3, column "x": "${bad}" is not a number (the column is numeric)`;
+      const expected = `row 3, column "x": "${bad}" is not a finite float32 number (the column is numeric)`;
       expect(inferKind(columns[0]!)).toBe('numeric');
       expect(thrown(() => fitted(columns, new Map(), {}))).toBe(expected);
       expect(thrown(() => streamed(columns, new Map(), {}))).toBe(expected);

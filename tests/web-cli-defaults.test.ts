@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TRAIN_OPTIONS } from '../packages/cli/src/train/train-options.js';
+import { dataQualitySettings } from '../packages/cli/src/train/train-options-data-quality.js';
 import { resolveTrainSettings } from '../packages/web/src/train/options.js';
 
 // The web package's `train` promises the defaults of `onnx-mlp train`; its option checks are written
@@ -24,5 +25,15 @@ describe("the web package's train defaults are the CLI's", () => {
   it.each(Object.keys(webValue))('--%s', (name) => {
     expect(cli[name], `the CLI's table states no default for --${name}`).toBeDefined();
     expect(webValue[name]).toEqual(cli[name]);
+  });
+});
+
+// The data options have no yargs default (they only mean something with --data): their defaults come
+// from train-options-data-quality.ts's resolver, which the web package must equal.
+describe("the web package's data-quality defaults are the CLI's", () => {
+  const web = resolveTrainSettings({ data: 'y\n1\n', label: 'y' }).dataset;
+  const cli = dataQualitySettings({});
+  it.each(Object.keys(cli) as (keyof typeof cli)[])('%s', (key) => {
+    expect(web[key]).toEqual(cli[key]);
   });
 });

@@ -24,6 +24,9 @@ const WORDINGS: Record<string, Wording> = {
     `label column "${f.column}" has more than ${f.limit} distinct values: too many classes (regression? --task regression)`,
   TOO_MANY_CATEGORIES: (_, message) => `${message} (--exclude)`,
   EXPLAIN: (f, message) => (f.baseline === 'mean' ? message.replace(/\(use zero\)$/, '(--baseline zero)') : message),
+  MISSING_LABELS: (f) =>
+    `label column "${f.column}" is missing in ${f.count} ${f.count === 1 ? 'row' : 'rows'} (the first: ${f.first}): fill them in, or leave those rows out with --drop-missing-label`,
+  NONFINITE_VALUE: (_, message) => `${message}; --nonfinite missing reads such cells as missing`,
 };
 
 /** The message the CLI prints for `error`: a core error that concerns a flag is worded with the flag. */

@@ -4,6 +4,7 @@ import type * as ortNode from 'onnxruntime-node';
 import type * as ortWeb from 'onnxruntime-web';
 import { expectTypeOf } from 'vitest';
 import * as core from '@onnx-mlp/core';
+import type { EncodeOptions } from '@onnx-mlp/core/preprocess';
 import {
   type DataError,
   type InvalidArgumentError,
@@ -107,7 +108,7 @@ expectTypeOf(readCsv).parameter(1).toEqualTypeOf<CsvOptions | undefined>();
 expectTypeOf(readCsv).returns.resolves.toEqualTypeOf<Table>();
 expectTypeOf(fitPreprocessing).parameter(1).toEqualTypeOf<PreprocessOptions | undefined>();
 expectTypeOf(fitPreprocessing).returns.toEqualTypeOf<Preprocessing>();
-expectTypeOf(encodeRecord).parameters.toEqualTypeOf<[Preprocessing, RawRecord, string?]>();
+expectTypeOf(encodeRecord).parameters.toEqualTypeOf<[Preprocessing, RawRecord, string?, EncodeOptions?]>();
 expectTypeOf(encodeRecord).returns.toEqualTypeOf<Float32Array>();
 
 // Scoring.

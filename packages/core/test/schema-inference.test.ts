@@ -37,7 +37,9 @@ it('encodes labels: string classes sorted, numbers sorted numerically, auto task
 it('refuses a single-class label, an empty label and a non-numeric regression target', () => {
   expect(() => encodeLabels({ name: 'y', values: ['a', 'a'] }, 'auto', at)).toThrow(/single class \("a"\)/);
   expect(() => encodeLabels({ name: 'y', values: ['a', ''] }, 'auto', at)).toThrow(DataError);
-  expect(() => encodeLabels({ name: 'y', values: ['a', ''] }, 'auto', at)).toThrow('data.csv, line 3, label column "y" is empty');
+  expect(() => encodeLabels({ name: 'y', values: ['a', ''] }, 'auto', at)).toThrow(
+    'label column "y" is missing in 1 row (the first: data.csv, line 3): fill them in or leave those rows out',
+  );
   expect(() => encodeLabels({ name: 'y', values: ['1', 'x'] }, 'regression', at)).toThrow(/line 3, label column "y": "x" is not a number/);
   expect(() => encodeLabels({ name: 'y', values: ['a', 'b', 'c'] }, 'binary', at)).toThrow(/has 3 classes/);
 });

@@ -14,7 +14,13 @@ import {
   type TabularSettings,
 } from '@onnx-mlp/core/tabular';
 
-const HINTS: TabularHints = { exclude: (c) => `<exclude ${c}>`, categorical: (c) => `<categorical ${c}>`, regressionTask: ' <task>' };
+const HINTS: TabularHints = {
+  exclude: (c) => `<exclude ${c}>`,
+  categorical: (c) => `<categorical ${c}>`,
+  regressionTask: ' <task>',
+  task: (t) => `<task ${t}>`,
+  maxCategories: '<max categories>',
+};
 const SETTINGS: TabularSettings = {
   label: 'y',
   task: 'auto',
@@ -97,10 +103,17 @@ describe('prepareTables: the in-memory table -> training data pipeline', () => {
       reason: 'several label columns ("g", "y") are regression targets <task>',
     });
     const ids = await table((i) => `,id${i}`);
-    const p = prepareTables({ data: ids, val: null, test: null }, { settings: SETTINGS, valSplit: null, seed: 1, hints: HINTS });
-    expect(p.notices).toEqual([
-      'column "id" has a different value in every training row (an identifier?): its one-hot features cannot generalise; leave it out with <exclude id>',
-    ]);
+    // An identifier is refused (privacy: its values would ship in the model's vocabulary), naming the column and the advice.
+    expect(() =>
+      prepareTables({ data: ids, val: null, test: null }, { settings: SETTINGS, valSplit: null, seed: 1, hints: HINTS }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'IDENTIFIER_COLUMN',
+        fields: { column: 'id', distinct: 32, rows: 32 },
+        message:
+          't.csv, column "id": has a different value in every one of the train rows: it looks like an identifier or free text, which a model must not carry in its vocabulary (nor can it generalise from it); leave it out with <exclude id>',
+      }),
+    );
   });
 
   it('class weights: balanced from the train split, by name, and errors naming classWeights', () => {

@@ -7,6 +7,8 @@ export const CLI_HINTS: TabularHints = {
   exclude: (column) => `--exclude ${column}`,
   categorical: (column) => `--categorical ${column}`,
   regressionTask: '; use --task regression or auto',
+  task: (task) => `--task ${task}`,
+  maxCategories: '--max-categories N',
 };
 
 /** Core's data problems that the CLI reports as its own user errors (no file, line or column to name). */

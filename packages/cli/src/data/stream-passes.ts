@@ -1,4 +1,5 @@
 import { encodeRecord, type Dataset, type Preprocessing } from '@onnx-mlp/core';
+import { scaleTargets, type TargetScaling } from '@onnx-mlp/core/preprocess';
 import { Rng } from '@onnx-mlp/core/model';
 import type { Cell, SourceRow } from '@onnx-mlp/core/data';
 import { formatLocation } from '@onnx-mlp/core/internal';
@@ -75,9 +76,15 @@ export interface PassPlan {
   readonly width: number;
   /** A row's targets. */
   target(row: SourceRow): number[];
+  /** Regression: the standardisation of the targets the training graphs see (train and validation rows; test rows keep the label's units). */
+  readonly targetScaling: TargetScaling | null;
+  /** Rows every pass leaves out (a missing label, with --drop-missing-label), before the split draws; null: none. */
+  readonly skip: ((row: SourceRow) => boolean) | null;
+  /** How encodeRecord reads a non-finite number. */
+  readonly nonfinite: 'error' | 'missing';
 }
 
-/** The held-out rows a complete pass collected, as raw model input (and validation as features). */
+/** The held-out rows a complete pass collected, as raw model input (validation targets as the training graphs take them). */
 export interface HeldOut {
   readonly validation: Dataset | null;
   readonly test: Dataset;
@@ -92,13 +99,20 @@ export class StreamPasses {
 
   constructor(private readonly plan: PassPlan) {}
 
+  /** A train row's targets as the training graphs take them (standardised for a regression). */
+  private trainTarget(row: SourceRow): number[] {
+    const y = this.plan.target(row);
+    const ts = this.plan.targetScaling;
+    return ts ? y.map((v, k) => (v - ts.center[k]!) / ts.scale[k]!) : y;
+  }
+
   private encode(row: SourceRow): Float32Array {
     const p = this.plan;
     const record: Record<string, Cell> = Object.create(null) as Record<string, Cell>;
     p.preprocessing.columns.forEach((c, k) => {
       record[c.name] = row.cells[p.featureIndex[k]!] ?? null;
     });
-    return encodeRecord(p.preprocessing, record, formatLocation({ file: p.file, line: row.line }));
+    return encodeRecord(p.preprocessing, record, formatLocation({ file: p.file, line: row.line }), { nonfinite: p.nonfinite });
   }
 
   /** One buffer of train rows, shuffled (seeded by the epoch, independent of the trainer's generator, so a resumed run repeats it), as features. */
@@ -124,10 +138,11 @@ export class StreamPasses {
     let buffer = new RowBuffer(p.shuffleBuffer, cols, p.width);
     for await (const batch of dataFileBatches(p.file)) {
       for (const row of batch.rows) {
+        if (p.skip?.(row)) continue;
         const k = part();
         if (k === TRAIN) {
           if (!train) continue;
-          buffer.push(this.encode(row), p.target(row));
+          buffer.push(this.encode(row), this.trainTarget(row));
           if (buffer.full) {
             yield await this.chunk(buffer, rng);
             buffer = new RowBuffer(p.shuffleBuffer, cols, p.width);
@@ -151,9 +166,27 @@ export class StreamPasses {
       targets: k.y.values(),
     });
     const v = dataset(validation);
+    const ts = this.plan.targetScaling;
     return {
-      validation: v.rows > 0 ? { ...v, features: await this.plan.graph.run(v.features), cols: this.plan.graph.width } : null,
+      validation: v.rows > 0 ? { ...v, targets: ts ? scaleTargets(v.targets, ts) : v.targets } : null,
       test: dataset(test),
     };
+  }
+
+  /**
+   * The validation rows as the MLP's features, a shuffle buffer's worth at a time: the one-hot
+   * features of every validation row at once would be rows x feature width floats.
+   */
+  async *validationChunks(): AsyncGenerator<Dataset, void, undefined> {
+    const v = this.held?.validation;
+    if (!v) return;
+    const { cols } = v;
+    const step = this.plan.shuffleBuffer;
+    const width = this.plan.width;
+    for (let start = 0; start < v.rows; start += step) {
+      const n = Math.min(step, v.rows - start);
+      const features = await this.plan.graph.run(v.features.subarray(start * cols, (start + n) * cols));
+      yield { features, rows: n, cols: this.plan.graph.width, targets: v.targets.subarray(start * width, (start + n) * width) };
+    }
   }
 }

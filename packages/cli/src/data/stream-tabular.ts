@@ -1,6 +1,8 @@
 import { DataError, type Dataset, type Preprocessing, type Task } from '@onnx-mlp/core';
+import type { TargetScaling } from '@onnx-mlp/core/preprocess';
 import type { Cell, SourceRow } from '@onnx-mlp/core/data';
 import { formatLocation } from '@onnx-mlp/core/internal';
+import { excludedColumns, missingLabel, type ExcludedColumn } from '@onnx-mlp/core/tabular';
 import { OptionError } from '../errors.js';
 import { featureColumns, headerTable, labelColumns } from './columns.js';
 import { openPreprocessGraph } from './preprocess-graph.js';
@@ -25,14 +27,22 @@ export interface StreamedData {
   readonly outputs: number;
   /** Fitted on the train rows of the first pass. */
   readonly preprocessing: Preprocessing;
+  /** Regression: the targets' standardisation, fitted on the train rows of the first pass; else null. */
+  readonly targetScaling: TargetScaling | null;
+  /** Rows left out for a missing label (--drop-missing-label), in every pass alike. */
+  readonly droppedRows: number;
+  /** The file's columns the model does not use, and why. */
+  readonly excluded: readonly ExcludedColumn[];
   /** Rows of each part (the split is decided in the first pass, the same in every pass). */
   readonly rows: { readonly train: number; readonly validation: number; readonly test: number };
   readonly description: string;
   readonly notices: readonly string[];
   /** One epoch's train rows: shuffle buffers of rows through the preprocessing graph, as the MLP's features. */
   chunks(epoch: number): AsyncIterable<Dataset>;
-  /** The validation rows as features, once a training pass has collected them (else null). */
-  validation(): Dataset | null;
+  /** The validation rows as features in chunks, once a training pass has collected them (else null). */
+  validation(): AsyncIterable<Dataset> | null;
+  /** Rows shuffled and turned into features at a time: --shuffle-buffer, fewer when a chunk's features would pass FEATURE_CHUNK_BYTES. */
+  readonly shuffleBuffer: number;
   /** Reads the file once more if no complete pass has collected the held-out rows yet. */
   collectHeldOut(): Promise<void>;
   /** The test rows as raw model input (after a complete pass or `collectHeldOut`). */
@@ -47,6 +57,8 @@ function cellText(c: Cell | undefined): string | null {
 /** The first pass's findings: the statistics, where the columns sit in a row, and the rows of each part. */
 interface FirstPass {
   readonly stats: TabularStats;
+  /** The file's column names, from its header. */
+  readonly names: readonly string[];
   readonly labelIndex: readonly number[];
   readonly featureIndex: readonly number[];
   /** Rows of train, validation and test. */
@@ -64,17 +76,26 @@ async function firstPass(o: TabularOptions, split: { seed: number; validation: n
       const labels = labelColumns(table, o.label);
       const features = featureColumns(table, labels, o);
       const index = (names: readonly string[]) => names.map((n) => batch.columns.indexOf(n));
-      found = { stats: new TabularStats(o, { labels, features }), labelIndex: index(labels), featureIndex: index(features) };
+      found = {
+        stats: new TabularStats(o, { labels, features }),
+        names: batch.columns,
+        labelIndex: index(labels),
+        featureIndex: index(features),
+      };
     }
     const { stats, labelIndex, featureIndex } = found;
     for (const row of batch.rows) {
       const where = () => formatLocation({ file: o.file, line: row.line });
-      stats.addLabels(
-        labelIndex.map((i) => cellText(row.cells[i])),
-        where,
-      );
+      const labelCells = labelIndex.map((i) => cellText(row.cells[i]));
+      // Left out before the split draws for it, as every later pass leaves it out.
+      if (o.dropMissingLabel && missingLabel(labelCells)) {
+        stats.noteDropped(1);
+        continue;
+      }
+      stats.addLabels(labelCells, where);
       const part = next();
       counts[part]!++;
+      if (part === TRAIN) stats.addTrainTargets(labelCells.map((c) => Number(c)));
       stats.addFeatures(
         featureIndex.map((i) => cellText(row.cells[i])),
         where,
@@ -97,7 +118,7 @@ function checkStreamable(file: string): void {
 /** The held-out rows' accessors: what the passes have collected, and a pass that only collects them. */
 function heldOutRows(passes: StreamPasses): Pick<StreamedData, 'validation' | 'collectHeldOut' | 'test'> {
   return {
-    validation: () => passes.held?.validation ?? null,
+    validation: () => (passes.held?.validation ? passes.validationChunks() : null),
     collectHeldOut: async () => {
       if (passes.held !== null) return;
       for await (const _ of passes.pass(0, false)) {
@@ -131,19 +152,24 @@ export async function streamTabular(o: TabularOptions, valSplit: number | null, 
     testFile: false,
   });
   const preprocessing = first.stats.preprocessing();
+  const targetScaling = first.stats.targetScaling(plan);
 
   const graph = await openPreprocessGraph(preprocessing);
+  const shuffleBuffer = chunkRows(o.stream!.shuffleBuffer, graph.width);
   const passes = new StreamPasses({
     file: o.file,
     seed,
     validationFraction,
     testFraction,
-    shuffleBuffer: o.stream!.shuffleBuffer,
+    shuffleBuffer,
     preprocessing,
     graph,
     featureIndex: first.featureIndex,
     width: plan.width,
     target: (row: SourceRow) => plan.target(first.labelIndex.map((i) => cellText(row.cells[i]))),
+    targetScaling,
+    skip: o.dropMissingLabel ? (row: SourceRow) => missingLabel(first.labelIndex.map((i) => row.cells[i])) : null,
+    nonfinite: o.nonfinite ?? 'error',
   });
   const { labels, features } = first.stats.columns;
   return {
@@ -152,9 +178,28 @@ export async function streamTabular(o: TabularOptions, valSplit: number | null, 
     features,
     classNames: plan.classNames,
     preprocessing,
+    targetScaling,
+    shuffleBuffer,
+    droppedRows: first.stats.dropped,
+    excluded: excludedColumns(first.names, first.stats.columns, o),
     outputs: plan.outputs,
-    description: describeStream(o, { plan, labels, features: features.length, seed, counts: first.counts }),
-    notices: first.stats.notices(),
+    description: describeStream(o, {
+      plan,
+      labels,
+      features: features.length,
+      seed,
+      counts: first.counts,
+      dropped: first.stats.dropped,
+      shuffleBuffer,
+    }),
+    notices: [
+      ...first.stats.notices(preprocessing),
+      ...(shuffleBuffer < o.stream!.shuffleBuffer
+        ? [
+            `shuffle buffer: ${shuffleBuffer} rows, not ${o.stream!.shuffleBuffer}: a chunk of ${graph.width} features a row is kept under ${FEATURE_CHUNK_BYTES / 2 ** 20} MiB`,
+          ]
+        : []),
+    ],
     rows: { train: trainRows, validation: validationRows, test: testRows },
     chunks: (epoch) => passes.pass(epoch, true),
     ...heldOutRows(passes),
@@ -162,14 +207,31 @@ export async function streamTabular(o: TabularOptions, valSplit: number | null, 
   };
 }
 
+/** Bytes of MLP features (float32) one streamed chunk may hold: wide one-hot features shrink the shuffle buffer to fit. */
+export const FEATURE_CHUNK_BYTES = 16 * 2 ** 20;
+
+/** The rows of a streamed chunk: the shuffle buffer, or fewer when their features would pass FEATURE_CHUNK_BYTES. */
+function chunkRows(shuffleBuffer: number, width: number): number {
+  return Math.max(1, Math.min(shuffleBuffer, Math.floor(FEATURE_CHUNK_BYTES / (4 * width))));
+}
+
 /** The data line of a streamed run: the file, what is predicted, and the split's counts. */
 function describeStream(
   o: TabularOptions,
-  d: { plan: LabelPlan; labels: readonly string[]; features: number; seed: number; counts: readonly number[] },
+  d: {
+    plan: LabelPlan;
+    labels: readonly string[];
+    features: number;
+    seed: number;
+    counts: readonly number[];
+    dropped: number;
+    shuffleBuffer: number;
+  },
 ): string {
   const [train, validation, test] = d.counts as [number, number, number];
+  const dropped = d.dropped > 0 ? `, ${d.dropped} without a label left out` : '';
   return (
-    `${o.file} (${train + validation + test} rows, streamed), ${describeTask(d.plan, d.labels)}, ${d.features} feature columns: random split with seed ${d.seed}, ` +
-    `${train} train${validation > 0 ? ` / ${validation} validation` : ''} / ${test} test, shuffle buffer ${o.stream!.shuffleBuffer}`
+    `${o.file} (${train + validation + test + d.dropped} rows${dropped}, streamed), ${describeTask(d.plan, d.labels)}, ${d.features} feature columns: random split with seed ${d.seed}, ` +
+    `${train} train${validation > 0 ? ` / ${validation} validation` : ''} / ${test} test, shuffle buffer ${d.shuffleBuffer}`
   );
 }

@@ -3,6 +3,7 @@ import { prepareTables, withFeatures, type TabularData } from '@onnx-mlp/core/ta
 import { checkSensitiveColumns } from '../fairness/sensitive-columns.js';
 import { CLI_HINTS, cliTabular } from './cli-tabular.js';
 import { featureColumns, labelColumns, withLabelFile } from './columns.js';
+import { checkFeatureMemory } from './feature-memory.js';
 import { openPreprocessGraph } from './preprocess-graph.js';
 import { readTableFile } from './readers/index.js';
 import type { TabularOptions } from './tabular-options.js';
@@ -54,6 +55,7 @@ export async function loadTabular(
   const prepared = cliTabular(() =>
     prepareTables(tables, { settings: { ...o, label }, valSplit, seed, hints: CLI_HINTS, carry: sensitive }),
   );
+  checkFeatureMemory(prepared);
   const graph = await openPreprocessGraph(prepared.preprocessing);
   try {
     return await withFeatures(prepared, graph);

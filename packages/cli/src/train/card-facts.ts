@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-node';
-import { buildInferenceModel, encodeModel } from '@onnx-mlp/core';
+import { buildInferenceModel, type Dataset, encodeModel } from '@onnx-mlp/core';
 import { CARD_FORMAT, type CardDataFile, type CardSplitMetrics, type ModelCard } from '@onnx-mlp/core/artifacts';
 import { mnistDigitFiles } from '../data/mnist.js';
 import { fileDigest, recordFileBytes } from '../data/readers/index.js';
@@ -53,29 +53,54 @@ async function dataFiles(ctx: RunContext): Promise<CardDataFile[]> {
   return files;
 }
 
-/** The card's metrics: the test split with model.onnx's bytes, the validation split as model.onnx or (--stream) the MLP alone takes it. */
-async function cardMetrics(ctx: RunContext, trained: TrainedModel, modelBytes: Uint8Array) {
+/**
+ * The card's metrics: the test split with model.onnx's bytes, the validation split as model.onnx or
+ * (--stream, classifiers) as the MLP alone takes it. A streamed regression's validation targets are
+ * standardised, so its card gives no validation metrics rather than figures in other units.
+ */
+async function cardMetrics(ctx: RunContext, trained: TrainedModel, modelBytes: Uint8Array, streamed: Dataset | null) {
   const { data, artifacts } = ctx.run;
   const scoring: SplitScoring = { ort, task: data.task, classNames: data.classNames, sessionOptions: ctx.sessionOptions };
   const metrics: { validation?: CardSplitMetrics; test?: CardSplitMetrics } = {};
   if (data.validationRaw) metrics.validation = await splitMetrics(modelBytes, data.validationRaw, scoring);
-  else if (data.stream?.validation()) {
+  else if (streamed) {
     // Streamed validation rows are kept as features: score them with the same weights minus the preprocessing.
     const mlp = encodeModel(
       buildInferenceModel(artifacts.spec, trained.parameters, data.classNames ? { classNames: data.classNames } : {}),
     );
-    metrics.validation = await splitMetrics(mlp, data.stream.validation()!, scoring);
+    metrics.validation = await splitMetrics(mlp, streamed, scoring);
   }
   metrics.test = await splitMetrics(modelBytes, data.test, scoring);
   return metrics;
 }
 
+/** A --stream classifier's validation chunks as one Dataset (the card scores and counts it); null otherwise. */
+async function streamedValidation(ctx: RunContext): Promise<Dataset | null> {
+  const { data } = ctx.run;
+  const chunks = data.classNames ? data.stream?.validation() : null;
+  if (!chunks) return null;
+  const parts: Dataset[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  const rows = parts.reduce((n, p) => n + p.rows, 0);
+  if (rows === 0) return null;
+  const cols = parts[0]!.cols;
+  const features = new Float32Array(rows * cols);
+  const targets = new Float32Array(rows);
+  let at = 0;
+  for (const p of parts) {
+    features.set(p.features, at * cols);
+    targets.set(p.targets, at);
+    at += p.rows;
+  }
+  return { features, rows, cols, targets };
+}
+
 /** Rows of each class per split, where the split's targets are in memory. */
-function splitClassCounts(ctx: RunContext): ModelCard['data']['classCounts'] {
+function splitClassCounts(ctx: RunContext, streamed: Dataset | null): ModelCard['data']['classCounts'] {
   const { data } = ctx.run;
   if (!data.classNames) return undefined;
   const n = data.classNames.length;
-  const validation = data.validationRaw ?? data.stream?.validation() ?? null;
+  const validation = data.validationRaw ?? streamed;
   return {
     ...(data.stream ? {} : { train: classCounts(data.train.targets, n) }),
     ...(validation ? { validation: classCounts(validation.targets, n) } : {}),
@@ -91,7 +116,8 @@ export async function buildModelCard(ctx: RunContext, trained: TrainedModel, mod
   const { config } = ctx.run;
   const configuration = Object.fromEntries(Object.entries(ctx.recorded).filter(([k]) => !NOT_IN_CARD.has(k)));
   const excluded = (config.dataset?.exclude ?? []).map((column) => ({ column, reason: 'left out by the trainer (--exclude)' }));
-  const counts = splitClassCounts(ctx);
+  const streamed = await streamedValidation(ctx);
+  const counts = splitClassCounts(ctx, streamed);
   return {
     format: CARD_FORMAT,
     toolkit: `onnx-mlp ${CLI_VERSION}`,
@@ -101,7 +127,7 @@ export async function buildModelCard(ctx: RunContext, trained: TrainedModel, mod
     seed: config.seed,
     configuration,
     data: { files: await dataFiles(ctx), ...(counts ? { classCounts: counts } : {}), ...(excluded.length > 0 ? { excluded } : {}) },
-    metrics: await cardMetrics(ctx, trained, modelBytes),
+    metrics: await cardMetrics(ctx, trained, modelBytes, streamed),
     history: trained.history.map(({ epoch, loss, accuracy, valLoss, valAccuracy }) => ({
       epoch,
       loss,

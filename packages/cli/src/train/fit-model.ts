@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { Trainer, TrainingDivergedError, initialState, type BatchEvent, type EpochRecord, type TrainingState } from '@onnx-mlp/core';
 import { epsilonAfter } from '@onnx-mlp/core/privacy';
+import { labelUnitLossFactor } from '@onnx-mlp/core/preprocess';
 import { UserError } from '../errors.js';
 import { earlyStoppingRule, learningRateSchedule, stoppingOutcome } from './controls.js';
 import { checkpointBytes } from './model-bytes.js';
@@ -68,7 +69,7 @@ async function fitEpochs(ctx: RunContext, trainer: Trainer, startEpoch: number):
   const history = await trainer.fitChunks(() => stream.chunks(++epoch), {
     ...common,
     ...(data.rows.validation !== null ? { validationData: () => stream.validation() } : {}),
-    batchesPerEpoch: streamedBatches(data.rows.train, config.dataset!.stream!.shuffleBuffer, config.batchSize),
+    batchesPerEpoch: streamedBatches(data.rows.train, stream.shuffleBuffer, config.batchSize),
   });
   await stream.collectHeldOut();
   return history;
@@ -80,7 +81,9 @@ function fitOptions(ctx: RunContext) {
   const { config } = run;
   const learningRate = learningRateSchedule(config.schedule, config.optimizer.learningRate);
   const earlyStopping = earlyStoppingRule(config.earlyStopping);
+  const lossScale = run.data.targetScaling ? labelUnitLossFactor(run.data.targetScaling) : null;
   return {
+    ...(lossScale !== null ? { lossScale } : {}),
     epochs: config.epochs,
     batchSize: config.batchSize,
     ...(learningRate ? { learningRate } : {}),

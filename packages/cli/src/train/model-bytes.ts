@@ -47,6 +47,7 @@ export async function inferenceBytes(
   const built = buildInferenceModel(a.spec, trained.parameters, {
     ...(data.classNames ? { classNames: data.classNames } : {}),
     ...(data.preprocessing ? { preprocessing: data.preprocessing } : {}),
+    ...(data.targetScaling ? { targetScaling: data.targetScaling } : {}),
     ...(run.privacy ? { privacy: privacyFacts(run.privacy, trained.history.at(-1)?.epoch ?? 0) } : {}),
     training,
   });
@@ -82,6 +83,7 @@ export function recordedConfig(run: Omit<PreparedRun, 'artifacts' | 'resumed' | 
     classWeights,
     ...(given === 'balanced' ? { classWeightsFrom: 'balanced' } : {}),
     ...(data.preprocessing ? { task: data.task, classNames: data.classNames, preprocessing: data.preprocessing } : {}),
+    ...(data.targetScaling ? { targetScaling: data.targetScaling } : {}),
     data: data.description,
   };
 }

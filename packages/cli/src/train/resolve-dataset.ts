@@ -4,6 +4,7 @@ import { OptionError } from '../errors.js';
 import { camelName, optionName } from '../options/option-spec.js';
 import { DEFAULT_SHUFFLE_BUFFER, DEFAULT_TEST_SPLIT } from './config.js';
 import { DATA_ONLY_OPTIONS, checkOption, type TrainArgs } from './train-options.js';
+import { dataQualitySettings } from './train-options-data-quality.js';
 
 /** The files a tabular run reads: --data, and --val/--test/--labels when given. */
 interface DataFiles {
@@ -34,6 +35,7 @@ export function resolveDataset(args: TrainArgs): TabularOptions | null {
     // A labels file gives the column its name: `label` unless --label says otherwise.
     label: args.label ?? (labels !== null ? 'label' : null),
     ...columnOptions(args),
+    ...dataQualitySettings(args),
     testSplit,
     val: files.val,
     test: files.test,

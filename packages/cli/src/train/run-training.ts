@@ -1,6 +1,8 @@
 import { dirname } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { totalmem } from 'node:os';
 import { buildTrainingArtifacts, chooseDevice, type EpochRecord } from '@onnx-mlp/core';
+import { checkModelSize } from '@onnx-mlp/core/model';
 import { deviceNotice } from '../core-wording.js';
 import { UserError } from '../errors.js';
 import { readPrivateKey } from '../integrity/keys.js';
@@ -60,6 +62,8 @@ async function prepareRun(requested: TrainConfig, epochsGiven: boolean): Promise
   const data = await loadTrainingData(resumed?.config ?? requested);
   const { config, classWeights, privacy } = resolveRun(resumed?.config ?? requested, data, resumed);
   const artifacts = buildTrainingArtifacts(config.spec, config.optimizer, stepOptions(config, classWeights));
+  // The graphs hold no weights yet: a model that cannot fit is refused before any is allocated.
+  checkModelSize(config.spec, { slots: artifacts.slots.length, memoryBytes: totalmem() });
   return { config, data, classWeights, artifacts, resumed, signer, privacy };
 }
 

@@ -4,6 +4,7 @@ import { integer, layerWidths, naming, oneOf, optional } from '../options/value-
 import { TRAIN_CARD_OPTIONS } from './train-options-card.js';
 import { TRAIN_CONTROL_OPTIONS } from './train-options-controls.js';
 import { TRAIN_DATA_OPTIONS } from './train-options-data.js';
+import { TRAIN_DATA_QUALITY_OPTIONS } from './train-options-data-quality.js';
 import { TRAIN_FAIRNESS_OPTIONS } from './train-options-fairness.js';
 import { TRAIN_PRIVACY_OPTIONS } from './train-options-privacy.js';
 import { TRAIN_PROFILE_OPTIONS } from './train-options-profile.js';
@@ -149,6 +150,7 @@ const TRAIN_RUN_OPTIONS = [
 export const TRAIN_OPTIONS = [
   ...TRAIN_RUN_OPTIONS,
   ...TRAIN_DATA_OPTIONS,
+  ...TRAIN_DATA_QUALITY_OPTIONS,
   ...TRAIN_CONTROL_OPTIONS,
   ...TRAIN_FAIRNESS_OPTIONS,
   ...TRAIN_CARD_OPTIONS,

@@ -1,5 +1,6 @@
 import type { SensitiveValues } from '@onnx-mlp/core/metrics';
 import { featureWidth, stratifiedSplit, type Dataset, type Preprocessing, type Task } from '@onnx-mlp/core';
+import type { TargetScaling } from '@onnx-mlp/core/preprocess';
 import { splitTableFacts, tabularDataFacts } from '@onnx-mlp/core/tabular';
 import { MNIST_CLASSES, MNIST_CLASS_NAMES, MNIST_PIXELS, loadMnistSplit } from '../data/mnist-split.js';
 import { streamTabular, type StreamedData } from '../data/stream-tabular.js';
@@ -25,6 +26,8 @@ export interface TrainingData {
   readonly classNames: readonly string[] | null;
   /** Baked into model.onnx in front of the MLP, or null (MNIST: the pixels are the features). */
   readonly preprocessing: Preprocessing | null;
+  /** Regression: `train` and `validation` targets are standardised with this; model.onnx undoes it (`test` keeps the label's units). */
+  readonly targetScaling: TargetScaling | null;
   /** One line saying where the rows came from and how they were split (config.json's `data`). */
   readonly description: string;
   /** How the end line counts test rows: "digits" (MNIST) or "rows". */
@@ -66,6 +69,7 @@ async function loadStreamedData(config: TrainConfig): Promise<TrainingData> {
     outputs: s.outputs,
     classNames: s.classNames,
     preprocessing: s.preprocessing,
+    targetScaling: s.targetScaling,
     description: s.description,
     rowsWord: 'rows',
     notices: s.notices,
@@ -109,6 +113,7 @@ async function loadMnistData(config: TrainConfig): Promise<TrainingData> {
     outputs: MNIST_CLASSES,
     classNames: MNIST_CLASS_NAMES,
     preprocessing: null,
+    targetScaling: null,
     description,
     rowsWord: 'digits',
     notices: [],
@@ -131,6 +136,7 @@ async function loadTabularData(config: TrainConfig): Promise<TrainingData> {
     outputs: t.outputs,
     classNames: t.classNames,
     preprocessing: t.preprocessing,
+    targetScaling: t.targetScaling,
     description: t.description,
     rowsWord: 'rows',
     notices: t.notices,

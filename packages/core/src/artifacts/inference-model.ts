@@ -10,6 +10,7 @@ import { transposeMatrix } from '../model/weight-layout.js';
 import { emitPreprocess } from '../preprocess/emit.js';
 import { type Preprocessing, featureWidth, validatePreprocessing } from '../preprocess/schema.js';
 import { InvalidArgumentError } from '../errors.js';
+import { emitTargetInverse, type TargetScaling } from '../preprocess/target-scaling.js';
 
 /** What an inference model records about itself besides its weights. */
 export interface InferenceInfo {
@@ -24,6 +25,8 @@ export interface InferenceInfo {
   readonly preprocessing?: Preprocessing;
   /** A differentially private run's guarantee (privacyFacts), stored as JSON. */
   readonly privacy?: Record<string, unknown>;
+  /** Regression: the targets were standardised for training; the graph ends with the inverse (label units out). */
+  readonly targetScaling?: TargetScaling;
 }
 
 /**
@@ -56,12 +59,15 @@ export function buildInferenceModel(spec: MlpSpec, parameters: TensorMap, info: 
       return [name, b.initializer(name, transposeMatrix(t))];
     }),
   );
-  emitPredictions(b, spec, emitLogits(b, spec, { x, params }, { training: false, weightLayout: 'out_in' }));
+  const logits = emitLogits(b, spec, { x, params }, { training: false, weightLayout: 'out_in' });
+  const ts = spec.task === 'regression' ? info.targetScaling : undefined;
+  emitPredictions(b, spec, ts ? emitTargetInverse(b, logits, ts) : logits);
   const meta: Record<string, string> = { [META.kind]: 'inference', [META.spec]: JSON.stringify(spec), [META.weightLayout]: 'out_in' };
   if (info.classNames) meta[META.classNames] = JSON.stringify(info.classNames);
   if (info.training) meta[META.training] = JSON.stringify(info.training);
   if (pre) meta[META.preprocessing] = JSON.stringify(pre);
   if (info.privacy) meta[META.privacy] = JSON.stringify(info.privacy);
+  if (ts) meta[META.targetScaling] = JSON.stringify(ts);
   const arch = [spec.inputs, ...spec.hidden, spec.outputs].join('-');
   return makeModel(b.build(`MLP ${arch} (${spec.activation}) for ${spec.task}, made by onnx-mlp.`), {
     metadata: meta,

@@ -13,6 +13,8 @@ export const META = {
   weightLayout: 'onnx_mlp.weight_layout',
   /** What a training-side model's `target` input takes: dtype, shape and meaning (target-layout.ts). */
   target: 'onnx_mlp.target',
+  /** A regression model's target standardisation, undone at the end of its graph ({center, scale}). */
+  targetScaling: 'onnx_mlp.target_scaling',
   /** SHA-256 digests of the graph, weights and metadata (integrity.ts). */
   integrity: 'onnx_mlp.integrity',
   /** An Ed25519 signature of the integrity digest and the signing key's fingerprint. */

@@ -9,3 +9,4 @@ export type { TensorMap } from '../model/parameters.js';
 export { emitLogits, emitPredictions } from '../model/forward.js';
 export type { ForwardInputs, ForwardOptions } from '../model/forward.js';
 export type { WeightLayout } from '../model/weight-layout.js';
+export { parameterCount, trainingBytes, checkModelSize, ModelTooLargeError, MAX_MODEL_BYTES } from '../model/footprint.js';

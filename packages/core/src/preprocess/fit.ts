@@ -23,9 +23,11 @@ export interface PreprocessOptions {
   readonly numericImpute?: 'mean' | 'median';
   /** @defaultValue 'most_frequent' */
   readonly categoricalMissing?: 'most_frequent' | 'category';
+  /** Categories a column keeps (the most frequent); the rest share one "<other>" slot. @defaultValue DEFAULT_MAX_CATEGORIES (1000) */
+  readonly maxCategories?: number;
 }
 
-export { MISSING_CATEGORY } from './column-stats.js';
+export { MISSING_CATEGORY, OTHER_CATEGORY, DEFAULT_MAX_CATEGORIES } from './column-stats.js';
 
 function numeric(name: string, kind: 'numeric' | 'boolean', values: ArrayLike<number>, o: PreprocessOptions): NumericColumn {
   const present = Array.from(values).filter((v) => !Number.isNaN(v));
@@ -47,7 +49,7 @@ function categorical(name: string, values: ArrayLike<string | null>, o: Preproce
     if (v === null || v === undefined) missing++;
     else counts.set(v, (counts.get(v) ?? 0) + 1);
   }
-  return categoricalColumn(name, counts, missing, o);
+  return categoricalColumn(name, { counts, distinct: counts.size, exact: true }, missing, o);
 }
 
 /**

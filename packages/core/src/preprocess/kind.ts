@@ -1,3 +1,4 @@
+import { finiteFloat32 } from './labels.js';
 import { BOOLEAN_TOKENS } from './tokens.js';
 
 /** What a feature column holds, and so how it is encoded. */
@@ -51,9 +52,16 @@ export class KindInference {
   }
 }
 
+/** Whether `value` (present, trimmed) reads as a number that is infinite or beyond float32 (`Infinity`, `1e39`). */
+export function nonfiniteNumber(value: string): boolean {
+  const n = Number(value);
+  return !Number.isNaN(n) && !finiteFloat32(n);
+}
+
 /** Why `value` (present, trimmed) cannot be a cell of a `kind` column, or null when it can. */
 export function kindMismatch(kind: ColumnKind, value: string): string | null {
-  if (kind === 'numeric' && !Number.isFinite(Number(value))) return `"${value}" is not a number (the column is numeric)`;
+  if (kind === 'numeric' && Number.isNaN(Number(value))) return `"${value}" is not a number (the column is numeric)`;
+  if (kind === 'numeric' && !finiteFloat32(Number(value))) return `"${value}" is not a finite float32 number (the column is numeric)`;
   if (kind === 'boolean' && !BOOLEAN_TOKENS.has(value.toLowerCase()) && value !== '0' && value !== '1') {
     return `"${value}" is not a boolean (the column is boolean)`;
   }

@@ -1,16 +1,38 @@
 import { DataError } from '../errors.js';
-import type { Preprocessing } from './schema.js';
+import type { CategoricalColumn, Preprocessing } from './schema.js';
+import { finiteFloat32 } from './labels.js';
 import { booleanValue, isMissing } from './tokens.js';
 
 /** A raw record: column name to value, as a CSV row with its header or a JSON object gives it. */
 export type RawRecord = Readonly<Record<string, unknown>>;
 
+/** How `encodeRecord` reads a record. */
+export interface EncodeOptions {
+  /** A number that is infinite or beyond float32: refused, or read as missing (as the model was trained). @defaultValue 'error' */
+  readonly nonfinite?: 'error' | 'missing';
+}
+
+/** Each categorical column's value → index map, made once: a vocabulary may hold a thousand values. */
+const INDEXES = new WeakMap<CategoricalColumn, ReadonlyMap<string, number>>();
+
+/** A category's index: its slot, else the "<other>" slot of a capped vocabulary, else -1 (an all-zero one-hot). */
+function categoryIndex(c: CategoricalColumn, value: string): number {
+  let index = INDEXES.get(c);
+  if (index === undefined) {
+    index = new Map(c.vocabulary.map((v, k) => [v, k]));
+    INDEXES.set(c, index);
+  }
+  return index.get(value) ?? c.otherIndex ?? -1;
+}
+
 /**
  * Turns one raw record into the model's raw input vector (numbers as numbers, NaN for missing,
- * booleans as 0/1, categories as their vocabulary index or -1 when unseen). The CLI and the web
+ * booleans as 0/1, categories as their vocabulary index, or for one not in it the "<other>" slot of a capped vocabulary, else -1). The CLI and the web
  * package both use this, so a record means the same everywhere. `where` names the record in errors.
+ * A number that is infinite or beyond float32 is refused, or (`nonfinite: 'missing'`, as a model
+ * trained so was) read as missing.
  */
-export function encodeRecord(p: Preprocessing, record: RawRecord, where = 'record'): Float32Array {
+export function encodeRecord(p: Preprocessing, record: RawRecord, where = 'record', options: EncodeOptions = {}): Float32Array {
   const out = new Float32Array(p.columns.length);
   p.columns.forEach((c, i) => {
     if (!(c.name in record)) {
@@ -20,7 +42,7 @@ export function encodeRecord(p: Preprocessing, record: RawRecord, where = 'recor
     if (isMissing(v)) {
       out[i] = NaN;
     } else if (c.kind === 'categorical') {
-      out[i] = c.vocabulary.indexOf(String(v).trim());
+      out[i] = categoryIndex(c, String(v).trim());
     } else if (c.kind === 'boolean') {
       const s = String(v).trim().toLowerCase();
       const b = typeof v === 'boolean' ? Number(v) : booleanValue(s);
@@ -28,8 +50,14 @@ export function encodeRecord(p: Preprocessing, record: RawRecord, where = 'recor
       else throw new DataError(`${where}, column "${c.name}": "${s}" is not a boolean (true/false, 1/0, yes/no)`);
     } else {
       const n = typeof v === 'number' ? v : Number(String(v).trim());
-      if (!Number.isFinite(n)) throw new DataError(`${where}, column "${c.name}": "${String(v)}" is not a number`);
-      out[i] = n;
+      if (Number.isNaN(n)) throw new DataError(`${where}, column "${c.name}": "${String(v)}" is not a number`);
+      if (finiteFloat32(n)) out[i] = n;
+      else if (options.nonfinite === 'missing') out[i] = NaN;
+      else
+        throw new DataError(`${where}, column "${c.name}": "${String(v)}" is not a finite float32 number`, {
+          code: 'NONFINITE_VALUE',
+          fields: { column: c.name, value: String(v), where },
+        });
     }
   });
   return out;

@@ -30,6 +30,13 @@ export interface CategoricalColumn {
   readonly vocabulary: readonly string[];
   readonly missing: 'most_frequent' | 'category';
   readonly missingIndex: number;
+  /**
+   * A capped vocabulary's "<other>" slot: the index that values beyond the cap (and values never
+   * seen) are encoded as; absent when every category has its own slot (an unseen value is then -1).
+   */
+  readonly otherIndex?: number;
+  /** How many distinct values share the "<other>" slot (estimated for very many). */
+  readonly otherCategories?: number;
 }
 
 export type ColumnSchema = NumericColumn | CategoricalColumn;
@@ -67,6 +74,8 @@ export function validatePreprocessing(p: Preprocessing): void {
         throw new InvalidArgumentError(`columns.${c.name}`, c.vocabulary, 'a categorical column needs at least one category');
       if (!(c.missingIndex >= 0 && c.missingIndex < c.vocabulary.length))
         throw new InvalidArgumentError(`columns.${c.name}.missingIndex`, c.missingIndex, 'must index the vocabulary');
+      if (c.otherIndex !== undefined && !(Number.isInteger(c.otherIndex) && c.otherIndex >= 0 && c.otherIndex < c.vocabulary.length))
+        throw new InvalidArgumentError(`columns.${c.name}.otherIndex`, c.otherIndex, 'must index the vocabulary');
     } else if (![c.impute, c.center, c.scale].every(Number.isFinite) || c.scale === 0) {
       throw new InvalidArgumentError(
         `columns.${c.name}`,

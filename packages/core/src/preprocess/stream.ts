@@ -1,17 +1,16 @@
 import { DataError, InvalidArgumentError } from '../errors.js';
 import { categoricalColumn, median, numericColumn } from './column-stats.js';
 import type { PreprocessOptions } from './fit.js';
-import { KIND_WINDOW, KindInference, kindMismatch, type ColumnKind } from './kind.js';
+import { KIND_WINDOW, KindInference, kindMismatch, nonfiniteNumber, type ColumnKind } from './kind.js';
+import { finiteFloat32 } from './labels.js';
+import { CategoryCounter } from './category-counter.js';
+import { DEFAULT_MAX_CATEGORIES } from './column-stats.js';
 import { type ColumnSchema, type Preprocessing, SCALINGS, validatePreprocessing } from './schema.js';
 import { booleanValue, isMissing } from './tokens.js';
 
-/** Distinct categories a categorical column may have; past this it is an error asking to leave it out. */
-export const MAX_CATEGORIES = 1_000_000;
-
-/** Text that JavaScript reads as an infinite number: `Infinity`, `-Infinity`, `1e999`. */
-function isInfinite(text: string): boolean {
-  const n = Number(text);
-  return n === Infinity || n === -Infinity;
+/** Values a categorical column counts exactly before its counts become a bounded summary (CategoryCounter). */
+export function countingCapacity(maxCategories: number): number {
+  return Math.max(10 * maxCategories, 10_000);
 }
 
 /** How a column's statistics are gathered. */
@@ -24,6 +23,10 @@ export interface ColumnStatsOptions {
   readonly keepValues?: boolean;
   /** Added to the error about a value that contradicts the column's kind (how to declare the kind). */
   readonly contradictionHint?: (column: string) => string;
+  /** A number that is infinite or beyond float32 in a numeric column: refused, or counted as missing. @defaultValue 'error' */
+  readonly nonfinite?: 'error' | 'missing';
+  /** The vocabulary cap the schema will use: the counts stay exact well past it (countingCapacity). @defaultValue DEFAULT_MAX_CATEGORIES */
+  readonly maxCategories?: number;
 }
 
 /**
@@ -40,10 +43,10 @@ export class StreamingColumnStats {
   private min = Infinity;
   private max = -Infinity;
   private missing = 0;
-  /** Where the first infinite number was, while the kind is open: refused if the column turns out numeric. */
+  /** Where the first non-finite number was, while the kind is open: refused if the column turns out numeric. */
   private firstInfinite: { value: string; where: string } | null = null;
-  /** Counts of the trimmed present values; dropped once the column is decided numeric. */
-  private counts: Map<string, number> | null = new Map();
+  /** Counts of the trimmed present values, in bounded memory; dropped once the column is decided numeric. */
+  private counts: CategoryCounter | null;
   /** Every number (or boolean as 0/1), with `keepValues`. */
   private readonly values: number[] | null;
 
@@ -53,7 +56,8 @@ export class StreamingColumnStats {
   ) {
     this.kinds = new KindInference(options.override, options.kindWindow ?? KIND_WINDOW);
     this.values = options.keepValues ? [] : null;
-    if (options.override === 'numeric') this.counts = null;
+    const capacity = countingCapacity(options.maxCategories ?? DEFAULT_MAX_CATEGORIES);
+    this.counts = options.override === 'numeric' ? null : new CategoryCounter(capacity);
   }
 
   /** Adds one cell as read (null or a missing token is missing). `where` names its row in errors. */
@@ -66,13 +70,19 @@ export class StreamingColumnStats {
     if (this.kinds.decided === 'numeric') {
       // The common case of a big file, parsed once.
       const n = Number(v);
-      if (!Number.isFinite(n)) this.refuseMismatch(v, where);
+      if (!finiteFloat32(n)) {
+        if (this.nonfiniteIsMissing && !Number.isNaN(n)) {
+          this.missing++;
+          return;
+        }
+        this.refuseMismatch(v, where);
+      }
       this.addFinite(n);
       return;
     }
     const open = this.observe(v, where);
     if (this.kinds.kind !== 'categorical' || open) this.addNumber(v);
-    if (this.counts !== null) this.countCategory(v);
+    this.counts?.add(v);
     if (open && this.kinds.decided !== null) this.onDecided();
   }
 
@@ -93,21 +103,33 @@ export class StreamingColumnStats {
       return false;
     }
     this.kinds.observe(v);
-    if (this.firstInfinite === null && isInfinite(v)) this.firstInfinite = { value: v, where: where() };
+    if (this.firstInfinite === null && nonfiniteNumber(v)) this.firstInfinite = { value: v, where: where() };
     return true;
   }
 
-  /** Throws if `value` (present, trimmed) contradicts the decided kind. */
+  private get nonfiniteIsMissing(): boolean {
+    return this.options.nonfinite === 'missing';
+  }
+
+  /** Throws if `value` (present, trimmed) contradicts the decided kind (a non-finite number is NONFINITE_VALUE, unless taken as missing). */
   private refuseMismatch(value: string, where: () => string): void {
     const reason = kindMismatch(this.kinds.kind, value);
-    if (reason !== null)
-      throw new DataError(`${where()}, column "${this.name}": ${reason}${this.options.contradictionHint?.(this.name) ?? ''}`);
+    if (reason === null) return;
+    if (this.kinds.kind === 'numeric' && nonfiniteNumber(value)) {
+      if (this.nonfiniteIsMissing) return;
+      const place = where();
+      throw new DataError(`${place}, column "${this.name}": ${reason}`, {
+        code: 'NONFINITE_VALUE',
+        fields: { column: this.name, value, where: place },
+      });
+    }
+    throw new DataError(`${where()}, column "${this.name}": ${reason}${this.options.contradictionHint?.(this.name) ?? ''}`);
   }
 
   private addNumber(v: string): void {
     const b = booleanValue(v);
     const n = this.kinds.kind === 'boolean' && b !== null ? b : Number(v);
-    if (Number.isFinite(n)) this.addFinite(n);
+    if (finiteFloat32(n)) this.addFinite(n);
   }
 
   private addFinite(n: number): void {
@@ -118,17 +140,6 @@ export class StreamingColumnStats {
     if (n < this.min) this.min = n;
     if (n > this.max) this.max = n;
     this.values?.push(n);
-  }
-
-  private countCategory(v: string): void {
-    const counts = this.counts!;
-    counts.set(v, (counts.get(v) ?? 0) + 1);
-    if (counts.size > MAX_CATEGORIES) {
-      throw new DataError(`column "${this.name}" has more than ${MAX_CATEGORIES} distinct categories: leave it out`, {
-        code: 'TOO_MANY_CATEGORIES',
-        fields: { column: this.name, limit: MAX_CATEGORIES },
-      });
-    }
   }
 
   /** The kind is decided (window full, or the end): a numeric column refuses an infinite number seen while it was open and forgets its counts. */
@@ -142,7 +153,7 @@ export class StreamingColumnStats {
   /** Present values seen. */
   get present(): number {
     if (this.kind !== 'categorical') return this.count;
-    return [...(this.counts ?? new Map<string, number>()).values()].reduce((a, b) => a + b, 0);
+    return this.counts?.present ?? 0;
   }
 
   /** The kind: decided from the first present values, or from all of them when there were fewer. */
@@ -150,9 +161,9 @@ export class StreamingColumnStats {
     return this.kinds.kind;
   }
 
-  /** Category counts (categorical columns), for notices such as "an identifier?". */
-  categoryCounts(): ReadonlyMap<string, number> {
-    return this.counts ?? new Map();
+  /** Distinct present values (categorical columns; estimated past the counting capacity), for "an identifier?". */
+  get distinct(): number {
+    return this.counts?.distinct ?? 0;
   }
 
   /** The column's schema under `options`, with `fitPreprocessing`'s conventions. */
@@ -162,7 +173,10 @@ export class StreamingColumnStats {
     }
     if (this.kinds.decided === null) this.onDecided();
     const kind = this.kind;
-    if (kind === 'categorical') return categoricalColumn(this.name, this.counts ?? new Map(), this.missing, options);
+    if (kind === 'categorical') {
+      const c = this.counts ?? new CategoryCounter(1);
+      return categoricalColumn(this.name, { counts: c.kept, distinct: c.distinct, exact: c.exact }, this.missing, options);
+    }
     const med = this.values !== null && this.values.length > 0 ? { median: median(this.values) } : {};
     const std = Math.sqrt(this.count > 0 ? this.m2 / this.count : 0);
     return numericColumn(this.name, kind, { count: this.count, mean: this.mean, std, min: this.min, max: this.max, ...med }, options);

@@ -89,6 +89,23 @@ export function featureColumns(
   return features;
 }
 
+/** A column of the data that the model does not use, and why (the model card lists them). */
+export interface ExcludedColumn {
+  readonly column: string;
+  readonly reason: string;
+}
+
+/** The data's columns left out of the features: named in `exclude`, or (with `features`) not among them; labels aside. */
+export function excludedColumns(
+  names: readonly string[],
+  used: { labels: readonly string[]; features: readonly string[] },
+  o: Pick<TabularSettings, 'features' | 'exclude'>,
+): ExcludedColumn[] {
+  return names
+    .filter((n) => !used.labels.includes(n) && !used.features.includes(n))
+    .map((column) => ({ column, reason: o.features !== null ? 'not among the chosen features' : 'excluded by the user' }));
+}
+
 /** A separate validation or test table must have every column training uses (from `data`, the table named). */
 export function checkColumns(table: Table, needed: readonly string[], data: string): void {
   const have = new Set(columnNames(table));

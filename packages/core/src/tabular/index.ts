@@ -1,8 +1,10 @@
 // The table -> training-data pipeline shared by the CLI and the web package: same columns, split,
 // statistics, controls and metadata from the same settings and seed.
-export { TabularOptionError } from './settings.js';
-export type { TabularSettings, TabularColumns, TabularHints } from './settings.js';
-export { quoted, headerTable, labelColumns, featureColumns, checkColumns, withLabelFile } from './columns.js';
+export { TabularOptionError, NONFINITE_CHOICES, DEFAULT_MAX_CATEGORIES } from './settings.js';
+export type { TabularSettings, TabularColumns, TabularHints, NonfiniteHandling } from './settings.js';
+export { withoutUnlabelled, missingLabel } from './unlabelled-rows.js';
+export { quoted, headerTable, labelColumns, featureColumns, checkColumns, withLabelFile, excludedColumns } from './columns.js';
+export type { ExcludedColumn } from './columns.js';
 export { splitRows } from './split-rows.js';
 export type { RowSplit, SplitParts } from './split-rows.js';
 export { checkSplitCounts, heldOutCounts } from './split-counts.js';

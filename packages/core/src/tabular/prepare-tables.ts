@@ -1,11 +1,12 @@
 import { rowPlace, textColumns, type Table } from '../data/table.js';
 import { encodeRecord } from '../preprocess/record.js';
 import type { Preprocessing } from '../preprocess/schema.js';
-import { checkColumns, featureColumns, labelColumns } from './columns.js';
+import { checkColumns, excludedColumns, featureColumns, labelColumns } from './columns.js';
 import type { TabularHints, TabularSettings, TabularColumns } from './settings.js';
 import { checkSplitCounts, heldOutCounts } from './split-counts.js';
 import { splitRows, type RowSplit } from './split-rows.js';
 import { TabularStats, describeTask, type LabelPlan } from './tabular-stats.js';
+import { withoutUnlabelled } from './unlabelled-rows.js';
 import type { PreparedTables, RawSplit } from './tabular-data.js';
 
 /** The tables of a run: the data, and separate validation and test tables where they stand in for the split's parts. */
@@ -75,9 +76,16 @@ function addFeatures(stats: TabularStats, data: TextTable, split: RowSplit): voi
 /** Rows `rows` of a table as raw model input (encodeRecord, the same encoder serving uses), with their targets. */
 function encodeRows(
   p: Preprocessing,
-  part: { t: TextTable; rows: readonly number[]; targets: Float32Array; width: number; carry: readonly string[] },
+  part: {
+    t: TextTable;
+    rows: readonly number[];
+    targets: Float32Array;
+    width: number;
+    carry: readonly string[];
+    nonfinite: 'error' | 'missing';
+  },
 ): RawSplit {
-  const { t, rows, targets, width, carry } = part;
+  const { t, rows, targets, width, carry, nonfinite } = part;
   const names = p.columns.map((c) => c.name);
   const raw = new Float32Array(rows.length * names.length);
   const y = new Float32Array(rows.length * width);
@@ -86,7 +94,7 @@ function encodeRows(
     names.forEach((n) => {
       record[n] = t.text.get(n)![r] ?? null;
     });
-    raw.set(encodeRecord(p, record, rowPlace(t.table, r)), i * names.length);
+    raw.set(encodeRecord(p, record, rowPlace(t.table, r), { nonfinite }), i * names.length);
     y.set(targets.subarray(r * width, (r + 1) * width), i * width);
   });
   const carried =
@@ -110,16 +118,19 @@ function splitData(tables: TabularTables, o: PrepareTablesOptions, classes: Floa
  * the train split only (TabularStats, row by row in file order, as a streamed run gathers them), and
  * turns every split into raw model input (encodeRecord). `withFeatures` runs the preprocessing graph.
  */
-export function prepareTables(tables: TabularTables, o: PrepareTablesOptions): PreparedTables {
-  const columns = tableColumns(tables, o.settings);
+export function prepareTables(given: TabularTables, o: PrepareTablesOptions): PreparedTables {
+  const columns = tableColumns(given, o.settings);
+  const { tables, dropped } = o.settings.dropMissingLabel ? labelledTables(given, columns.labels) : { tables: given, dropped: 0 };
   const data = textTable(tables.data);
   const val = tables.val ? textTable(tables.val) : null;
   const test = tables.test ? textTable(tables.test) : null;
   const all = [data, ...(val ? [val] : []), ...(test ? [test] : [])];
   const stats = new TabularStats({ settings: o.settings, file: tables.data.file, hints: o.hints }, columns);
+  stats.noteDropped(dropped);
   const { plan, targets } = encodeTargets(stats, all);
   const split = splitData(tables, o, plan.task !== 'regression' ? targets[0]! : undefined);
   addFeatures(stats, data, split);
+  for (const r of split.train) stats.addTrainTargets(targets[0]!, r * plan.width);
   const preprocessing = stats.preprocessing();
   const part = (k: number, rows?: readonly number[]) =>
     encodeRows(preprocessing, {
@@ -128,6 +139,7 @@ export function prepareTables(tables: TabularTables, o: PrepareTablesOptions): P
       targets: targets[k]!,
       width: plan.width,
       carry: o.carry ?? [],
+      nonfinite: o.settings.nonfinite ?? 'error',
     });
   const splits = {
     train: part(0, split.train),
@@ -135,11 +147,12 @@ export function prepareTables(tables: TabularTables, o: PrepareTablesOptions): P
     test: test ? part(all.length - 1) : part(0, split.test),
   };
   const description = describeTabular({
-    tables,
+    tables: given,
     plan,
     columns,
     seed: o.seed,
     rows: { train: splits.train.raw.rows, validation: splits.validation?.raw.rows ?? null, test: splits.test.raw.rows },
+    dropped,
   });
   return {
     task: plan.task,
@@ -147,19 +160,38 @@ export function prepareTables(tables: TabularTables, o: PrepareTablesOptions): P
     classNames: plan.classNames,
     outputs: plan.outputs,
     preprocessing,
+    targetScaling: stats.targetScaling(plan),
+    droppedRows: dropped,
+    excluded: excludedColumns(
+      given.data.columns.map((c) => c.name),
+      columns,
+      o.settings,
+    ),
     ...splits,
     description,
-    notices: stats.notices(),
+    notices: stats.notices(preprocessing),
   };
 }
 
-/** The data line: the table, what is predicted from how many columns, and how the rows were split. */
+/** Every table without its rows that miss a label, and how many rows that left out in all. */
+function labelledTables(tables: TabularTables, labels: readonly string[]): { tables: TabularTables; dropped: number } {
+  const data = withoutUnlabelled(tables.data, labels);
+  const val = tables.val ? withoutUnlabelled(tables.val, labels) : null;
+  const test = tables.test ? withoutUnlabelled(tables.test, labels) : null;
+  return {
+    tables: { data: data.table, val: val?.table ?? null, test: test?.table ?? null },
+    dropped: data.dropped + (val?.dropped ?? 0) + (test?.dropped ?? 0),
+  };
+}
+
+/** The data line: the table, what is predicted from how many columns, how the rows were split (and how many were left out unlabelled). */
 export function describeTabular(d: {
   tables: { data: { file: string; rowCount: number }; val: { file: string } | null; test: { file: string } | null };
   plan: LabelPlan;
   columns: TabularColumns;
   seed: number;
   rows: { train: number; validation: number | null; test: number };
+  dropped?: number;
 }): string {
   const { data, val, test } = d.tables;
   const how = `${d.plan.task !== 'regression' ? 'stratified' : 'random'} split with seed ${d.seed}`;
@@ -169,5 +201,6 @@ export function describeTabular(d: {
     `${d.rows.test} test${test ? ` (${test.file})` : ''}`,
   ].filter((s) => s !== null);
   const what = describeTask(d.plan, d.columns.labels);
-  return `${data.file} (${data.rowCount} rows), ${what}, ${d.columns.features.length} feature columns: ${test && val ? 'separate validation and test files' : how}, ${parts.join(' / ')}`;
+  const dropped = d.dropped ? `, ${d.dropped} without a label left out` : '';
+  return `${data.file} (${data.rowCount} rows${dropped}), ${what}, ${d.columns.features.length} feature columns: ${test && val ? 'separate validation and test files' : how}, ${parts.join(' / ')}`;
 }

@@ -21,7 +21,23 @@ export interface TabularSettings {
   readonly missingCategory: boolean;
   /** Fraction of the rows held out for the test split (null when a separate test table stands in). */
   readonly testSplit: number | null;
+  /** Rows whose label is missing are left out (and counted) rather than refused. @defaultValue false */
+  readonly dropMissingLabel?: boolean;
+  /** A numeric cell that is infinite or beyond float32: refused (`error`) or taken as missing (`missing`). @defaultValue 'error' */
+  readonly nonfinite?: NonfiniteHandling;
+  /**
+   * Categories a categorical column keeps, the most frequent first; the rest share one "other"
+   * slot (as an unseen value does). @defaultValue DEFAULT_MAX_CATEGORIES
+   */
+  readonly maxCategories?: number;
 }
+
+export { DEFAULT_MAX_CATEGORIES } from '../preprocess/column-stats.js';
+
+/** What becomes of a numeric cell that is infinite or beyond float32 (`Infinity`, `-1e39`). */
+export const NONFINITE_CHOICES = ['error', 'missing'] as const;
+/** One of NONFINITE_CHOICES. */
+export type NonfiniteHandling = (typeof NONFINITE_CHOICES)[number];
 
 /** The columns of a run: what to predict and what from, in input order. */
 export interface TabularColumns {
@@ -40,6 +56,10 @@ export interface TabularHints {
   categorical(column: string): string;
   /** Appended to "several label columns (...) are regression targets" (may be empty). */
   readonly regressionTask: string;
+  /** The option that sets the task to `task`. */
+  task(task: string): string;
+  /** The option that sets how many categories a column keeps. */
+  readonly maxCategories: string;
 }
 
 /**

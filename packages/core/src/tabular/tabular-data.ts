@@ -1,6 +1,8 @@
 import type { Preprocessing } from '../preprocess/schema.js';
 import type { Dataset } from '../training/dataset.js';
 import type { Task } from '../model/spec.js';
+import type { ExcludedColumn } from './columns.js';
+import { scaleTargets, type TargetScaling } from '../preprocess/target-scaling.js';
 
 /** One split's rows as model.onnx takes them: one raw value per feature column (core's encodeRecord). */
 export interface RawSplit {
@@ -13,7 +15,7 @@ export interface RawSplit {
 
 /** One split: the rows as model.onnx takes them (raw) and as the MLP sees them (features). */
 export interface TabularSplit extends RawSplit {
-  /** `raw` through the preprocessing graph: what the training graphs take. */
+  /** `raw` through the preprocessing graph: what the training graphs take (regression targets standardised by `targetScaling`). */
   readonly features: Dataset;
 }
 
@@ -36,6 +38,12 @@ export interface TabularShape {
   readonly outputs: number;
   /** The preprocessing fitted on the train split: the raw columns in input order, with their kinds and statistics. */
   readonly preprocessing: Preprocessing;
+  /** Regression: the targets' standardisation fitted on the train split (model.onnx undoes it); null for classifiers. */
+  readonly targetScaling: TargetScaling | null;
+  /** Rows left out because their label was missing (dropMissingLabel); 0 otherwise. */
+  readonly droppedRows: number;
+  /** The data's columns the model does not use, and why. */
+  readonly excluded: readonly ExcludedColumn[];
   /** One line saying where the rows came from and how they were split. */
   readonly description: string;
   /** Things worth knowing that are not errors (a column that looks like an identifier). */
@@ -58,12 +66,17 @@ export interface TabularData extends TabularShape {
   readonly test: TabularSplit;
 }
 
-/** Every split of `prepared` through `graph` (the preprocessing graph in the caller's runtime), in order train, validation, test. */
+/**
+ * Every split of `prepared` through `graph` (the preprocessing graph in the caller's runtime), in
+ * order train, validation, test; `features` of a regression carry standardised targets, `raw` the label's.
+ */
 export async function withFeatures(prepared: PreparedTables, graph: FeatureGraph): Promise<TabularData> {
+  const ts = prepared.targetScaling;
   const make = async (split: RawSplit): Promise<TabularSplit> => {
     const { raw } = split;
     const features = await graph.run(raw.features);
-    return { ...split, features: { features, rows: raw.rows, cols: graph.width, targets: raw.targets } };
+    const targets = ts ? scaleTargets(raw.targets, ts) : raw.targets;
+    return { ...split, features: { features, rows: raw.rows, cols: graph.width, targets } };
   };
   const train = await make(prepared.train);
   const validation = prepared.validation ? await make(prepared.validation) : null;

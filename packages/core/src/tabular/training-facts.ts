@@ -1,8 +1,10 @@
 import type { TrainStepOptions } from '../artifacts/train-step.js';
 import type { Task } from '../model/spec.js';
 import type { Preprocessing } from '../preprocess/schema.js';
+import { labelUnitLossFactor, type TargetScaling } from '../preprocess/target-scaling.js';
 import type { EarlyStoppingSetting, ScheduleSetting, StoppingOutcome } from './controls.js';
 import type { TabularData } from './tabular-data.js';
+import type { ExcludedColumn } from './columns.js';
 
 /** A model's score on the test split: accuracy (classifiers) or MSE, MAE and R² (regression). */
 export type TestScore = { readonly accuracy: number } | { readonly mse: number; readonly mae: number; readonly r2: number };
@@ -10,13 +12,24 @@ export type TestScore = { readonly accuracy: number } | { readonly mse: number; 
 /** What model.onnx's training metadata says about a tabular run's data, in memory or streamed alike. */
 export function tabularDataFacts(
   file: string,
-  d: { labels: readonly string[]; task: Task; preprocessing: Preprocessing },
+  d: {
+    labels: readonly string[];
+    task: Task;
+    preprocessing: Preprocessing;
+    targetScaling?: TargetScaling | null;
+    droppedRows?: number;
+    excluded?: readonly ExcludedColumn[];
+  },
 ): Record<string, unknown> {
+  const ts = d.targetScaling ?? null;
   return {
     file,
     label: d.labels.length === 1 ? d.labels[0] : d.labels,
     task: d.task,
     features: d.preprocessing.columns.map((c) => c.name),
+    ...(d.excluded?.length ? { excludedColumns: d.excluded } : {}),
+    ...(d.droppedRows ? { droppedUnlabelledRows: d.droppedRows } : {}),
+    ...(ts ? { targetScaling: ts, lossUnits: labelUnitLossFactor(ts) !== null ? 'label' : 'standardized' } : {}),
   };
 }
 

@@ -20,8 +20,8 @@ export interface EpochLoopHost {
 
 /** Where an epoch's validation rows come from. */
 export interface ValidationSource {
-  /** The rows to score after an epoch, if any yet. */
-  readonly data: () => Dataset | undefined;
+  /** The rows to score after an epoch, if any yet: whole, or in chunks (scored one at a time, so only one need be in memory). */
+  readonly data: () => Dataset | AsyncIterable<Dataset> | undefined;
   /** Whether validation rows were given at all (the default early-stopping monitor depends on it). */
   readonly given: boolean;
 }
@@ -30,7 +30,7 @@ export interface ValidationSource {
 export type EpochBody = (epoch: number, totals: EpochTotals) => Promise<number>;
 
 /** The options the epoch loop reads. */
-export type EpochLoopOptions = Pick<FitOptions, 'epochs' | 'earlyStopping' | 'onEpochEnd'>;
+export type EpochLoopOptions = Pick<FitOptions, 'epochs' | 'earlyStopping' | 'onEpochEnd' | 'lossScale'>;
 
 /**
  * The epochs of `fit` and `fitChunks`: `body` trains one epoch; this undoes a diverged epoch,
@@ -48,7 +48,7 @@ export async function runEpochs(
   let best = run.params;
   let stoppedEarly = false;
   while (run.epoch < options.epochs) {
-    const record = await trainEpoch(host, validation, body);
+    const record = await trainEpoch(host, { validation, lossScale: options.lossScale ?? 1 }, body);
     const status = options.earlyStopping ? stoppingStatus(run.history, options.earlyStopping, monitor) : undefined;
     if (status?.improved) best = run.params;
     if (options.onEpochEnd) await options.onEpochEnd(record, await host.state());
@@ -61,8 +61,35 @@ export async function runEpochs(
   return stoppedEarly;
 }
 
-/** One epoch through `body`, undone whole if it diverges; returns its record, added to the history. */
-async function trainEpoch(host: EpochLoopHost, validation: ValidationSource, body: EpochBody): Promise<EpochRecord> {
+/** The mean loss (and accuracy) of validation rows given whole or in chunks (row-weighted over the chunks). */
+async function scoreValidation(host: EpochLoopHost, data: Dataset | AsyncIterable<Dataset> | undefined): Promise<Evaluation | undefined> {
+  if (data === undefined) return undefined;
+  if ('features' in data) return host.evaluate(data);
+  let rows = 0;
+  let loss = 0;
+  let correct = 0;
+  let accuracy = false;
+  for await (const chunk of data) {
+    if (chunk.rows === 0) continue;
+    const e = await host.evaluate(chunk);
+    rows += chunk.rows;
+    loss += e.loss * chunk.rows;
+    if (e.accuracy !== undefined) {
+      accuracy = true;
+      correct += e.accuracy * chunk.rows;
+    }
+  }
+  if (rows === 0) return undefined;
+  return { loss: loss / rows, ...(accuracy ? { accuracy: correct / rows } : {}) };
+}
+
+/** One epoch through `body`, undone whole if it diverges; returns its record (losses × lossScale), added to the history. */
+async function trainEpoch(
+  host: EpochLoopHost,
+  o: { validation: ValidationSource; lossScale: number },
+  body: EpochBody,
+): Promise<EpochRecord> {
+  const { validation, lossScale } = o;
   const { run } = host;
   const started = performance.now();
   const epoch = run.epoch + 1;
@@ -80,13 +107,12 @@ async function trainEpoch(host: EpochLoopHost, validation: ValidationSource, bod
     throw e;
   }
   run.epoch = epoch;
-  const data = validation.data();
-  const scored = data ? await host.evaluate(data) : undefined;
+  const scored = await scoreValidation(host, validation.data());
   const record: EpochRecord = {
     epoch,
-    loss: totals.lossSum / rows,
+    loss: (totals.lossSum / rows) * lossScale,
     ...(host.spec.task !== 'regression' ? { accuracy: totals.correct / rows } : {}),
-    ...(scored ? { valLoss: scored.loss, ...(scored.accuracy !== undefined ? { valAccuracy: scored.accuracy } : {}) } : {}),
+    ...(scored ? { valLoss: scored.loss * lossScale, ...(scored.accuracy !== undefined ? { valAccuracy: scored.accuracy } : {}) } : {}),
     learningRate: totals.rate,
     seconds: (performance.now() - started) / 1000,
   };

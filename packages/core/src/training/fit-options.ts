@@ -34,14 +34,23 @@ export interface FitOptions {
   readonly privacy?: PrivateFit;
   /** Called after each mini-batch with its loss and position. */
   readonly onBatchEnd?: (event: BatchEvent) => void;
+  /**
+   * Multiplies the losses the history records (and `onBatchEnd` reports): a regression trained on
+   * standardised targets reports its mean squared error in the label's units with scale².
+   * Early stopping's `minDelta` is in the same units. @defaultValue 1
+   */
+  readonly lossScale?: number;
   /** Called after each epoch with its record and the state to checkpoint. */
   readonly onEpochEnd?: (record: EpochRecord, state: TrainingState) => void | Promise<void>;
 }
 
 /** Options of `Trainer.fitChunks`: those of `fit`, with validation rows that may arrive during the first epoch. */
 export interface FitChunksOptions extends Omit<FitOptions, 'validationData' | 'validationSplit'> {
-  /** Scored after every epoch when it returns rows (asked after each epoch's chunks). */
-  readonly validationData?: () => Dataset | null | undefined;
+  /**
+   * Scored after every epoch when it returns rows (asked after each epoch's chunks): whole, or as
+   * chunks scored one at a time (the mean over all their rows), so that only one is in memory.
+   */
+  readonly validationData?: () => Dataset | AsyncIterable<Dataset> | null | undefined;
   /** The batch count `onBatchEnd` events report, when the caller knows it. @defaultValue 0 */
   readonly batchesPerEpoch?: number;
 }

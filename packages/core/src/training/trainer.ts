@@ -30,6 +30,21 @@ export function initialState(artifacts: TrainingArtifacts, seed: number): Traini
   return { parameters, optimizerState: zeroSlots(parameters, artifacts.slots), epoch: 0, step: 0, rng: rng.state(), history: [] };
 }
 
+/** Validation chunks, each checked against the spec as it comes. */
+async function* checkedChunks(spec: TrainingArtifacts['spec'], chunks: AsyncIterable<Dataset>): AsyncIterable<Dataset> {
+  for await (const chunk of chunks) {
+    checkDataset(spec, chunk, 'validation data');
+    yield chunk;
+  }
+}
+
+/** `onBatchEnd` reporting losses × `lossScale`, as the history records them. */
+function scaledBatchEvents(o: Pick<FitOptions, 'onBatchEnd' | 'lossScale'>): FitOptions['onBatchEnd'] {
+  const { onBatchEnd, lossScale = 1 } = o;
+  if (!onBatchEnd || lossScale === 1) return onBatchEnd;
+  return (event) => onBatchEnd({ ...event, loss: event.loss * lossScale });
+}
+
 /** Batch size, schedule and epoch-model use of one `fit` or `fitChunks` call, checked. */
 interface EpochSettings {
   readonly batchSize: number;
@@ -100,8 +115,10 @@ export class Trainer {
     const validation: ValidationSource = {
       data: () => {
         const v = options.validationData?.();
-        if (v) checkDataset(spec, v, 'validation data');
-        return v ?? undefined;
+        if (!v) return undefined;
+        if (!('features' in v)) return checkedChunks(spec, v);
+        checkDataset(spec, v, 'validation data');
+        return v;
       },
       given: options.validationData !== undefined,
     };
@@ -162,7 +179,7 @@ export class Trainer {
   /** The context the batches of one epoch share. */
   private epochContext(
     settings: EpochSettings,
-    at: { epoch: number; totals: EpochTotals; batches: number; options: Pick<FitOptions, 'onBatchEnd'> },
+    at: { epoch: number; totals: EpochTotals; batches: number; options: Pick<FitOptions, 'onBatchEnd' | 'lossScale'> },
   ): EpochContext {
     const { ort, artifacts, sessions, run } = this;
     const { batchSize, schedule } = settings;
@@ -176,7 +193,7 @@ export class Trainer {
       epoch: at.epoch,
       totals: at.totals,
       batches: at.batches,
-      onBatchEnd: at.options.onBatchEnd,
+      onBatchEnd: scaledBatchEvents(at.options),
     };
   }
 

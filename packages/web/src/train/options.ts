@@ -11,7 +11,7 @@ import {
   type Task,
 } from '@onnx-mlp/core';
 import type { PrivacyRequest } from '@onnx-mlp/core/privacy';
-import type { TabularSettings } from '@onnx-mlp/core/tabular';
+import { DEFAULT_MAX_CATEGORIES, NONFINITE_CHOICES, type TabularSettings } from '@onnx-mlp/core/tabular';
 import { WebTrainError } from '../errors.js';
 import type { OrtModule, WasmPaths, WasmPathsByBackend } from '../runtime.js';
 import type { CardStatements } from '@onnx-mlp/core/artifacts';
@@ -69,6 +69,12 @@ export interface TrainOptions extends TrainEvents {
   impute?: 'mean' | 'median';
   /** @defaultValue false */
   missingCategory?: boolean;
+  /** A numeric cell that is Infinity or beyond float32: refused, or read as missing. @defaultValue 'error' */
+  nonfinite?: 'error' | 'missing';
+  /** Leave out rows whose label is missing instead of refusing them. @defaultValue false */
+  dropMissingLabel?: boolean;
+  /** Categories kept per categorical column, the most frequent first; the rest share one "other" slot. @defaultValue 1000 */
+  maxCategories?: number;
   /** @defaultValue [128, 128] */
   hidden?: number[];
   /** @defaultValue 'relu' */
@@ -202,6 +208,12 @@ function checked<T>(make: () => T): T {
   }
 }
 
+function maxCategories(n: number | undefined): number {
+  const v = n ?? DEFAULT_MAX_CATEGORIES;
+  if (!Number.isInteger(v) || v < 2) throw bad('maxCategories', n, 'must be an integer of at least 2');
+  return v;
+}
+
 function resolveData(o: TrainOptions): DataSettings {
   if (typeof o.label !== 'string' || o.label.trim() === '') throw bad('label', o.label, 'must name the column to predict');
   if (o.features !== undefined && o.exclude !== undefined) throw bad('exclude', o.exclude, 'cannot be combined with features');
@@ -214,6 +226,9 @@ function resolveData(o: TrainOptions): DataSettings {
     scaling: oneOf('scaling', o.scaling ?? 'standard', SCALINGS),
     impute: oneOf('impute', o.impute ?? 'mean', ['mean', 'median'] as const),
     missingCategory: o.missingCategory ?? false,
+    nonfinite: oneOf('nonfinite', o.nonfinite ?? 'error', NONFINITE_CHOICES),
+    dropMissingLabel: o.dropMissingLabel ?? false,
+    maxCategories: maxCategories(o.maxCategories),
     testSplit: fraction('testSplit', o.testSplit ?? 0.2, false),
   };
 }

@@ -11,6 +11,8 @@ const WEB_HINTS: TabularHints = {
   exclude: (column) => `exclude: [${JSON.stringify(column)}]`,
   categorical: (column) => `categorical: [${JSON.stringify(column)}]`,
   regressionTask: '',
+  task: (task) => `task: ${JSON.stringify(task)}`,
+  maxCategories: 'maxCategories',
 };
 
 /**

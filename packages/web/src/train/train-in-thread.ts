@@ -15,6 +15,7 @@ import {
   type TrainingArtifacts,
   type TrainingState,
 } from '@onnx-mlp/core';
+import { labelUnitLossFactor } from '@onnx-mlp/core/preprocess';
 import {
   controlFacts,
   earlyStoppingRule,
@@ -136,6 +137,7 @@ async function modelBytes(
   const model = buildInferenceModel(run.artifacts.spec, parameters, {
     ...(run.data.classNames ? { classNames: run.data.classNames } : {}),
     preprocessing: run.data.preprocessing,
+    ...(run.data.targetScaling ? { targetScaling: run.data.targetScaling } : {}),
     training: facts,
     ...(run.privacy ? { privacy: privacyFacts(run.privacy, run.settings.epochs) } : {}),
   });
@@ -223,7 +225,9 @@ async function fitModel(run: RunContext, runtime: ResolvedRuntime, options: Trai
     const learningRate = learningRateSchedule(run.schedule, settings.optimizer.learningRate);
     const earlyStopping = earlyStoppingRule(settings.earlyStopping);
     const batchEvent = throttleBatches((e) => options.onBatchEnd?.({ ...e }));
+    const lossScale = data.targetScaling ? labelUnitLossFactor(data.targetScaling) : null;
     const history = await trainer.fit(data.train.features, {
+      ...(lossScale !== null ? { lossScale } : {}),
       epochs: settings.epochs,
       batchSize: settings.batchSize,
       loop,

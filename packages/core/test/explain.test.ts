@@ -234,11 +234,13 @@ describe('preprocessing of one kind only', () => {
 });
 
 /**
- * The same model in the form other helpers move inference models to: each Gemm's weight stored
- * [out, in] with transB = 1, and the missing-value test written as Equal(x, x) instead of IsNaN.
+ * `m` in the other standard form: each Gemm's weight transposed with transB toggled ([out, in] and
+ * transB = 1, or [in, out]), and each missing-value test swapped between Equal(x, x) and IsNaN(x)
+ * (the Where that reads it with its branches swapped).
  */
-function rewritten(m: Model): Model {
+function otherForm(m: Model): Model {
   const initializers = new Map(m.graph.initializers);
+  const swappedTests = new Set<string>();
   const nodes = m.graph.nodes.map((n) => {
     if (n.opType === 'Gemm') {
       const w = initializers.get(n.inputs[1]!)!;
@@ -246,24 +248,32 @@ function rewritten(m: Model): Model {
       const data = new Float32Array(rows * cols);
       for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[j * rows + i] = (w.data as Float32Array)[i * cols + j]!;
       initializers.set(n.inputs[1]!, { dtype: w.dtype, dims: [cols, rows], data });
-      return { ...n, attributes: { ...n.attributes, transB: attr.int(1) } };
+      const transB = n.attributes.transB?.value === 1 ? 0 : 1;
+      return { ...n, attributes: { ...n.attributes, transB: attr.int(transB) } };
     }
-    if (n.opType === 'IsNaN') return { ...n, opType: 'Equal', inputs: [n.inputs[0]!, n.inputs[0]!] };
+    if (n.opType === 'IsNaN') {
+      swappedTests.add(n.outputs[0]!);
+      return { ...n, opType: 'Equal', inputs: [n.inputs[0]!, n.inputs[0]!] };
+    }
+    if (n.opType === 'Equal' && n.inputs[0] === n.inputs[1]) {
+      swappedTests.add(n.outputs[0]!);
+      return { ...n, opType: 'IsNaN', inputs: [n.inputs[0]!] };
+    }
     return n;
   });
-  const present = new Set(nodes.filter((n) => n.opType === 'Equal' && n.inputs[0] === n.inputs[1]).flatMap((n) => n.outputs));
   const swapped = nodes.map((n) =>
-    n.opType === 'Where' && present.has(n.inputs[0]!) ? { ...n, inputs: [n.inputs[0]!, n.inputs[2]!, n.inputs[1]!] } : n,
+    n.opType === 'Where' && swappedTests.has(n.inputs[0]!) ? { ...n, inputs: [n.inputs[0]!, n.inputs[2]!, n.inputs[1]!] } : n,
   );
   return { ...m, graph: { ...m.graph, initializers, nodes: swapped } };
 }
 
 describe('written against the decoded graph, not today’s op list', () => {
-  it('Gemm with transB = 1 and Equal(x, x) missing tests: the same predictions and the same attributions (1e-6)', async () => {
+  it('[out, in] Gemm with transB = 1 and Equal(x, x), or [in, out] and IsNaN: the same predictions and attributions (1e-6)', async () => {
     const original = smallModel('multiclass', 'relu');
-    const variant = rewritten(original);
-    expect(variant.graph.nodes.some((n) => n.opType === 'IsNaN')).toBe(false);
-    expect(variant.graph.nodes.filter((n) => n.opType === 'Gemm').every((n) => n.attributes.transB?.value === 1)).toBe(true);
+    const variant = otherForm(original);
+    expect(original.graph.nodes.filter((n) => n.opType === 'Gemm').every((n) => n.attributes.transB?.value === 1)).toBe(true);
+    expect(variant.graph.nodes.some((n) => n.opType === 'IsNaN')).toBe(true);
+    expect(variant.graph.nodes.filter((n) => n.opType === 'Gemm').every((n) => n.attributes.transB?.value === 0)).toBe(true);
     const rows = [...ROWS, [Number.NaN, 2500, 1, Number.NaN]];
     const [p, q] = await Promise.all([runRows(original, rows), runRows(variant, rows)]);
     expect(q.probabilities).toEqual(p.probabilities!.map((v) => expect.closeTo(v, 6)));

@@ -23,7 +23,7 @@ export function streamedBatches(rows: number, buffer: number, batchSize: number)
  */
 export async function fitModel(ctx: RunContext, options: { profile: boolean } = { profile: false }): Promise<TrainedModel> {
   const {
-    run: { config, artifacts, resumed, data },
+    run: { config, artifacts, resumed },
   } = ctx;
   const start = resumed ? resumed.checkpoint : initialState(artifacts, config.seed);
   const base = ctx.device.trainerOptions;
@@ -42,7 +42,6 @@ export async function fitModel(ctx: RunContext, options: { profile: boolean } = 
     throw e;
   } finally {
     await trainer.release();
-    await data.stream?.release();
     // ORT writes each session's trace when the session is released.
     if (options.profile && epochs > 0) await reportProfile(ctx, epochs);
   }

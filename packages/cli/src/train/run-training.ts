@@ -43,10 +43,15 @@ export async function runTraining(
   const guard = new RunFolderGuard(RUN_FILES.checkpoint);
   try {
     const run = await prepareRun(requested, given.epochsGiven);
-    const ctx = await openRun(run, progress, guard);
-    const trained = await fitModel(ctx, { profile: given.profile ?? false });
-    const test = await writeOutputs(ctx, trained);
-    return { runFolder: ctx.folder, test, history: trained.history };
+    try {
+      const ctx = await openRun(run, progress, guard);
+      const trained = await fitModel(ctx, { profile: given.profile ?? false });
+      const test = await writeOutputs(ctx, trained);
+      return { runFolder: ctx.folder, test, history: trained.history };
+    } finally {
+      // --stream's preprocessing session outlives training: the model card scores the validation chunks it makes.
+      await run.data.stream?.release();
+    }
   } finally {
     await guard.release();
     progress.close();

@@ -130,6 +130,8 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   META.integrity,
   META.signature,
   META.card,
+  META.weightLayout,
+  META.target,
 ]);
 
 /** Everything a card shows, gathered from a model's metadata. */

@@ -10,7 +10,10 @@ import { trainCommand } from './commands/train.js';
 import { verifyCommand } from './commands/verify.js';
 import { cliMessage } from './core-wording.js';
 import { UsageError, UserError } from './errors.js';
+import { oneLineMessage } from './io/echo.js';
 import { exitCleanlyOnSignals } from './io/exit-cleanup.js';
+import { describeSystemError, isUnwordedSystemError } from './io/fs-error.js';
+import { quietOnnxRuntime } from './model/ort-logging.js';
 import { CLI_VERSION } from './version.js';
 
 /** Exit status of a failed command: 2 for a malformed command line, 1 for everything else. */
@@ -30,7 +33,7 @@ function isExpected(error: unknown): boolean {
 
 /** Prints `error` on stderr: one line `onnx-mlp: <message>`, plus the stack with --verbose. */
 function report(error: unknown, verbose: boolean): void {
-  const message = cliMessage(error).replace(/\s*\n\s*/g, ' ');
+  const message = oneLineMessage(isUnwordedSystemError(error) ? describeSystemError(error) : cliMessage(error));
   const hint =
     error instanceof UsageError
       ? ' (see onnx-mlp --help)'
@@ -56,6 +59,7 @@ function exitQuietlyOnClosedPipe(): void {
 async function main(args: string[]): Promise<number> {
   exitQuietlyOnClosedPipe();
   exitCleanlyOnSignals();
+  quietOnnxRuntime(args.includes('--verbose'));
   try {
     await yargs(args)
       .scriptName('onnx-mlp')

@@ -204,7 +204,7 @@ class Evaluation {
         });
       }
     }
-    this.addOutputs(await runBatch(m, this.input, n), n);
+    this.addOutputs(await runBatch(m, this.input, n, { file: this.file, firstRow: this.rows + 1 }), n);
     this.rows += n;
   }
 

@@ -1,9 +1,10 @@
 import { readFileSync, unlinkSync } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { type FileHandle, open, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { onInterrupt } from './exit-cleanup.js';
+import { fileError } from './fs-error.js';
 import { processAlive } from './process-alive.js';
 
 /** The lock file's name inside a run folder. */
@@ -34,18 +35,23 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
 
 /** Creates the lock file exclusively ('wx'); false if it already exists. */
 async function tryCreate(path: string, me: LockHolder): Promise<boolean> {
+  let handle: FileHandle;
   try {
-    const handle = await open(path, 'wx');
-    try {
-      await handle.writeFile(`${JSON.stringify(me)}\n`);
-    } finally {
-      await handle.close();
-    }
-    return true;
+    handle = await open(path, 'wx');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
+    throw fileError(e, 'lock', path);
   }
+  try {
+    await handle.writeFile(`${JSON.stringify(me)}\n`);
+    await handle.close();
+  } catch (e) {
+    // A lock with no holder in it (a full disk) would read as held by an unknown process: remove it.
+    await handle.close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
+    throw fileError(e, 'lock', path);
+  }
+  return true;
 }
 
 /**

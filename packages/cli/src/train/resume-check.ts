@@ -1,0 +1,98 @@
+// What --resume checks before it continues a run: config.json is readable and the checkpoint is the run's own.
+import { mlpSpec, type Checkpoint, type MlpSpec } from '@onnx-mlp/core';
+import { validateOptimizer } from '@onnx-mlp/core/optimizers';
+import { UserError } from '../errors.js';
+import { echo } from '../io/echo.js';
+
+/** A run folder's config.json that is not what train writes (bad JSON, a missing or mistyped field). */
+function corrupt(path: string, reason: string): UserError {
+  return new UserError(`${path} is corrupt (${reason}): it is not a config.json written by onnx-mlp train`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The fields resume reads, with the type each must have. */
+const FIELD_CHECKS: readonly (readonly [string, (v: unknown) => boolean, string])[] = [
+  ['epochs', (v) => Number.isInteger(v) && (v as number) >= 1, 'a positive integer'],
+  ['batchSize', (v) => Number.isInteger(v) && (v as number) >= 1, 'a positive integer'],
+  ['seed', (v) => Number.isInteger(v) && (v as number) >= 0, 'an integer >= 0'],
+  ['spec', isObject, 'an object'],
+  ['optimizer', isObject, 'an object'],
+  ['dataset', (v) => v === undefined || v === null || (isObject(v) && typeof v.file === 'string'), 'null or an object naming its file'],
+  ['schedule', (v) => v === undefined || (isObject(v) && typeof v.name === 'string'), 'an object'],
+  ['earlyStopping', (v) => v === undefined || v === null || isObject(v), 'null or an object'],
+];
+
+/** Parses config.json (`text`, read from `path`), naming the file and the first problem when it is corrupt. */
+export function parseRecordedConfig(path: string, text: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw corrupt(path, `not JSON: ${(e as Error).message}`);
+  }
+  if (!isObject(parsed)) throw corrupt(path, 'not a JSON object');
+  for (const [field, ok, wanted] of FIELD_CHECKS) {
+    if (!ok(parsed[field])) throw corrupt(path, `${field} is ${echo(JSON.stringify(parsed[field]) ?? 'missing')}, not ${wanted}`);
+  }
+  try {
+    mlpSpec(parsed.spec as unknown as MlpSpec);
+    validateOptimizer(parsed.optimizer as never);
+  } catch (e) {
+    throw corrupt(path, echo((e as Error).message));
+  }
+  return parsed;
+}
+
+/** Compact JSON of a recorded value, cut for a message. */
+function shown(value: unknown): string {
+  return value === undefined ? 'absent' : echo(JSON.stringify(value));
+}
+
+/** The first of `keys` whose values differ between `a` (the checkpoint's) and `b` (config.json's). */
+function firstDifferentKey(keys: readonly string[], a: Record<string, unknown>, b: Record<string, unknown>): string | undefined {
+  return keys.find((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}
+
+const ARCHITECTURE: readonly (keyof MlpSpec)[] = ['inputs', 'hidden', 'outputs', 'activation', 'leakyReluAlpha', 'dropout', 'init'];
+
+/**
+ * The first difference between a checkpoint and the config.json of its run folder, in the order
+ * architecture, task, columns, classes, optimizer, batch size and seed; null when they agree. Fields
+ * an older checkpoint does not record (its columns) are not compared.
+ */
+export function checkpointMismatch(checkpoint: Checkpoint, recorded: Record<string, unknown>): string | null {
+  const ck = checkpoint.spec as unknown as Record<string, unknown>;
+  const rc = recorded.spec as Record<string, unknown>;
+  const arch = firstDifferentKey(ARCHITECTURE, ck, rc);
+  if (arch) return `architecture: ${arch} is ${shown(ck[arch])} in the checkpoint, ${shown(rc[arch])} in config.json`;
+  if (ck.task !== rc.task || (recorded.task !== undefined && recorded.task !== ck.task)) {
+    return `task: ${shown(ck.task)} in the checkpoint, ${shown(recorded.task ?? rc.task)} in config.json`;
+  }
+  const extra = checkpoint.extra ?? {};
+  const columns = recordedColumns(recorded);
+  if (extra.columns !== undefined && JSON.stringify(extra.columns) !== JSON.stringify(columns)) {
+    return `columns: ${shown(extra.columns)} in the checkpoint, ${shown(columns)} in config.json`;
+  }
+  if (recorded.classNames !== undefined && JSON.stringify(extra.classNames) !== JSON.stringify(recorded.classNames)) {
+    return `classes: ${shown(extra.classNames)} in the checkpoint, ${shown(recorded.classNames)} in config.json`;
+  }
+  const co = checkpoint.optimizer as unknown as Record<string, unknown>;
+  const ro = recorded.optimizer as Record<string, unknown>;
+  const opt = firstDifferentKey([...new Set(['kind', ...Object.keys(co), ...Object.keys(ro)])], co, ro);
+  if (opt) return `optimizer: ${opt} is ${shown(co[opt])} in the checkpoint, ${shown(ro[opt])} in config.json`;
+  for (const key of ['batchSize', 'seed'] as const) {
+    if (extra[key] !== undefined && extra[key] !== recorded[key]) {
+      return `${key}: ${shown(extra[key])} in the checkpoint, ${shown(recorded[key])} in config.json`;
+    }
+  }
+  return null;
+}
+
+/** The feature column names config.json records (tabular runs), or null (MNIST). */
+export function recordedColumns(recorded: Record<string, unknown>): string[] | null {
+  const pre = recorded.preprocessing as { columns?: { name?: unknown }[] } | undefined;
+  return Array.isArray(pre?.columns) ? pre.columns.map((c) => String(c?.name)) : null;
+}

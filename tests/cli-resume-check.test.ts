@@ -106,11 +106,14 @@ describe('a corrupt config.json is named', () => {
       /batchSize is "x\\n\\u0001y", not a positive integer/,
     ],
     ['an impossible spec', null as never, /spec/],
+    // Found by the fault-injection fuzzer: a renamed key left dataset.features undefined, and core failed on it.
+    ['a data option missing', undefined as never, /dataset\.features is missing, not null or a list of column names/],
   ];
   for (const [what, text, reason] of cases) {
     it(what, async () => {
       const folder = await copyOfBase(`corrupt-${what.replace(/\W/g, '')}`);
       if (text === null) await editConfig(folder, (c) => (c.spec.hidden = [0]));
+      else if (text === undefined) await editConfig(folder, (c) => delete c.dataset.features);
       else await writeFile(join(dir, folder, 'config.json'), text);
       const r = await resume(folder);
       expect(r.code).toBe(1);

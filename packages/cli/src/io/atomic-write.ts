@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { forgetTempFile, trackTempFile } from './exit-cleanup.js';
+import { TempFileWriter } from './temp-file.js';
 import { onPath } from './fs-error.js';
 
 /** How `writeFileAtomic` treats a file already at the destination. */
@@ -28,12 +29,12 @@ async function writeThroughTemp(path: string, data: Uint8Array | string, options
   trackTempFile(temp);
   try {
     // 'wx': the random name should be free; if it is not, fail rather than write into someone's file.
-    const handle = await open(temp, 'wx');
+    const file = TempFileWriter.create(temp);
     try {
-      await handle.writeFile(data);
-      await handle.sync();
+      await file.writeAll(data);
+      await file.sync();
     } finally {
-      await handle.close();
+      await file.close();
     }
     if (options.replace ?? true) {
       await rename(temp, path);

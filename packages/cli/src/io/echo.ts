@@ -20,12 +20,9 @@ function isUnsafe(codePoint: number): boolean {
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** `ch` as a visible escape: \n, \t, \xNN or \uNNNN. */
+/** `ch` as a visible escape, as JSON writes it: \n, \t or \uNNNN. */
 function escapeChar(ch: string): string {
-  const named = NAMED[ch];
-  if (named) return named;
-  const code = ch.charCodeAt(0);
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  return NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 /** `text` with every control, non-UTF-8 and direction-changing character escaped: always one printable line. */
@@ -36,8 +33,8 @@ export function escapeUnsafe(text: string): string {
 }
 
 /**
- * `value` as an error message echoes it: unsafe characters escaped (a newline shows as `\n`, a
- * binary byte as `\xNN`) and the result cut to `limit` characters with "…" and the original
+ * `value` as an error message echoes it: unsafe characters escaped as JSON escapes them (a newline
+ * shows as `\n`, a control byte as `\u0001`) and the result cut to `limit` characters with "…" and the original
  * length, so a message stays one readable line whatever the file held.
  */
 export function echo(value: string, limit = ECHO_LIMIT): string {
@@ -57,18 +54,26 @@ export function quoted(value: string, limit = ECHO_LIMIT): string {
 }
 
 /**
- * A whole message made safe to print as one line: every double-quoted value in it (core's messages
- * quote values with JSON.stringify) longer than the echo limit is cut, line breaks are joined with a
- * space and any other unsafe character is escaped. main.ts passes every error message through this,
- * so no file content reaches the terminal raw, whichever module worded the message.
+ * A whole message made safe to print as one line. A double-quoted value in it (core's messages quote
+ * values, some with JSON.stringify, some as they are) that is long or holds unsafe characters is
+ * shown as quoted() shows it: escaped and cut to the echo limit. Line breaks outside quotes (a
+ * wrapped message, ONNX Runtime's multi-line errors) are joined with a space, and any unsafe
+ * character left is escaped. main.ts passes every error message through this, so no file content
+ * reaches the terminal raw, whichever module worded the message.
  */
 export function oneLineMessage(message: string): string {
-  const cut = message.replace(/"((?:[^"\\\n]|\\.)*)"/g, (whole, inner: string) => {
-    if (inner.length <= ECHO_LIMIT) return whole;
-    const decoded = decodeJsonString(inner);
-    return decoded === null ? whole : quoted(decoded);
+  const values = message.replace(/"((?:[^"\\]|\\.)*)"/g, (whole, inner: string) => {
+    if (CUT_MARK.test(inner)) return whole; // already shown by echo()
+    const value = hasUnsafe(inner) ? inner : (decodeJsonString(inner) ?? inner);
+    return value.length > ECHO_LIMIT || hasUnsafe(value) ? quoted(value) : whole;
   });
-  return escapeUnsafe(cut.replace(/\s*\n\s*/g, ' '));
+  return escapeUnsafe(values.replace(/\s*\n\s*/g, ' '));
+}
+
+const CUT_MARK = /… \(\d+ characters\)$/;
+
+function hasUnsafe(text: string): boolean {
+  return escapeUnsafe(text) !== text;
 }
 
 function decodeJsonString(inner: string): string | null {

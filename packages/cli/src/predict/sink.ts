@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import { syncDirectory } from '../io/atomic-write.js';
 import { forgetTempFile, trackTempFile } from '../io/exit-cleanup.js';
+import { TempFileWriter } from '../io/temp-file.js';
 import { fileError, onPath } from '../io/fs-error.js';
 
 /** Where predictions go, a batch of text at a time. */
@@ -63,7 +64,7 @@ export function stdoutSink(stream: NodeJS.WriteStream = process.stdout): Sink {
 export async function fileSink(path: string, replace: boolean): Promise<Sink> {
   const temp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   trackTempFile(temp);
-  const out = handleOutput(await onPath('write', path, () => open(temp, 'wx')), path);
+  const out = handleOutput(await onPath('write', path, async () => TempFileWriter.create(temp)), path);
   const release = out.close;
   return {
     write: out.write,
@@ -110,7 +111,7 @@ export async function streamSink(path: string): Promise<Sink> {
  * than once; a file-system error names `path` (the output, not its temp file).
  */
 function handleOutput(
-  handle: FileHandle,
+  handle: Pick<FileHandle, 'write' | 'sync' | 'close'> | TempFileWriter,
   path: string,
 ): { write(text: string): Promise<boolean>; sync(): Promise<void>; close(): Promise<void> } {
   let closed = false;

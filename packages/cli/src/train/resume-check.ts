@@ -1,50 +1,6 @@
-// What --resume checks before it continues a run: config.json is readable and the checkpoint is the run's own.
-import { mlpSpec, type Checkpoint, type MlpSpec } from '@onnx-mlp/core';
-import { validateOptimizer } from '@onnx-mlp/core/optimizers';
-import { UserError } from '../errors.js';
+// What --resume checks before it continues a run: the checkpoint is the run's own (config.json's).
+import type { Checkpoint, MlpSpec } from '@onnx-mlp/core';
 import { echo } from '../io/echo.js';
-
-/** A run folder's config.json that is not what train writes (bad JSON, a missing or mistyped field). */
-function corrupt(path: string, reason: string): UserError {
-  return new UserError(`${path} is corrupt (${reason}): it is not a config.json written by onnx-mlp train`);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The fields resume reads, with the type each must have. */
-const FIELD_CHECKS: readonly (readonly [string, (v: unknown) => boolean, string])[] = [
-  ['epochs', (v) => Number.isInteger(v) && (v as number) >= 1, 'a positive integer'],
-  ['batchSize', (v) => Number.isInteger(v) && (v as number) >= 1, 'a positive integer'],
-  ['seed', (v) => Number.isInteger(v) && (v as number) >= 0, 'an integer >= 0'],
-  ['spec', isObject, 'an object'],
-  ['optimizer', isObject, 'an object'],
-  ['dataset', (v) => v === undefined || v === null || (isObject(v) && typeof v.file === 'string'), 'null or an object naming its file'],
-  ['schedule', (v) => v === undefined || (isObject(v) && typeof v.name === 'string'), 'an object'],
-  ['earlyStopping', (v) => v === undefined || v === null || isObject(v), 'null or an object'],
-];
-
-/** Parses config.json (`text`, read from `path`), naming the file and the first problem when it is corrupt. */
-export function parseRecordedConfig(path: string, text: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw corrupt(path, `not JSON: ${(e as Error).message}`);
-  }
-  if (!isObject(parsed)) throw corrupt(path, 'not a JSON object');
-  for (const [field, ok, wanted] of FIELD_CHECKS) {
-    if (!ok(parsed[field])) throw corrupt(path, `${field} is ${echo(JSON.stringify(parsed[field]) ?? 'missing')}, not ${wanted}`);
-  }
-  try {
-    mlpSpec(parsed.spec as unknown as MlpSpec);
-    validateOptimizer(parsed.optimizer as never);
-  } catch (e) {
-    throw corrupt(path, echo((e as Error).message));
-  }
-  return parsed;
-}
 
 /** Compact JSON of a recorded value, cut for a message. */
 function shown(value: unknown): string {

@@ -7,7 +7,8 @@ import { UserError } from '../errors.js';
 import { fileError } from '../io/fs-error.js';
 import { withDefaults, type TrainConfig } from './config.js';
 import { alreadyStopped } from './controls.js';
-import { checkpointMismatch, parseRecordedConfig } from './resume-check.js';
+import { parseRecordedConfig } from './recorded-config.js';
+import { checkpointMismatch } from './resume-check.js';
 import { RUN_FILES } from './run-files.js';
 
 /** A run folder's last checkpoint and the configuration it was started with. */

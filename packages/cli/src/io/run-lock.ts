@@ -1,5 +1,6 @@
-import { readFileSync, unlinkSync } from 'node:fs';
-import { type FileHandle, open, readFile, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -33,25 +34,29 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
   }
 }
 
-/** Creates the lock file exclusively ('wx'); false if it already exists. */
-async function tryCreate(path: string, me: LockHolder): Promise<boolean> {
-  let handle: FileHandle;
+/**
+ * Creates the lock file exclusively with its contents already in it: written to a temp file, then
+ * link()ed to `path` (which fails if `path` exists). A lock file is therefore never empty, even if
+ * the process is killed while taking it (an empty one would read as held by an unknown process for
+ * ever). Synchronous, so a signal cannot fall between creating the lock and its cleanup being known.
+ * False if the lock already exists.
+ */
+function tryCreate(path: string, me: LockHolder): boolean {
+  const temp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
-    handle = await open(path, 'wx');
+    writeFileSync(temp, `${JSON.stringify(me)}\n`, { flag: 'wx' });
+    linkSync(temp, path);
+    return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw fileError(e, 'lock', path);
+  } finally {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // never created
+    }
   }
-  try {
-    await handle.writeFile(`${JSON.stringify(me)}\n`);
-    await handle.close();
-  } catch (e) {
-    // A lock with no holder in it (a full disk) would read as held by an unknown process: remove it.
-    await handle.close().catch(() => undefined);
-    await unlink(path).catch(() => undefined);
-    throw fileError(e, 'lock', path);
-  }
-  return true;
 }
 
 /**
@@ -64,7 +69,7 @@ export async function lockRunFolder(folder: string): Promise<RunLock> {
   const path = join(folder, LOCK_FILE);
   const me = { pid: process.pid, host: hostname() };
   let notice: string | undefined;
-  for (let attempt = 0; !(await tryCreate(path, me)); attempt++) {
+  for (let attempt = 0; !tryCreate(path, me); attempt++) {
     const holder = await readHolder(path);
     const stale = holder !== undefined && holder.host === me.host && !processAlive(holder.pid);
     if (!stale || attempt > 0) {

@@ -7,6 +7,7 @@ import { decodeModel, encodeModel } from '@onnx-mlp/core';
 import { writeFileAtomic } from '../packages/cli/src/io/atomic-write.js';
 import { echo, oneLineMessage } from '../packages/cli/src/io/echo.js';
 import { FileSystemError, fileError } from '../packages/cli/src/io/fs-error.js';
+import { lockRunFolder } from '../packages/cli/src/io/run-lock.js';
 import { fileSink } from '../packages/cli/src/predict/sink.js';
 import { NoMount, mountTmpfs, type ScratchMount } from './helpers/scratch-mount.js';
 import { CLI_PATH, runCli, type CliResult } from './helpers/run-cli.js';
@@ -65,6 +66,17 @@ describe('file-system errors name the path and the operation', () => {
     expect(await tempFiles(join(dir, 'full'))).toEqual([]);
     expect((await readdir(join(dir, 'full'))).sort()).toEqual(['filler', 'runs']);
   }, 60_000);
+
+  it('ENOSPC while taking the run folder lock: named, and no empty train.lock left behind', async (ctx) => {
+    const full = await mount('full-lock', { sizeKb: 8 });
+    if (full instanceof NoMount) return ctx.skip(full.reason);
+    await mkdir(join(dir, 'full-lock', 'run'));
+    await writeFile(join(dir, 'full-lock', 'filler'), Buffer.alloc(64 * 1024)).catch(() => undefined);
+    const taken = await lockRunFolder(join(dir, 'full-lock', 'run')).catch((e: unknown) => e);
+    expect((taken as Error).message).toBe(`cannot lock ${join(dir, 'full-lock', 'run', 'train.lock')}: no space left on device`);
+    // An empty lock file would read as held by an unknown process, refusing every later run.
+    expect(await readdir(join(dir, 'full-lock', 'run'))).toEqual([]);
+  });
 
   it('EROFS: a read-only file system', async (ctx) => {
     const ro = await mount('ro', { sizeKb: 64, readOnly: true });

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { decodeModel, encodeModel } from '@onnx-mlp/core';
 import { Rng } from '@onnx-mlp/core/model';
 import { mutate, mutateJsonText, mutateOnnx } from './helpers/fuzz-mutations.js';
 import { runCli } from './helpers/run-cli.js';
@@ -242,4 +243,31 @@ describe('fault injection: a seeded fuzzer over the CSV, the model, the checkpoi
     expect(codes[0]).toBeGreaterThan(20);
     expect(codes[1]).toBeGreaterThan(20);
   }, 420_000);
+});
+
+describe('defects the fuzzer found (seed 4242), as regression tests', () => {
+  /** base/1's `file` with metadata `key` set to `value`, written into `folder`; returns the path. */
+  async function withMetadata(file: string, key: string, value: string, folder: string): Promise<string> {
+    const model = decodeModel(await readFile(join(dir, 'base/1', file)));
+    const metadata = new Map(model.metadata).set(key, value);
+    return place(folder, file, Buffer.from(encodeModel({ ...model, metadata })));
+  }
+
+  it('inspect of a model whose class names are a number: a warning, not a TypeError', async () => {
+    const file = await withMetadata('model.onnx', 'onnx_mlp.class_names', '9007199254740992', 'fz/reg-names');
+    const r = await runCli(['inspect', file], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('metadata onnx_mlp.class_names is not a list of names');
+  }, 60_000);
+
+  it('--resume of a checkpoint whose generator state is not four words: named, not a TypeError', async () => {
+    const counters = JSON.parse(decodeModel(await readFile(join(dir, 'base/1/checkpoint.ckpt'))).metadata.get('onnx_mlp.checkpoint')!);
+    await withMetadata('checkpoint.ckpt', 'onnx_mlp.checkpoint', JSON.stringify({ ...counters, rng: {} }), 'fz/reg-rng');
+    await copyFile(join(dir, 'base/1/config.json'), join(dir, 'fz/reg-rng/config.json'));
+    const r = await runCli(['train', '--resume', 'fz/reg-rng', '--epochs', '2'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'onnx-mlp: --resume fz/reg-rng: checkpoint.ckpt is unreadable: its generator state {} is not four 32-bit words\n',
+    );
+  }, 60_000);
 });

@@ -74,7 +74,12 @@ async function main(args: string[]): Promise<number> {
       .completion('completion', 'Print a bash/zsh completion script: onnx-mlp completion >> ~/.bashrc')
       .demandCommand(1, 'give a command, e.g. `onnx-mlp train`')
       .strict()
-      .option('verbose', { type: 'boolean', default: false, global: true, describe: "Print stack traces of errors, and ONNX Runtime's own log lines" })
+      .option('verbose', {
+        type: 'boolean',
+        default: false,
+        global: true,
+        describe: "Print stack traces of errors, and ONNX Runtime's own log lines",
+      })
       .example('$0 train', 'train the default 784-128-128-10 MNIST model (a few seconds)')
       .example('$0 train --epochs 20 --lr 0.0005', 'train longer with a smaller learning rate')
       .example('$0 train --help', 'all training options and their defaults')

@@ -52,3 +52,21 @@ export function recordedColumns(recorded: Record<string, unknown>): string[] | n
   const pre = recorded.preprocessing as { columns?: { name?: unknown }[] } | undefined;
   return Array.isArray(pre?.columns) ? pre.columns.map((c) => String(c?.name)) : null;
 }
+
+const isCount = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
+
+/**
+ * What is wrong with a decoded checkpoint's counters (epoch, step, generator state, history), or
+ * null: a checkpoint that decodes can still hold values no run writes.
+ */
+export function counterProblem(checkpoint: Checkpoint): string | null {
+  const { epoch, step, rng, history } = checkpoint as unknown as Record<string, unknown>;
+  if (!isCount(epoch) || !isCount(step)) return `epoch ${shown(epoch)} and step ${shown(step)} are not counts`;
+  if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((w) => isCount(w) && w < 2 ** 32)) {
+    return `its generator state ${shown(rng)} is not four 32-bit words`;
+  }
+  const records = Array.isArray(history) ? (history as unknown[]) : null;
+  if (records === null) return `its history ${shown(history)} is not a list of epochs`;
+  const bad = records.findIndex((r) => typeof r !== 'object' || r === null || typeof (r as { loss?: unknown }).loss !== 'number');
+  return bad >= 0 ? `history record ${bad + 1} is ${shown(records[bad])}` : null;
+}

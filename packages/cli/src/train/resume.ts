@@ -8,7 +8,7 @@ import { fileError } from '../io/fs-error.js';
 import { withDefaults, type TrainConfig } from './config.js';
 import { alreadyStopped } from './controls.js';
 import { parseRecordedConfig } from './recorded-config.js';
-import { checkpointMismatch } from './resume-check.js';
+import { checkpointMismatch, counterProblem } from './resume-check.js';
 import { RUN_FILES } from './run-files.js';
 
 /** A run folder's last checkpoint and the configuration it was started with. */
@@ -43,6 +43,8 @@ async function readCheckpoint(folder: string): Promise<Checkpoint> {
     const checkpoint = decodeCheckpoint(bytes);
     mlpSpec(checkpoint.spec);
     validateOptimizer(checkpoint.optimizer);
+    const problem = counterProblem(checkpoint);
+    if (problem !== null) throw new Error(problem);
     return checkpoint;
   } catch (e) {
     throw new CheckpointError(`--resume ${folder}: ${RUN_FILES.checkpoint} is unreadable: ${(e as Error).message}`);

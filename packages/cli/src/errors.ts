@@ -3,6 +3,8 @@
  * UsageError is 2, everything the user can fix by changing a value or a file is 1.
  */
 
+import { echo, quoted } from './io/echo.js';
+
 /** Something the user asked for that cannot be done as asked (a value, an existing file): exit 1. */
 export class UserError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -33,6 +35,6 @@ export class UsageError extends Error {
 
 function formatValue(value: unknown): string {
   if (Array.isArray(value)) return value.join(',');
-  if (typeof value === 'string') return /^[\w.,:/+-]+$/.test(value) ? value : JSON.stringify(value);
+  if (typeof value === 'string') return /^[\w.,:/+-]+$/.test(value) ? echo(value) : quoted(value);
   return String(value);
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { commandsFor } from './commands/command-list.js';
+import { commandsFor, requestedCommand } from './commands/command-list.js';
 import { UsageError, UserError } from './errors.js';
+import { oneLineMessage } from './io/echo.js';
 import { exitCleanlyOnSignals } from './io/exit-cleanup.js';
+import { describeSystemError, isUnwordedSystemError } from './io/fs-error.js';
 import { CLI_VERSION } from './version.js';
 
 /** Exit status of a failed command: 2 for a malformed command line, 1 for everything else. */
@@ -25,7 +27,7 @@ async function isExpected(error: unknown): Promise<boolean> {
 /** Prints `error` on stderr: one line `onnx-mlp: <message>`, plus the stack with --verbose. */
 async function report(error: unknown, verbose: boolean): Promise<void> {
   const { cliMessage } = await import('./core-wording.js');
-  const message = cliMessage(error).replace(/\s*\n\s*/g, ' ');
+  const message = oneLineMessage(isUnwordedSystemError(error) ? describeSystemError(error) : cliMessage(error));
   const hint =
     error instanceof UsageError
       ? ' (see onnx-mlp --help)'
@@ -51,6 +53,8 @@ function exitQuietlyOnClosedPipe(): void {
 async function main(args: string[]): Promise<number> {
   exitQuietlyOnClosedPipe();
   exitCleanlyOnSignals();
+  // Loads ONNX Runtime, so only for a command that may run it (--help stays fast).
+  if (requestedCommand(args)) (await import('./model/ort-logging.js')).quietOnnxRuntime(args.includes('--verbose'));
   try {
     await yargs(args)
       .scriptName('onnx-mlp')
@@ -60,7 +64,12 @@ async function main(args: string[]): Promise<number> {
       .completion('completion', 'Print a bash/zsh completion script: onnx-mlp completion >> ~/.bashrc')
       .demandCommand(1, 'give a command, e.g. `onnx-mlp train`')
       .strict()
-      .option('verbose', { type: 'boolean', default: false, global: true, describe: 'Print stack traces of errors' })
+      .option('verbose', {
+        type: 'boolean',
+        default: false,
+        global: true,
+        describe: "Print stack traces of errors, and ONNX Runtime's own log lines",
+      })
       .example('$0 train', 'train the default 784-128-128-10 MNIST model (a few seconds)')
       .example('$0 train --epochs 20 --lr 0.0005', 'train longer with a smaller learning rate')
       .example('$0 train --help', 'all training options and their defaults')

@@ -8,6 +8,7 @@ import { checkSensitiveColumns } from '../fairness/sensitive-columns.js';
 import { rowBatches, rowGroups, type RowGroup } from '../model/data-source.js';
 import { featureEncoder, numberError, type FeatureEncoder } from '../model/features.js';
 import { runBatch, storedLabelColumns, type BatchOutput, type InferenceModel } from '../model/inference-model.js';
+import { quoted } from '../io/echo.js';
 
 /** One class's scores, named. */
 export interface NamedClassScores extends ClassScores {
@@ -113,7 +114,7 @@ function classMatcher(m: InferenceModel, file: string, column: string): (cell: C
       const same = m.classNames.flatMap((name, i) => (name.trim() !== '' && Number(name) === n ? [i] : []));
       if (same.length === 1) return same[0]!;
     }
-    throw new DataFormatError({ file, line, column }, `unknown class ${JSON.stringify(text)}; the model's classes are ${listed}`);
+    throw new DataFormatError({ file, line, column }, `unknown class ${quoted(text)}; the model's classes are ${listed}`);
   };
 }
 
@@ -224,7 +225,7 @@ class Evaluation {
         });
       }
     }
-    this.addOutputs(await runBatch(m, this.input, n), n);
+    this.addOutputs(await runBatch(m, this.input, n, { file: this.file, firstRow: this.rows + 1 }), n);
     this.rows += n;
   }
 

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { forgetTempFile, trackTempFile } from './exit-cleanup.js';
+import { TempFileWriter } from './temp-file.js';
+import { onPath } from './fs-error.js';
 
 /** How `writeFileAtomic` treats a file already at the destination. */
 export interface AtomicWriteOptions {
@@ -15,19 +17,24 @@ export interface AtomicWriteOptions {
 /**
  * Writes `data` to `path` so that a reader (or a crash) sees either the old state or the whole new
  * file, never a part: write `<path>.tmp-<pid>-<random>`, fsync, then rename (or link, to not replace).
+ * A file-system error (a full disk, a read-only folder) is a FileSystemError naming `path`.
  */
-export async function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
+export function writeFileAtomic(path: string, data: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
+  return onPath('write', path, () => writeThroughTemp(path, data, options));
+}
+
+async function writeThroughTemp(path: string, data: Uint8Array | string, options: AtomicWriteOptions): Promise<void> {
   const temp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   let moved = false;
   trackTempFile(temp);
   try {
     // 'wx': the random name should be free; if it is not, fail rather than write into someone's file.
-    const handle = await open(temp, 'wx');
+    const file = TempFileWriter.create(temp);
     try {
-      await handle.writeFile(data);
-      await handle.sync();
+      await file.writeAll(data);
+      await file.sync();
     } finally {
-      await handle.close();
+      await file.close();
     }
     if (options.replace ?? true) {
       await rename(temp, path);

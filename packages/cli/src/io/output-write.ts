@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import { writeFileAtomic } from './atomic-write.js';
+import { onPath } from './fs-error.js';
 import { checkOutputTarget, type OutputTarget } from './output-target.js';
 
 /**
@@ -17,12 +18,14 @@ export async function writeOutput(target: OutputTarget, data: Uint8Array, replac
     return;
   }
   // 'w' on a device or FIFO opens it for writing (truncation means nothing there); never a rename.
-  const handle = await open(target.path, 'w');
-  try {
-    await handle.writeFile(data);
-  } finally {
-    await handle.close();
-  }
+  await onPath('write', target.path, async () => {
+    const handle = await open(target.path, 'w');
+    try {
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+  });
 }
 
 /** Writes an output whose path was checked earlier: resolved again now, as the file system may have changed since. */

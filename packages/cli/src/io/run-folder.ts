@@ -1,6 +1,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDir } from './ensure-dir.js';
+import { fileError, onPath } from './fs-error.js';
 
 /** A numbered folder `<runsDir>/<n>` that belongs to one run. */
 export interface RunFolder {
@@ -15,14 +16,14 @@ export interface RunFolder {
  */
 export async function createRunFolder(runsDir: string): Promise<RunFolder> {
   await ensureDir(runsDir);
-  let n = highestRunNumber(await readdir(runsDir)) + 1;
+  let n = highestRunNumber(await onPath('list', runsDir, () => readdir(runsDir))) + 1;
   for (;;) {
     const path = join(runsDir, String(n));
     try {
       await mkdir(path);
       return { path, number: n };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(e, 'create folder', path);
       n++;
     }
   }

@@ -1,9 +1,11 @@
-import { readFileSync, unlinkSync } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { onInterrupt } from './exit-cleanup.js';
+import { fileError } from './fs-error.js';
 import { processAlive } from './process-alive.js';
 
 /** The lock file's name inside a run folder. */
@@ -32,19 +34,28 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
   }
 }
 
-/** Creates the lock file exclusively ('wx'); false if it already exists. */
-async function tryCreate(path: string, me: LockHolder): Promise<boolean> {
+/**
+ * Creates the lock file exclusively with its contents already in it: written to a temp file, then
+ * link()ed to `path` (which fails if `path` exists). A lock file is therefore never empty, even if
+ * the process is killed while taking it (an empty one would read as held by an unknown process for
+ * ever). Synchronous, so a signal cannot fall between creating the lock and its cleanup being known.
+ * False if the lock already exists.
+ */
+function tryCreate(path: string, me: LockHolder): boolean {
+  const temp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   try {
-    const handle = await open(path, 'wx');
-    try {
-      await handle.writeFile(`${JSON.stringify(me)}\n`);
-    } finally {
-      await handle.close();
-    }
+    writeFileSync(temp, `${JSON.stringify(me)}\n`, { flag: 'wx' });
+    linkSync(temp, path);
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw e;
+    throw fileError(e, 'lock', path);
+  } finally {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // never created
+    }
   }
 }
 
@@ -58,7 +69,7 @@ export async function lockRunFolder(folder: string): Promise<RunLock> {
   const path = join(folder, LOCK_FILE);
   const me = { pid: process.pid, host: hostname() };
   let notice: string | undefined;
-  for (let attempt = 0; !(await tryCreate(path, me)); attempt++) {
+  for (let attempt = 0; !tryCreate(path, me); attempt++) {
     const holder = await readHolder(path);
     const stale = holder !== undefined && holder.host === me.host && !processAlive(holder.pid);
     if (!stale || attempt > 0) {

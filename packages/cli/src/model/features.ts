@@ -2,6 +2,7 @@ import { DataError, DataFormatError, encodeRecord } from '@onnx-mlp/core';
 import type { Cell, SourceRow } from '@onnx-mlp/core/data';
 import { formatLocation } from '@onnx-mlp/core/internal';
 import type { InferenceModel } from './inference-model.js';
+import { quoted } from '../io/echo.js';
 
 /** Turns the rows of one file into the model's `input` rows. */
 export interface FeatureEncoder {
@@ -108,6 +109,6 @@ export function numberError(d: NumberErrorDetail): DataFormatError {
   const reason =
     value === null || (typeof value === 'string' && value.trim() === '')
       ? `missing value; ${what}`
-      : `${JSON.stringify(typeof value === 'string' ? value : String(value))} is not a number; ${what}`;
+      : `${quoted(typeof value === 'string' ? value : String(value))} is not a number; ${what}`;
   return new DataFormatError({ file, line, column }, reason);
 }

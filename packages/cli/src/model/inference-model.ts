@@ -98,8 +98,26 @@ export async function loadInferenceModel(path: string, command: string, options:
   };
 }
 
-/** Runs the model on `rows` rows of `input` ([rows, inputWidth] row-major). */
-export async function runBatch(m: InferenceModel, input: Float32Array, rows: number): Promise<BatchOutput> {
+/** Where a batch's rows come from: the data file and the 1-based number of its first data row. */
+export interface BatchOrigin {
+  readonly file: string;
+  readonly firstRow: number;
+}
+
+/**
+ * Runs the model on `rows` rows of `input` ([rows, inputWidth] row-major). An error of ONNX Runtime
+ * is a UserError naming the model, the data file and the rows of the batch.
+ */
+export async function runBatch(m: InferenceModel, input: Float32Array, rows: number, origin?: BatchOrigin): Promise<BatchOutput> {
+  try {
+    return await runModel(m, input, rows);
+  } catch (e) {
+    const where = origin ? ` on rows ${origin.firstRow}-${origin.firstRow + rows - 1} of ${origin.file}` : '';
+    throw new UserError(`${m.path}: ONNX Runtime failed${where}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+async function runModel(m: InferenceModel, input: Float32Array, rows: number): Promise<BatchOutput> {
   const tensor = new ort.Tensor('float32', input.subarray(0, rows * m.inputWidth), [rows, m.inputWidth]);
   if (m.task === 'regression') {
     const out = await m.session.run({ input: tensor }, ['prediction']);

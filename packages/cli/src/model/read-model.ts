@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeModel, type Model } from '@onnx-mlp/core';
 import { UserError } from '../errors.js';
+import { isErrnoError, reasonFor } from '../io/fs-error.js';
 
 /** A decoded model file and its size on disk. */
 export interface ModelFile {
@@ -54,7 +55,7 @@ export async function readModelFile(path: string, command = 'inspect'): Promise<
   } catch (e) {
     if (e instanceof UnreadableModelError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new UnreadableModelError(path, IO_REASONS[code] ?? (e as Error).message, { cause: e });
+    throw new UnreadableModelError(path, IO_REASONS[code] ?? (isErrnoError(e) ? reasonFor(code) : (e as Error).message), { cause: e });
   }
   try {
     // Lenient: inspect shows any ONNX file, float16 or string tensors included.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import { optionName, type OptionKind, type OptionSpec } from './option-spec.js';
+import { echo, quoted } from '../io/echo.js';
 
 /** A value of a config file as the command line would have given it (a list joined with commas). */
 export type ConfigValue = number | string | boolean;
@@ -23,13 +24,13 @@ function describeValue(value: unknown): string {
     : Array.isArray(value)
       ? 'a list'
       : typeof value === 'string'
-        ? JSON.stringify(value)
-        : `${typeof value} ${JSON.stringify(value)}`;
+        ? quoted(value)
+        : `${typeof value} ${echo(JSON.stringify(value) ?? String(value))}`;
 }
 
 /** One value of the file, as the command line would have given it, or a problem naming the key. */
 function configValue(key: string, kind: OptionKind, value: unknown): ConfigValue {
-  const bad = (expected: string) => new ConfigFileProblem(`key ${JSON.stringify(key)} must be ${expected}, not ${describeValue(value)}`);
+  const bad = (expected: string) => new ConfigFileProblem(`key ${quoted(key)} must be ${expected}, not ${describeValue(value)}`);
   switch (kind) {
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('a number');
@@ -107,7 +108,7 @@ function readConfigFile(path: string, command: CommandOptions): Record<string, C
     }
     if (spec === undefined) {
       throw new ConfigFileProblem(
-        `unknown key ${JSON.stringify(key)}; the keys are ${name}'s options, e.g. "epochs", "batchSize" or "batch-size", "hidden", "lr"`,
+        `unknown key ${quoted(key)}; the keys are ${name}'s options, e.g. "epochs", "batchSize" or "batch-size", "hidden", "lr"`,
       );
     }
     const earlier = seen.get(option);

@@ -1,4 +1,5 @@
 import { OptionError } from '../errors.js';
+import { quoted } from '../io/echo.js';
 
 /** `value` as an integer in [min, max], or an OptionError naming `option`. */
 export function integerOption(option: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -16,7 +17,7 @@ export function parseWidths(option: string, text: string): number[] {
   return trimmed.split(',').map((part, i) => {
     const width = Number(part.trim());
     if (!/^\s*\d+\s*$/.test(part) || !Number.isSafeInteger(width) || width <= 0) {
-      throw new OptionError(option, text, `layer ${i + 1} width ${JSON.stringify(part.trim())} is not a positive integer`);
+      throw new OptionError(option, text, `layer ${i + 1} width ${quoted(part.trim())} is not a positive integer`);
     }
     return width;
   });

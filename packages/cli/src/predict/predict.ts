@@ -54,7 +54,7 @@ export async function predictRows(
     }
     const n = group.rows.length;
     for (let i = 0; i < n; i++) encoder.encode(group.rows[i]!, input, i * m.inputWidth);
-    const out = await runBatch(m, input, n);
+    const out = await runBatch(m, input, n, { file, firstRow: rows + 1 });
     rows += n;
     if (!(await sink.write(formatter.rows(out)))) return { rows, complete: false };
   }

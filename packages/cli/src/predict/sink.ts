@@ -4,6 +4,8 @@ import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import { syncDirectory } from '../io/atomic-write.js';
 import { forgetTempFile, trackTempFile } from '../io/exit-cleanup.js';
+import { TempFileWriter } from '../io/temp-file.js';
+import { fileError, onPath } from '../io/fs-error.js';
 
 /** Where predictions go, a batch of text at a time. */
 export interface Sink {
@@ -62,7 +64,7 @@ export function stdoutSink(stream: NodeJS.WriteStream = process.stdout): Sink {
 export async function fileSink(path: string, replace: boolean): Promise<Sink> {
   const temp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   trackTempFile(temp);
-  const out = handleOutput(await open(temp, 'wx'));
+  const out = handleOutput(await onPath('write', path, async () => TempFileWriter.create(temp)), path);
   const release = out.close;
   return {
     write: out.write,
@@ -72,7 +74,7 @@ export async function fileSink(path: string, replace: boolean): Promise<Sink> {
         await out.sync();
         await release();
         if (replace) {
-          await rename(temp, path);
+          await onPath('write', path, () => rename(temp, path));
           published = true;
         } else {
           try {
@@ -80,7 +82,7 @@ export async function fileSink(path: string, replace: boolean): Promise<Sink> {
           } catch (e) {
             if ((e as NodeJS.ErrnoException).code === 'EEXIST')
               throw new UserError(`--out ${path}: file appeared meanwhile; add --force to replace it`);
-            throw e;
+            throw fileError(e, 'write', path);
           }
         }
       } finally {
@@ -100,24 +102,31 @@ export async function fileSink(path: string, replace: boolean): Promise<Sink> {
 
 /** A device or FIFO (/dev/null, a named pipe) that predictions are written through as they come; nothing to publish or undo. */
 export async function streamSink(path: string): Promise<Sink> {
-  const out = handleOutput(await open(path, 'w'));
+  const out = handleOutput(await onPath('write', path, () => open(path, 'w')), path);
   return { write: out.write, close: out.close, abort: () => out.close().catch(() => undefined) };
 }
 
-/** An open file's writes (every byte, however many calls it takes) and a close that may be called more than once. */
-function handleOutput(handle: FileHandle): { write(text: string): Promise<boolean>; sync(): Promise<void>; close(): Promise<void> } {
+/**
+ * An open file's writes (every byte, however many calls it takes) and a close that may be called more
+ * than once; a file-system error names `path` (the output, not its temp file).
+ */
+function handleOutput(
+  handle: Pick<FileHandle, 'write' | 'sync' | 'close'> | TempFileWriter,
+  path: string,
+): { write(text: string): Promise<boolean>; sync(): Promise<void>; close(): Promise<void> } {
   let closed = false;
   return {
-    async write(text) {
-      const bytes = Buffer.from(text);
-      for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at)).bytesWritten;
-      return true;
-    },
-    sync: () => handle.sync(),
+    write: (text) =>
+      onPath('write', path, async () => {
+        const bytes = Buffer.from(text);
+        for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at)).bytesWritten;
+        return true;
+      }),
+    sync: () => onPath('write', path, () => handle.sync()),
     async close() {
       if (closed) return;
       closed = true;
-      await handle.close();
+      await onPath('write', path, () => handle.close());
     },
   };
 }

@@ -64,7 +64,14 @@ export function checkpointBytes(run: PreparedRun, state: TrainingState): Uint8Ar
     spec: a.spec,
     optimizer: a.optimizer,
     ...state,
-    extra: { data: data.description, classNames: data.classNames, seed: config.seed, batchSize: config.batchSize },
+    extra: {
+      data: data.description,
+      classNames: data.classNames,
+      // What --resume compares with config.json's preprocessing (resume-check.ts).
+      columns: data.preprocessing ? data.preprocessing.columns.map((c) => c.name) : null,
+      seed: config.seed,
+      batchSize: config.batchSize,
+    },
   });
 }
 

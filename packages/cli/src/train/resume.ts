@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CheckpointError, decodeCheckpoint, type Checkpoint } from '@onnx-mlp/core';
+import { CheckpointError, decodeCheckpoint, mlpSpec, type Checkpoint } from '@onnx-mlp/core';
+import { validateOptimizer } from '@onnx-mlp/core/optimizers';
 import { UserError } from '../errors.js';
+import { fileError } from '../io/fs-error.js';
 import { withDefaults, type TrainConfig } from './config.js';
 import { alreadyStopped } from './controls.js';
+import { parseRecordedConfig } from './recorded-config.js';
+import { checkpointMismatch, counterProblem } from './resume-check.js';
 import { RUN_FILES } from './run-files.js';
 
 /** A run folder's last checkpoint and the configuration it was started with. */
@@ -28,24 +32,42 @@ async function readRunFile(folder: string, file: string): Promise<Buffer> {
       }
       throw new UserError(`--resume ${folder}: no ${file} there (is it a run folder written by onnx-mlp train?)`);
     }
-    throw e;
+    throw fileError(e, 'read', join(folder, file));
+  }
+}
+
+/** The checkpoint of run folder `folder`, decoded and checked (its spec and optimizer are valid). */
+async function readCheckpoint(folder: string): Promise<Checkpoint> {
+  const bytes = await readRunFile(folder, RUN_FILES.checkpoint);
+  try {
+    const checkpoint = decodeCheckpoint(bytes);
+    mlpSpec(checkpoint.spec);
+    validateOptimizer(checkpoint.optimizer);
+    const problem = counterProblem(checkpoint);
+    if (problem !== null) throw new Error(problem);
+    return checkpoint;
+  } catch (e) {
+    throw new CheckpointError(`--resume ${folder}: ${RUN_FILES.checkpoint} is unreadable: ${(e as Error).message}`);
   }
 }
 
 /**
- * Reads `<folder>/checkpoint.ckpt` and `<folder>/config.json`. The checkpoint holds the weights,
+ * Reads `<folder>/checkpoint.ckpt` and `<folder>/config.json`, and checks that they belong together:
+ * a checkpoint whose architecture, task, columns or optimizer differ from config.json is refused with
+ * the first difference; a corrupt config.json is named. The checkpoint holds the weights,
  * optimizer state, step, generator state and history of the last completed epoch, so training
  * continues exactly as if it had never stopped.
  */
 export async function readResumePoint(folder: string, current: TrainConfig, epochsGiven: boolean): Promise<ResumePoint> {
-  let checkpoint: Checkpoint;
-  try {
-    checkpoint = decodeCheckpoint(await readRunFile(folder, RUN_FILES.checkpoint));
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new CheckpointError(`--resume ${folder}: ${RUN_FILES.checkpoint} is unreadable: ${(e as Error).message}`);
+  const checkpoint = await readCheckpoint(folder);
+  const configPath = join(folder, RUN_FILES.config);
+  const recorded = parseRecordedConfig(configPath, (await readRunFile(folder, RUN_FILES.config)).toString('utf8'));
+  const mismatch = checkpointMismatch(checkpoint, recorded);
+  if (mismatch !== null) {
+    throw new UserError(
+      `--resume ${folder}: ${RUN_FILES.checkpoint} is not this run's (${mismatch}); it was copied from another run or the files were edited`,
+    );
   }
-  const recorded = JSON.parse((await readRunFile(folder, RUN_FILES.config)).toString('utf8')) as Record<string, unknown>;
   const saved = withDefaults(recorded as unknown as TrainConfig);
   const epochs = epochsGiven ? current.epochs : saved.epochs;
   if (alreadyStopped(saved.earlyStopping, checkpoint.history)) {

@@ -95,6 +95,14 @@ function json<T>(model: Model, key: string, warnings: string[], required = false
   }
 }
 
+/** A stored list of names, or undefined (with a warning) when the metadata holds something else. */
+function nameList(value: unknown, key: string, warnings: string[]): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+  warnings.push(`metadata ${key} is not a list of names`);
+  return undefined;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -265,7 +273,7 @@ export function describeOnnxMlp(model: Model, warnings: string[]): OnnxMlpFacts 
   let optimizerState: string[] | undefined;
   let checkpoint: CheckpointInfo | undefined;
   // Training-side models of a run carry the class names too (the CLI adds them).
-  let classNames = k === 'checkpoint' ? undefined : json<string[]>(model, META.classNames, warnings);
+  let classNames = k === 'checkpoint' ? undefined : nameList(json<unknown>(model, META.classNames, warnings), META.classNames, warnings);
   const training = k === 'inference' ? json<Record<string, unknown>>(model, META.training, warnings) : undefined;
 
   if (k === 'inference' || k === 'checkpoint') {

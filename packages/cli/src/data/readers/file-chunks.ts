@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { DataFormatError } from '@onnx-mlp/core';
 import { collectBytes, isGzip } from '@onnx-mlp/core/data';
+import { isErrnoError, reasonFor } from '../../io/fs-error.js';
 import { hashingChunks } from './file-digests.js';
 
 /** Bytes per read: large enough to keep syscalls few, small enough that a huge file never sits in memory. */
@@ -76,13 +77,14 @@ async function* gunzipped(path: string, first: Buffer, rest: AsyncIterator<Buffe
 
 function readError(path: string, e: unknown): DataFormatError {
   const err = e as NodeJS.ErrnoException;
+  // The same words as every other file error of the CLI (io/fs-error.ts), kept for the two whose wording tests pin.
   const why =
     err.code === 'ENOENT'
       ? 'no such file'
       : err.code === 'EISDIR'
         ? 'is a folder, not a file'
-        : err.code === 'EACCES'
-          ? 'permission denied'
+        : isErrnoError(err)
+          ? reasonFor(err.code)
           : err.message;
   return new DataFormatError({ file: path }, `cannot be read: ${why}`, { cause: e });
 }

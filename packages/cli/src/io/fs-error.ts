@@ -71,8 +71,13 @@ export function reasonFor(code: string): string {
 
 /** True for Node's system errors (they carry an errno code such as ENOSPC). */
 export function isErrnoError(e: unknown): e is NodeJS.ErrnoException & { code: string } {
+  // Node's system errors also carry errno or syscall: core's own codes (EXPLAIN, EMPTY_LABEL) look alike.
+  const x = e as NodeJS.ErrnoException;
   return (
-    e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && /^E[A-Z0-9]+$/.test((e as NodeJS.ErrnoException).code!)
+    e instanceof Error &&
+    typeof x.code === 'string' &&
+    /^E[A-Z0-9]+$/.test(x.code) &&
+    (typeof x.errno === 'number' || typeof x.syscall === 'string')
   );
 }
 

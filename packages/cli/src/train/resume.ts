@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointError, decodeCheckpoint, mlpSpec, type Checkpoint } from '@onnx-mlp/core';
-import { validateOptimizer } from '@onnx-mlp/core/optimizers';
+import { packTensors, parameterLayout } from '@onnx-mlp/core/internal';
+import { optimizerRule, validateOptimizer } from '@onnx-mlp/core/optimizers';
 import { UserError } from '../errors.js';
 import { fileError } from '../io/fs-error.js';
 import { withDefaults, type TrainConfig } from './config.js';
@@ -45,6 +46,10 @@ async function readCheckpoint(folder: string): Promise<Checkpoint> {
     validateOptimizer(checkpoint.optimizer);
     const problem = counterProblem(checkpoint);
     if (problem !== null) throw new Error(problem);
+    // Every parameter and optimizer-state tensor with its layer's shape, before a session is fed them.
+    const layout = parameterLayout(checkpoint.spec);
+    packTensors(layout, checkpoint.parameters);
+    for (const slot of optimizerRule(checkpoint.optimizer).slots) packTensors(layout, checkpoint.optimizerState, `.${slot}`);
     return checkpoint;
   } catch (e) {
     throw new CheckpointError(`--resume ${folder}: ${RUN_FILES.checkpoint} is unreadable: ${(e as Error).message}`);
@@ -75,7 +80,10 @@ export async function readResumePoint(folder: string, current: TrainConfig, epoc
       `--resume ${folder}: the run already stopped early after epoch ${checkpoint.epoch} (val_loss stopped improving); there is nothing to continue`,
     );
   }
-  if (checkpoint.epoch >= epochs) {
+  // A run killed after its last checkpoint but before model.onnx resumes with no epoch left: it only
+  // writes the outputs. (With early stopping the best epoch's weights live only in the killed process.)
+  const outputsWritten = existsSync(join(folder, RUN_FILES.model));
+  if (checkpoint.epoch >= epochs && (outputsWritten || saved.earlyStopping !== null)) {
     throw new UserError(
       `--resume ${folder}: the run already completed ${checkpoint.epoch} of ${epochs} epochs; pass a larger --epochs to train on`,
     );

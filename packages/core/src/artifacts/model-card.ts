@@ -1,6 +1,6 @@
 import type { Model } from '../ir/graph.js';
 import type { MlpSpec } from '../model/spec.js';
-import type { Preprocessing } from '../preprocess/schema.js';
+import { type Preprocessing, validatePreprocessing } from '../preprocess/schema.js';
 import { readIntegrity, type ModelDigests } from './integrity.js';
 import { META } from './metadata.js';
 
@@ -186,7 +186,7 @@ export function readCardView(model: Model): CardView {
     spec: isRecord(spec) ? (spec as unknown as MlpSpec) : null,
     classNames: Array.isArray(classNames) ? (classNames as string[]) : null,
     training: isRecord(training) ? training : null,
-    preprocessing: isRecord(preprocessing) && Array.isArray(preprocessing.columns) ? (preprocessing as unknown as Preprocessing) : null,
+    preprocessing: readablePreprocessing(preprocessing),
     integrity: readIntegrity(model) ?? null,
     signedBy: isRecord(signature) && typeof signature.publicKey === 'string' ? signature.publicKey : null,
     extras,
@@ -203,4 +203,15 @@ export function withModelCard(model: Model, card: ModelCard, render: (view: Card
   metadata.set(META.card, JSON.stringify(card));
   const carded = { ...model, metadata };
   return { ...carded, docString: render(readCardView(carded)) };
+}
+
+/** The stored preprocessing when it is well formed (metadata is the file's word): else null, not a crash later. */
+function readablePreprocessing(value: unknown): Preprocessing | null {
+  if (!isRecord(value) || !Array.isArray(value.columns)) return null;
+  try {
+    validatePreprocessing(value as unknown as Preprocessing);
+    return value as unknown as Preprocessing;
+  } catch {
+    return null;
+  }
 }

@@ -5,6 +5,7 @@ import { cardSummaryLine } from '../artifacts/card-markdown.js';
 import { readCardView } from '../artifacts/model-card.js';
 import type { Preprocessing } from '../preprocess/schema.js';
 import { describeOnnxMlp, type OnnxMlpFacts } from './onnx-mlp-facts.js';
+import { validatePreprocessing } from '../preprocess/schema.js';
 import { summarizePreprocessing, type ColumnSummary } from '../preprocess/summary.js';
 
 /** One graph input or output: symbolic dimensions keep their names (`batch`). */
@@ -121,7 +122,9 @@ function preprocessingFacts(model: Model): { preprocessing?: ColumnSummary[] } {
   if (text === undefined) return {};
   try {
     const p = JSON.parse(text) as Preprocessing;
-    return Array.isArray(p.columns) ? { preprocessing: summarizePreprocessing(p) } : {};
+    // Metadata is the file's word, not ours: a malformed schema is not summarized (predict refuses it).
+    validatePreprocessing(p);
+    return { preprocessing: summarizePreprocessing(p) };
   } catch {
     return {};
   }

@@ -123,7 +123,9 @@ describe('fault injection: kill -9, a full disk, concurrent resumes', () => {
       outcomes.push(`after epoch ${killedAfter} of 4, resumed to the same weights`);
     }
     console.log(`fault-injection kill -9 of train (seed ${SEED}): ${outcomes.join('; ')}`);
-    expect(outcomes.filter((o) => o.startsWith('after'))).toHaveLength(2);
+    // Kills 2 and 3 wait for a checkpoint; the first may land before or after one (start-up time varies).
+    expect(outcomes.filter((o) => o.startsWith('after')).length).toBeGreaterThanOrEqual(2);
+    expect(outcomes).toHaveLength(3);
   }, 300_000);
 
   it('kill -9 of predict --out at a seeded moment: the output absent or complete; the next run removes the temp file', async () => {

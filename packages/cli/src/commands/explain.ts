@@ -9,8 +9,8 @@ import { importanceText } from '../explain/importance-text.js';
 import { type OutputTarget, checkOutputTarget } from '../io/output-target.js';
 import { removeStaleTempFiles } from '../io/stale-temps.js';
 import { integerOption } from '../options/numbers.js';
-import { OUTPUT_FORMATS, type OutputFormat } from '../predict/output.js';
-import { type Sink, fileSink, stdoutSink, streamSink } from '../predict/sink.js';
+import { OUTPUT_FORMATS } from '../predict/output.js';
+import { openSink, outputFormat } from '../predict/output-sink.js';
 import { INPUT_FORMAT_OPTION, MODEL_POSITIONAL, VERIFY_OPTION, checkInputFormat, dataOption } from './model-data-options.js';
 import { COMMANDS } from './command-list.js';
 
@@ -85,16 +85,6 @@ function options(yargs: Argv) {
     })
     .example('$0 explain runs/1/model.onnx --data rows.csv', 'integrated gradients from the training means, CSV on stdout')
     .example('$0 explain model.onnx --data rows.csv --method gradient --baseline zero --out why.jsonl', 'gradient × input, JSON Lines');
-}
-
-function outputFormat(format: string | undefined, out: string | undefined): OutputFormat {
-  if (format !== undefined) return format as OutputFormat;
-  return out !== undefined && /\.(jsonl|ndjson)$/i.test(out) ? 'jsonl' : 'csv';
-}
-
-async function openSink(target: OutputTarget, force: boolean): Promise<Sink> {
-  if (target.kind === 'stdout') return stdoutSink();
-  return target.kind === 'stream' ? streamSink(target.path) : fileSink(target.path, force);
 }
 
 async function explainInto(session: ExplainSession, argv: ExplainArgs, target: OutputTarget): Promise<void> {

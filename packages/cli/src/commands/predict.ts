@@ -16,9 +16,10 @@ import {
 } from './model-data-options.js';
 import { loadInferenceModel } from '../model/inference-model.js';
 import { integerOption } from '../options/numbers.js';
-import { OUTPUT_FORMATS, OutputFormatter, type OutputFormat } from '../predict/output.js';
+import { OUTPUT_FORMATS, OutputFormatter } from '../predict/output.js';
 import { predictRows } from '../predict/predict.js';
-import { fileSink, stdoutSink, streamSink, type Sink } from '../predict/sink.js';
+import { openSink, outputFormat } from '../predict/output-sink.js';
+import type { Sink } from '../predict/sink.js';
 
 /** `onnx-mlp predict`'s arguments as parsed by yargs. */
 export interface PredictArgs {
@@ -78,18 +79,6 @@ function options(yargs: Argv) {
     .example('$0 predict runs/1/model.onnx --data new.csv', 'CSV predictions on stdout')
     .example('$0 predict model.onnx --data big.csv --out predictions.jsonl', 'JSON Lines into a file, written atomically')
     .example('cat rows.jsonl | $0 predict model.onnx --data - --input-format jsonl', 'rows from a pipe');
-}
-
-/** The output format: --format, else by the --out file name, else csv. */
-function outputFormat(format: string | undefined, out: string | undefined): OutputFormat {
-  if (format !== undefined) return format as OutputFormat;
-  return out !== undefined && /\.(jsonl|ndjson)$/i.test(out) ? 'jsonl' : 'csv';
-}
-
-/** Where predictions go: stdout, through a device or FIFO, or a regular file written atomically. */
-async function openSink(target: OutputTarget, force: boolean): Promise<Sink> {
-  if (target.kind === 'stdout') return stdoutSink();
-  return target.kind === 'stream' ? streamSink(target.path) : fileSink(target.path, force);
 }
 
 /** `onnx-mlp predict MODEL --data FILE|-`: streams predictions to stdout or --out. */

@@ -114,11 +114,7 @@ function splitClassCounts(ctx: RunContext, streamed: Dataset | null): ModelCard[
  */
 export async function buildModelCard(ctx: RunContext, trained: TrainedModel, modelBytes: Uint8Array): Promise<ModelCard> {
   const { config } = ctx.run;
-  // Keys sorted: a resumed run's configuration (read back from config.json) lists them in another order.
-  const configuration = sortedKeys(Object.fromEntries(Object.entries(ctx.recorded).filter(([k]) => !NOT_IN_CARD.has(k)))) as Record<
-    string,
-    unknown
-  >;
+  const configuration = Object.fromEntries(Object.entries(ctx.recorded).filter(([k]) => !NOT_IN_CARD.has(k)));
   const excluded = (config.dataset?.exclude ?? []).map((column) => ({ column, reason: 'left out by the trainer (--exclude)' }));
   const streamed = await streamedValidation(ctx);
   const counts = splitClassCounts(ctx, streamed);
@@ -141,15 +137,4 @@ export async function buildModelCard(ctx: RunContext, trained: TrainedModel, mod
     })),
     ...config.card,
   };
-}
-
-/** `value` with every object's keys in sorted order, so that equal facts serialize to equal bytes. */
-function sortedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedKeys);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => [k, sortedKeys(v)]),
-  );
 }

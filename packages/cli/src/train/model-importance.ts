@@ -1,10 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { type Dataset, decodeModel, encodeModel } from '@onnx-mlp/core';
-import { sealModel } from '@onnx-mlp/core/artifacts';
 import { AbsoluteSums, EXPLAIN_IO, buildExplainModel, columnImportance } from '@onnx-mlp/core/explain';
 import { META } from '@onnx-mlp/core/internal';
-import { signModel } from '../integrity/signature.js';
-import type { PreparedRun } from './run-context.js';
 
 /**
  * Integrated-gradients steps of the stored importance: on the shipped MNIST model 16 steps keep each
@@ -35,14 +32,11 @@ async function testImportance(model: Uint8Array, test: Dataset): Promise<string>
 }
 
 /**
- * `model` (sealed model.onnx bytes) with the global importance on the test split stored under
- * META.importance, then sealed again, and signed again with --sign-key: sealing stays the last
- * step. A run without test rows keeps the model as it is.
+ * The metadata entry holding the global importance on the test split (META.importance), for
+ * model.onnx's one seal: `model` is the trained model's bytes (any of its builds: the graph is the
+ * same). None for a run without test rows.
  */
-export async function withImportance(run: PreparedRun, model: Uint8Array, test: Dataset): Promise<Uint8Array> {
-  if (test.rows === 0) return model;
-  const importance = await testImportance(model, test);
-  const decoded = decodeModel(model);
-  const sealed = await sealModel({ ...decoded, metadata: new Map([...decoded.metadata, [META.importance, importance]]) });
-  return encodeModel(run.signer ? signModel(sealed, run.signer) : sealed);
+export async function importanceMetadata(model: Uint8Array, test: Dataset): Promise<Record<string, string>> {
+  if (test.rows === 0) return {};
+  return { [META.importance]: await testImportance(model, test) };
 }

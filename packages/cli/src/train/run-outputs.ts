@@ -5,7 +5,7 @@ import { writeOutputPath } from '../io/output-write.js';
 import { trainingReport } from '../report/html-report.js';
 import { buildModelCard } from './card-facts.js';
 import { type InferenceExtras, inferenceBytes } from './model-bytes.js';
-import { withImportance } from './model-importance.js';
+import { importanceMetadata } from './model-importance.js';
 import { isAccuracy, stoppingLine, type TestScore } from './progress.js';
 import type { RunContext, TrainedModel } from './run-context.js';
 import { RUN_FILES } from './run-files.js';
@@ -27,12 +27,15 @@ export async function writeOutputs(ctx: RunContext, trained: TrainedModel): Prom
   const test = await scoreModel(plain, data, ctx.sessionOptions);
   const fairness = testFairness(ctx.run, test);
   if (config.report !== null) await writeReport(ctx, trained, test);
+  // Everything model.onnx states beyond the weights goes in before its one seal (and signature).
   const extras: InferenceExtras = {
     card: await buildModelCard(ctx, trained, plain),
-    metadata: fairness ? { [FAIRNESS_METADATA_KEY]: JSON.stringify(fairness) } : {},
+    metadata: {
+      ...(fairness ? { [FAIRNESS_METADATA_KEY]: JSON.stringify(fairness) } : {}),
+      ...(await importanceMetadata(plain, data.test)),
+    },
   };
-  // The global importance (mean |attribution| on the test split) goes in before the final seal.
-  const model = await withImportance(ctx.run, await inferenceBytes(ctx.run, trained, test, extras), data.test);
+  const model = await inferenceBytes(ctx.run, trained, test, extras);
   await ctx.files.writeModel(RUN_FILES.model, model);
   if (config.out !== null) await writeOut(config.out, model, config.force, folder);
   ctx.progress.end({

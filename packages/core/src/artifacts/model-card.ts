@@ -200,7 +200,9 @@ export function readCardView(model: Model): CardView {
  */
 export function withModelCard(model: Model, card: ModelCard, render: (view: CardView) => string): Model {
   const metadata = new Map(model.metadata);
-  metadata.set(META.card, JSON.stringify(card));
+  // Keys sorted: equal cards are equal bytes, however their facts were gathered (a resumed run's
+  // configuration comes back from config.json in another order).
+  metadata.set(META.card, JSON.stringify(sortedKeys(card)));
   const carded = { ...model, metadata };
   return { ...carded, docString: render(readCardView(carded)) };
 }
@@ -214,4 +216,15 @@ function readablePreprocessing(value: unknown): Preprocessing | null {
   } catch {
     return null;
   }
+}
+
+/** `value` with every object's keys in sorted order. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => [k, sortedKeys(v)]),
+  );
 }

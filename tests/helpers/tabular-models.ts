@@ -15,6 +15,7 @@ import {
 } from '@onnx-mlp/core';
 import { Rng } from '@onnx-mlp/core/model';
 import { buildPreprocessModel } from '@onnx-mlp/core/artifacts';
+import type { TargetScaling } from '@onnx-mlp/core/preprocess';
 
 /** One synthetic record as a CSV holds it: every cell text, missing values as "" or "NA". */
 export type TextRecord = Record<string, string>;
@@ -90,9 +91,14 @@ export interface TabularFixture {
 /**
  * Trains a small model with preprocessing baked in on `records` (a few epochs: the point is a real
  * trained model, not a good one). `task` decides the target: species (multiclass, its label column
- * stored in the training metadata), approved (binary) or price (regression).
+ * stored in the training metadata), approved (binary) or price (regression). `targetScaling` ends a
+ * regression graph with its inverse (the weights are not trained for it: the graph is what counts).
  */
-export async function trainTabularModel(records: readonly TextRecord[], task: Task): Promise<TabularFixture> {
+export async function trainTabularModel(
+  records: readonly TextRecord[],
+  task: Task,
+  options: { targetScaling?: TargetScaling } = {},
+): Promise<TabularFixture> {
   const p = fitSchema(records);
   const raw = rawInputs(p, records);
   const pre = await ort.InferenceSession.create(encodeModel(buildPreprocessModel(p)));
@@ -114,6 +120,7 @@ export async function trainTabularModel(records: readonly TextRecord[], task: Ta
       preprocessing: p,
       training,
       ...(classNames ? { classNames } : {}),
+      ...(options.targetScaling ? { targetScaling: options.targetScaling } : {}),
     }),
   );
   return { bytes, preprocessing: p, label, ...(classNames ? { classNames } : {}) };

@@ -84,6 +84,7 @@ function modelSection(r: InspectReport): Section {
   ];
   if (r.docString) general.push(['doc', docLine(r.docString)]);
   if (r.card !== undefined) general.push(['card', r.card]);
+  if (r.missingInput !== undefined) general.push(['missing cells', r.missingInput]);
   if (r.verification !== undefined) general.push(['verify', r.verification]);
   if (r.task) general.push(['task', r.task]);
   if (r.classNames) general.push(['classes', `${r.classNames.length}: ${r.classNames.join(', ')}`]);

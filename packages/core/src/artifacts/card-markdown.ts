@@ -89,6 +89,7 @@ function featuresSection(v: CardView): string[] {
     'Statistics from the train split, applied inside the model:',
     '',
     ...markdownTable(['column', 'kind', 'missing →', 'encoding'], rows),
+    ...(v.missingInput ? ['', `Missing cells are passed as ${v.missingInput}.`] : []),
   ];
 }
 

@@ -1,6 +1,6 @@
 import { DataType } from '../ir/dtype.js';
 import { GraphBuilder } from '../ir/builder.js';
-import type { Model } from '../ir/graph.js';
+import type { Model, Value } from '../ir/graph.js';
 import { makeModel } from '../ir/model.js';
 import { emitLogits, emitPredictions } from '../model/forward.js';
 import { type TensorMap, parameterShapes } from '../model/parameters.js';
@@ -8,6 +8,8 @@ import type { MlpSpec } from '../model/spec.js';
 import { META } from './metadata.js';
 import { transposeMatrix } from '../model/weight-layout.js';
 import { emitPreprocess } from '../preprocess/emit.js';
+import { emitMaskedPreprocess } from '../preprocess/emit-masked.js';
+import { MASK_INPUT_DOCS, MASK_MISSING_INPUT, MISSING_INPUT_NAME, type MissingForm } from './missing-input.js';
 import { type Preprocessing, featureWidth, validatePreprocessing } from '../preprocess/schema.js';
 import { InvalidArgumentError } from '../errors.js';
 import { emitTargetInverse, type TargetScaling } from '../preprocess/target-scaling.js';
@@ -27,6 +29,12 @@ export interface InferenceInfo {
   readonly privacy?: Record<string, unknown>;
   /** Regression: the targets were standardised for training; the graph ends with the inverse (label units out). */
   readonly targetScaling?: TargetScaling;
+  /**
+   * How the caller marks missing cells (needs `preprocessing`): NaN in `input`, or a second input
+   * `missing` (missing-input.ts), for runtimes that cannot test for NaN.
+   * @defaultValue 'nan'
+   */
+  readonly missing?: MissingForm;
 }
 
 /**
@@ -48,8 +56,7 @@ export function buildInferenceModel(spec: MlpSpec, parameters: TensorMap, info: 
       );
     }
   }
-  const raw = b.input('input', DataType.FLOAT, ['batch', pre ? pre.columns.length : spec.inputs]);
-  const x = pre ? emitPreprocess(b, pre, raw) : raw;
+  const x = emitInputs(b, spec, info);
   const params = new Map(
     parameterShapes(spec).map(([name, dims]) => {
       const t = parameters.get(name);
@@ -68,11 +75,31 @@ export function buildInferenceModel(spec: MlpSpec, parameters: TensorMap, info: 
   if (pre) meta[META.preprocessing] = JSON.stringify(pre);
   if (info.privacy) meta[META.privacy] = JSON.stringify(info.privacy);
   if (ts) meta[META.targetScaling] = JSON.stringify(ts);
+  if (info.missing === 'mask') meta[META.missingInput] = JSON.stringify(MASK_MISSING_INPUT);
   const arch = [spec.inputs, ...spec.hidden, spec.outputs].join('-');
   return makeModel(b.build(`MLP ${arch} (${spec.activation}) for ${spec.task}, made by onnx-mlp.`), {
     metadata: meta,
     docString: `onnx-mlp ${spec.task} MLP ${arch}`,
   });
+}
+
+/** The graph's inputs and the MLP's features from them: the raw vector (and mask) through the preprocessing, if any. */
+function emitInputs(b: GraphBuilder, spec: MlpSpec, info: InferenceInfo): Value {
+  const pre = info.preprocessing;
+  if (info.missing === 'mask') {
+    if (!pre)
+      throw new InvalidArgumentError(
+        'missing',
+        info.missing,
+        'the mask form needs preprocessing (a model without it takes no missing cells)',
+      );
+    const shape = ['batch', pre.columns.length];
+    const input = b.input('input', DataType.FLOAT, shape, MASK_INPUT_DOCS.input);
+    const missing = b.input(MISSING_INPUT_NAME, DataType.FLOAT, shape, MASK_INPUT_DOCS.missing);
+    return emitMaskedPreprocess(b, pre, { input, missing });
+  }
+  const raw = b.input('input', DataType.FLOAT, ['batch', pre ? pre.columns.length : spec.inputs]);
+  return pre ? emitPreprocess(b, pre, raw) : raw;
 }
 
 /**

@@ -27,6 +27,10 @@ export const META = {
   card: 'onnx_mlp.card',
   /** A differentially private run's (ε, δ), clipping bound, noise, sampling rate, steps and accountant (privacy/). */
   privacy: 'onnx_mlp.privacy',
+  /** How a caller marks missing cells when not as NaN in `input`: a second input (missing-input.ts), as JSON. */
+  missingInput: 'onnx_mlp.missing_input',
+  /** The model an export was made from: its integrity digest (and signing key), as JSON. */
+  exportedFrom: 'onnx_mlp.exported_from',
 } as const;
 
 /** The role of an onnx-mlp file, stored under META.kind. */

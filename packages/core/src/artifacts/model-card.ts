@@ -3,6 +3,7 @@ import type { MlpSpec } from '../model/spec.js';
 import { type Preprocessing, validatePreprocessing } from '../preprocess/schema.js';
 import { readIntegrity, type ModelDigests } from './integrity.js';
 import { META } from './metadata.js';
+import { missingInputLine } from './missing-input.js';
 
 /** The format tag of metadata `onnx_mlp.card`; a reader refuses other versions rather than guess. */
 export const CARD_FORMAT = 'onnx-mlp/card/v1';
@@ -132,6 +133,8 @@ const KNOWN_KEYS: ReadonlySet<string> = new Set([
   META.card,
   META.weightLayout,
   META.target,
+  META.missingInput,
+  META.exportedFrom,
 ]);
 
 /** Everything a card shows, gathered from a model's metadata. */
@@ -146,6 +149,8 @@ export interface CardView {
   readonly integrity: ModelDigests | null;
   /** The signing key's fingerprint, when the model is signed. */
   readonly signedBy: string | null;
+  /** How missing cells are passed when not as NaN (an export's mask input), in one line; null for the NaN form. */
+  readonly missingInput: string | null;
   /** Other `onnx_mlp.*` entries, JSON-decoded when they parse (keys without the prefix). */
   readonly extras: readonly { readonly key: string; readonly value: unknown }[];
 }
@@ -189,6 +194,7 @@ export function readCardView(model: Model): CardView {
     preprocessing: readablePreprocessing(preprocessing),
     integrity: readIntegrity(model) ?? null,
     signedBy: isRecord(signature) && typeof signature.publicKey === 'string' ? signature.publicKey : null,
+    missingInput: missingInputLine(model),
     extras,
   };
 }

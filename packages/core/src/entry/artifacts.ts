@@ -32,3 +32,13 @@ export type {
 } from '../artifacts/model-card.js';
 export { cardMarkdown, cardSummaryLine, splitMetricsMarkdown } from '../artifacts/card-markdown.js';
 export type { CardMarkdownOptions } from '../artifacts/card-markdown.js';
+export { exportMissingMask, ExportError } from '../artifacts/missing-mask-export.js';
+export {
+  MISSING_FORMS,
+  MISSING_INPUT_NAME,
+  MASK_MISSING_INPUT,
+  missingForm,
+  missingInputLine,
+  readExportedFrom,
+} from '../artifacts/missing-input.js';
+export type { MissingForm, MissingInput, ExportedFrom } from '../artifacts/missing-input.js';

@@ -6,6 +6,7 @@ export { fitPreprocessing, MISSING_CATEGORY, OTHER_CATEGORY } from '../preproces
 export { CategoryCounter } from '../preprocess/category-counter.js';
 export type { ColumnValues, PreprocessOptions } from '../preprocess/fit.js';
 export { emitPreprocess } from '../preprocess/emit.js';
+export { emitMaskedPreprocess } from '../preprocess/emit-masked.js';
 export { encodeRecord, encodeCsvRow } from '../preprocess/record.js';
 export type { RawRecord, EncodeOptions } from '../preprocess/record.js';
 export { MISSING_TOKENS, isMissing } from '../preprocess/tokens.js';

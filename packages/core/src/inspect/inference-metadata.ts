@@ -1,4 +1,5 @@
 import { META } from '../artifacts/metadata.js';
+import { MISSING_INPUT_NAME, type MissingForm, missingForm } from '../artifacts/missing-input.js';
 import { DataType } from '../ir/dtype.js';
 import type { Model, Value } from '../ir/graph.js';
 import { OnnxMlpError } from '../errors.js';
@@ -21,6 +22,8 @@ export interface InferenceMetadata {
   readonly training: Readonly<Record<string, unknown>>;
   /** Width of the `input` tensor: preprocessing columns, or spec.inputs. */
   readonly inputWidth: number;
+  /** How missing cells are passed: NaN in `input`, or (an export) a second input `missing` of the same shape, 1 = missing. */
+  readonly missingForm: MissingForm;
 }
 
 /**
@@ -109,15 +112,17 @@ function readPreprocessing(model: Model): Preprocessing | null {
 }
 
 /** The graph itself must have what onnx-mlp writes, or running it would fail with ONNX Runtime's message. */
-function checkGraph(model: Model, task: Task, inputWidth: number): void {
-  const input = model.graph.inputs.find((v) => v.name === 'input');
-  if (
-    !input ||
-    input.dtype !== DataType.FLOAT ||
-    input.shape.length !== 2 ||
-    (typeof input.shape[1] === 'number' && input.shape[1] !== inputWidth)
-  ) {
-    throw broken(`has no float32 input "input" [batch, ${inputWidth}] (it has ${describeValues(model.graph.inputs)})`);
+function checkGraph(model: Model, task: Task, inputs: { width: number; missing: MissingForm }): void {
+  for (const name of inputs.missing === 'mask' ? ['input', MISSING_INPUT_NAME] : ['input']) {
+    const input = model.graph.inputs.find((v) => v.name === name);
+    if (
+      !input ||
+      input.dtype !== DataType.FLOAT ||
+      input.shape.length !== 2 ||
+      (typeof input.shape[1] === 'number' && input.shape[1] !== inputs.width)
+    ) {
+      throw broken(`has no float32 input "${name}" [batch, ${inputs.width}] (it has ${describeValues(model.graph.inputs)})`);
+    }
   }
   for (const name of task === 'regression' ? ['prediction'] : ['probabilities', 'label']) {
     if (!model.graph.outputs.some((v) => v.name === name))
@@ -138,8 +143,10 @@ export function readInferenceMetadata(model: Model): InferenceMetadata {
   const preprocessing = readPreprocessing(model);
   const training = parseJson(model, META.training);
   const inputWidth = preprocessing ? preprocessing.columns.length : spec.inputs;
-  checkGraph(model, spec.task, inputWidth);
+  const missing = missingForm(model);
+  checkGraph(model, spec.task, { width: inputWidth, missing });
   return {
+    missingForm: missing,
     spec,
     task: spec.task,
     classNames,

@@ -3,6 +3,7 @@ import { BYTES_PER_ELEMENT, ORT_TYPE, type DataType } from '../ir/dtype.js';
 import { sizeOf, type Graph, type Model, type Value } from '../ir/graph.js';
 import { cardSummaryLine } from '../artifacts/card-markdown.js';
 import { readCardView } from '../artifacts/model-card.js';
+import { missingInputLine } from '../artifacts/missing-input.js';
 import type { Preprocessing } from '../preprocess/schema.js';
 import { describeOnnxMlp, type OnnxMlpFacts } from './onnx-mlp-facts.js';
 import { validatePreprocessing } from '../preprocess/schema.js';
@@ -47,6 +48,8 @@ export interface InspectReport extends Partial<Omit<OnnxMlpFacts, 'kind'>> {
   readonly warnings: readonly string[];
   /** The raw columns of the preprocessing baked into the model (metadata onnx_mlp.preprocessing), in input order. */
   readonly preprocessing?: readonly ColumnSummary[];
+  /** An export that takes missing cells as a mask: that form in one line (missingInputLine). */
+  readonly missingInput?: string;
   /** Inference models: the model card in one line (cardSummaryLine). */
   readonly card?: string;
   /** What `verify` says, in one line (the CLI fills it in: the check is asynchronous). */
@@ -112,6 +115,7 @@ export function describeModel(model: Model, file: { path: string; bytes: number 
     ...(facts ? withoutKind(facts) : {}),
     ...preprocessingFacts(model),
     ...(facts?.kind === 'inference' ? { card: cardSummaryLine(readCardView(model)) } : {}),
+    ...(missingInputLine(model) ? { missingInput: missingInputLine(model)! } : {}),
     warnings,
   };
 }

@@ -62,9 +62,9 @@ export class GraphBuilder {
     if (options.parent) this.counters = options.parent.counters;
   }
 
-  /** Declares a graph input. */
-  input(name: string, dtype: DataType, shape: Shape): Value {
-    const value = this.declare({ name, dtype, shape });
+  /** Declares a graph input (`docString` says what it takes, for a reader of the file). */
+  input(name: string, dtype: DataType, shape: Shape, docString?: string): Value {
+    const value = this.declare({ name, dtype, shape, ...(docString ? { docString } : {}) });
     this.graphInputs.push(value);
     return value;
   }

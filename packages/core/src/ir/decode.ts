@@ -79,7 +79,8 @@ function decodeValue(v: P.IValueInfoProto, o: DecodeOptions): Value {
   const shape = (tt?.shape?.dim ?? []).map((d) =>
     d.dimParam ? d.dimParam : d.dimValue !== null && d.dimValue !== undefined ? num(d.dimValue as LongLike) : '?',
   );
-  return { name: v.name ?? '', dtype: decodeDtype(tt?.elemType, `value ${v.name ?? ''}`, o), shape };
+  const value = { name: v.name ?? '', dtype: decodeDtype(tt?.elemType, `value ${v.name ?? ''}`, o), shape };
+  return v.docString ? { ...value, docString: v.docString } : value;
 }
 
 function decodeAttribute(a: P.IAttributeProto, o: DecodeOptions): Attribute {

@@ -23,6 +23,7 @@ function encodeValue(v: Value): P.IValueInfoProto {
         shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
       },
     },
+    ...(v.docString ? { docString: v.docString } : {}),
   };
 }
 

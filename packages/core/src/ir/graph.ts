@@ -9,6 +9,8 @@ export interface Value {
   readonly name: string;
   readonly dtype: DataType;
   readonly shape: Shape;
+  /** What the value means, for a reader of the file (Netron shows a graph input's). */
+  readonly docString?: string;
 }
 
 /** A constant tensor: an initializer, a checkpointed parameter, a Constant's payload. */

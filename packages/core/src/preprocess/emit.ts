@@ -15,7 +15,7 @@ function present(b: GraphBuilder, x: Value): Value {
  * Columns `indices` (ascending) of `raw`, one Slice per run of adjacent columns: a Gather with
  * several indices is refused by OpenCV 4.6's importer, Slice and Concat load everywhere.
  */
-function selectColumns(b: GraphBuilder, raw: Value, indices: readonly number[]): Value {
+export function selectColumns(b: GraphBuilder, raw: Value, indices: readonly number[]): Value {
   const runs: Array<[number, number]> = [];
   for (const i of indices) {
     const last = runs.at(-1);
@@ -30,7 +30,7 @@ function selectColumns(b: GraphBuilder, raw: Value, indices: readonly number[]):
 }
 
 /** The numeric columns' features in one block: sliced out, NaN imputed, then (x - center) / scale. */
-function emitNumeric(b: GraphBuilder, raw: Value, numeric: readonly { c: NumericColumn; i: number }[]): Value {
+function emitNumeric(b: GraphBuilder, raw: Value, numeric: readonly NumericAt[]): Value {
   const f = DataType.FLOAT;
   const cols = numeric.map(({ c }) => c);
   const x = selectColumns(
@@ -46,6 +46,12 @@ function emitNumeric(b: GraphBuilder, raw: Value, numeric: readonly { c: Numeric
       f,
     ),
   ]);
+  return scaleNumeric(b, filled, cols);
+}
+
+/** (filled - center) / scale per numeric column: the features of the imputed numeric block. */
+export function scaleNumeric(b: GraphBuilder, filled: Value, cols: readonly NumericColumn[]): Value {
+  const f = DataType.FLOAT;
   const centered = b.op('Sub', [
     filled,
     b.constant(
@@ -82,6 +88,36 @@ function emitOneHot(b: GraphBuilder, raw: Value, c: CategoricalColumn, i: number
   return b.op('Cast', [hot], { to: attr.int(f) }, { names: [b.fresh(`${c.name}_onehot`)] });
 }
 
+/** A numeric column and its position in the raw vector. */
+export interface NumericAt {
+  readonly c: NumericColumn;
+  readonly i: number;
+}
+
+/** How one form of the preprocessing emits its two kinds of feature block. */
+export interface FeatureEmitters {
+  /** The numeric columns' features, one block (in raw-column order). */
+  readonly numeric: (numeric: readonly NumericAt[]) => Value;
+  /** Categorical column `c` (raw column `i`) one-hot encoded: [batch, vocabulary size]. */
+  readonly oneHot: (c: CategoricalColumn, i: number) => Value;
+}
+
+/** The features in the MLP's order, numeric block first, then each categorical column's one-hot; width checked. */
+export function assembleFeatures(b: GraphBuilder, p: Preprocessing, emit: FeatureEmitters): Value {
+  const parts: Value[] = [];
+  const numeric: NumericAt[] = [];
+  p.columns.forEach((c, i) => {
+    if (c.kind !== 'categorical') numeric.push({ c, i });
+  });
+  if (numeric.length > 0) parts.push(emit.numeric(numeric));
+  p.columns.forEach((c, i) => {
+    if (c.kind === 'categorical') parts.push(emit.oneHot(c, i));
+  });
+  const out = parts.length === 1 ? parts[0]! : b.op('Concat', parts, { axis: attr.int(1) });
+  if (out.shape[1] !== featureWidth(p)) throw new Error(`preprocess: built ${out.shape[1]} features, expected ${featureWidth(p)}`);
+  return out;
+}
+
 /**
  * Emits the preprocessing from the raw vector [batch, columns] to the MLP's features
  * [batch, featureWidth]: numeric columns first (NaN -> imputed value, then (x - center) / scale),
@@ -89,18 +125,10 @@ function emitOneHot(b: GraphBuilder, raw: Value, c: CategoricalColumn, i: number
  * index gives all zeros, where OneHot would wrap a negative index around). Standard ops only.
  */
 export function emitPreprocess(b: GraphBuilder, p: Preprocessing, raw: Value): Value {
-  return b.scoped('preprocess', () => {
-    const parts: Value[] = [];
-    const numeric: { c: NumericColumn; i: number }[] = [];
-    p.columns.forEach((c, i) => {
-      if (c.kind !== 'categorical') numeric.push({ c, i });
-    });
-    if (numeric.length > 0) parts.push(emitNumeric(b, raw, numeric));
-    p.columns.forEach((c, i) => {
-      if (c.kind === 'categorical') parts.push(emitOneHot(b, raw, c, i));
-    });
-    const out = parts.length === 1 ? parts[0]! : b.op('Concat', parts, { axis: attr.int(1) });
-    if (out.shape[1] !== featureWidth(p)) throw new Error(`preprocess: built ${out.shape[1]} features, expected ${featureWidth(p)}`);
-    return out;
-  });
+  return b.scoped('preprocess', () =>
+    assembleFeatures(b, p, {
+      numeric: (numeric) => emitNumeric(b, raw, numeric),
+      oneHot: (c, i) => emitOneHot(b, raw, c, i),
+    }),
+  );
 }

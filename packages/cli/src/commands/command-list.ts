@@ -35,6 +35,12 @@ export const COMMANDS = {
     describe: 'Explain predictions: per-row column attributions (integrated gradients or gradient × input) and their global summary',
     load: async () => (await import('./explain.js')).explainCommand as CommandModule<object, never>,
   },
+  export: {
+    command: 'export <model>',
+    describe:
+      'Write a variant of a trained model for other runtimes: --missing mask takes missing cells as a second input (for OpenCV 4.6)',
+    load: async () => (await import('./export.js')).exportCommand as CommandModule<object, never>,
+  },
   verify: {
     command: 'verify <model>',
     describe: "Check a model's integrity digest (and its signature with --pubkey): is it unchanged since training?",

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { MlpSpec, Model, Preprocessing, Task } from '@onnx-mlp/core';
 import { NotInferenceModelError, readInferenceMetadata, type InferenceMetadata } from '@onnx-mlp/core/inspect';
+import { MISSING_INPUT_NAME, type MissingForm } from '@onnx-mlp/core/artifacts';
 import { UserError } from '../errors.js';
 import { requireIntact } from '../integrity/require-intact.js';
 import { readModelFile } from './read-model.js';
@@ -24,6 +25,8 @@ export interface InferenceModel {
   readonly training: Readonly<Record<string, unknown>>;
   /** Width of the `input` tensor: preprocessing columns, or spec.inputs. */
   readonly inputWidth: number;
+  /** How the graph takes missing cells: NaN in `input`, or (an export) a `missing` mask input made here from the NaN cells. */
+  readonly missingForm: MissingForm;
   readonly session: ort.InferenceSession;
 }
 
@@ -94,6 +97,7 @@ export async function loadInferenceModel(path: string, command: string, options:
     ...(preprocessing ? { preprocessing } : {}),
     training: meta.training,
     inputWidth: meta.inputWidth,
+    missingForm: meta.missingForm,
     session,
   };
 }
@@ -117,13 +121,23 @@ export async function runBatch(m: InferenceModel, input: Float32Array, rows: num
   }
 }
 
+/** The feeds for `rows` rows: `input` as it is, or for the mask form its NaN cells as 0 and `missing` 1 there. */
+function feedsOf(m: InferenceModel, input: Float32Array, rows: number): Record<string, ort.Tensor> {
+  const dims = [rows, m.inputWidth];
+  const raw = input.subarray(0, rows * m.inputWidth);
+  if (m.missingForm === 'nan') return { input: new ort.Tensor('float32', raw, dims) };
+  const mask = raw.map((v) => (Number.isNaN(v) ? 1 : 0));
+  const filled = raw.map((v) => (Number.isNaN(v) ? 0 : v));
+  return { input: new ort.Tensor('float32', filled, dims), [MISSING_INPUT_NAME]: new ort.Tensor('float32', mask, dims) };
+}
+
 async function runModel(m: InferenceModel, input: Float32Array, rows: number): Promise<BatchOutput> {
-  const tensor = new ort.Tensor('float32', input.subarray(0, rows * m.inputWidth), [rows, m.inputWidth]);
+  const feeds = feedsOf(m, input, rows);
   if (m.task === 'regression') {
-    const out = await m.session.run({ input: tensor }, ['prediction']);
+    const out = await m.session.run(feeds, ['prediction']);
     return { rows, values: out.prediction!.data as Float32Array };
   }
-  const out = await m.session.run({ input: tensor }, ['probabilities', 'label']);
+  const out = await m.session.run(feeds, ['probabilities', 'label']);
   const labels = Int32Array.from(out.label!.data as BigInt64Array, Number);
   return { rows, values: out.probabilities!.data as Float32Array, labels };
 }

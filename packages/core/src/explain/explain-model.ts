@@ -1,4 +1,5 @@
 import { META } from '../artifacts/metadata.js';
+import { missingForm } from '../artifacts/missing-input.js';
 import { GraphBuilder } from '../ir/builder.js';
 import { DataType } from '../ir/dtype.js';
 import { DEFAULT_IR_VERSION, type Graph, type Model, type Value, attr } from '../ir/graph.js';
@@ -141,6 +142,11 @@ function emitExplain(b: GraphBuilder, plan: Plan): void {
  * comes from the core's reverse-mode differentiator over a replay of the decoded graph.
  */
 export function buildExplainModel(model: Model, options: ExplainOptions = {}): ExplainModel {
+  if (missingForm(model) === 'mask')
+    throw new ExplainError(
+      'explain reads a model that takes missing cells as NaN; this one is an export with a second input "missing": explain the model it was exported from',
+      { missingForm: 'mask' },
+    );
   const facts = readModelFacts(model);
   const { method, steps } = resolveExplainOptions(options);
   const baseline = options.baseline ?? defaultBaseline(facts.preprocessing);

@@ -35,6 +35,8 @@ const TABULAR = [
   { name: 'regression', label: 'y' },
 ] as const;
 const MODELS = ['mnist', ...TABULAR.map((t) => t.name)] as const;
+/** The tabular models again as `onnx-mlp export --missing mask` writes them: job names `<model>+mask`. */
+const MASK = '+mask';
 
 /** Rows no training set holds: every cell missing, unseen categories, ±1e6 in the numeric columns. */
 const EDGE_ROWS: Row[] = [
@@ -73,7 +75,9 @@ const KNOWN_BUGS: readonly KnownBug[] = [
       "OpenCV 4.6's ONNX importer has no Where (opencv/opencv#20428; PyPI's 4.14 and 5.0 load it), and nothing it does " +
       'have turns a missing value (NaN) into a number the way onnxruntime does: it refuses IsNaN, Pow with a tensor ' +
       'exponent, Max/Min/Clip with a constant, and its Relu and Sign treat NaN differently from onnxruntime (measured). ' +
-      'So the imputation cannot be written for it; models without preprocessing (MNIST) load and match.',
+      'So the imputation of NaN cells cannot be written for it; models without preprocessing (MNIST) load and match, and ' +
+      '`onnx-mlp export MODEL --missing mask` writes the same model with a second input `missing` (1 = missing cell) ' +
+      'that it loads and matches (the "export --missing mask" rows).',
   },
 ];
 
@@ -88,6 +92,8 @@ let system: string | MissingTool;
 let dir: string;
 const jobs: ModelJob[] = [];
 const reference = new Map<string, Record<string, Float32Array | BigInt64Array>>();
+/** The mask exports' own outputs in onnxruntime-node (their reference is the model they were exported from). */
+const maskInNode = new Map<string, Record<string, Float32Array | BigInt64Array>>();
 const opTypes = new Map<string, string[]>();
 let step: { job: StepJob; outputs: Record<string, Uint8Array> };
 const answers = new Map<RuntimeId, RuntimeAnswer>();
@@ -111,17 +117,30 @@ async function mnistRows(): Promise<{ rows: number; raw: Float32Array }> {
   return { rows: 103, raw };
 }
 
-async function addJob(name: string, path: string, rows: { rows: number; raw: Float32Array }): Promise<void> {
+/** The rows as the mask export takes them: missing cells 0 in `input` and 1 in `missing`. */
+function masked(rows: { rows: number; raw: Float32Array }): { rows: number; raw: Float32Array; missing: Float32Array } {
+  return { rows: rows.rows, raw: rows.raw.map((v) => (Number.isNaN(v) ? 0 : v)), missing: rows.raw.map((v) => (Number.isNaN(v) ? 1 : 0)) };
+}
+
+/** Adds a model to the job and returns its outputs in onnxruntime-node. */
+async function addJob(
+  name: string,
+  path: string,
+  rows: { rows: number; raw: Float32Array; missing?: Float32Array },
+): Promise<Record<string, Float32Array | BigInt64Array>> {
   const bytes = await readFile(path);
   const model = decodeModel(bytes);
   const outputs = model.graph.outputs.map((o) => o.name);
   const cols = rows.raw.length / rows.rows;
+  const feeds: Record<string, ort.Tensor> = { input: new ort.Tensor('float32', rows.raw, [rows.rows, cols]) };
+  if (rows.missing) feeds.missing = new ort.Tensor('float32', rows.missing, [rows.rows, cols]);
   const session = await ort.InferenceSession.create(bytes);
-  const out = await session.run({ input: new ort.Tensor('float32', rows.raw, [rows.rows, cols]) });
+  const out = await session.run(feeds);
   await session.release();
-  reference.set(name, Object.fromEntries(outputs.map((o) => [o, out[o]!.data as Float32Array | BigInt64Array])));
   opTypes.set(name, [...new Set(model.graph.nodes.map((n) => n.opType))]);
-  jobs.push({ name, path, rows: rows.rows, cols, input: await writeRaw(dir, `${name}.f32`, rows.raw), outputs });
+  const missing = rows.missing ? { missing: await writeRaw(dir, `${name}.mask.f32`, rows.missing) } : {};
+  jobs.push({ name, path, rows: rows.rows, cols, input: await writeRaw(dir, `${name}.f32`, rows.raw), ...missing, outputs });
+  return Object.fromEntries(outputs.map((o) => [o, out[o]!.data as Float32Array | BigInt64Array]));
 }
 
 /** One Adam step of the multiclass run's training_model.onnx in onnxruntime-node, its inputs kept as files. */
@@ -194,10 +213,14 @@ function compare(name: string, result: ModelResult | undefined): Outcome {
 
 function table(outcomes: Map<string, Outcome>): string {
   const header = ['runtime (version)', ...MODELS];
-  const rows = RUNTIMES.map((r) => [
-    `${r.id} ${answers.get(r.id)?.version.split('-')[0] ?? '?'}`,
-    ...MODELS.map((m) => outcomes.get(`${r.id}|${m}`)?.text ?? 'not run'),
-  ]);
+  const version = (r: (typeof RUNTIMES)[number]) => `${r.id} ${answers.get(r.id)?.version.split('-')[0] ?? '?'}`;
+  const rows = [
+    ...RUNTIMES.map((r) => [version(r), ...MODELS.map((m) => outcomes.get(`${r.id}|${m}`)?.text ?? 'not run')]),
+    ...RUNTIMES.map((r) => [
+      `${version(r)}, export --missing mask`,
+      ...MODELS.map((m) => (m === 'mnist' ? '(no preprocessing)' : (outcomes.get(`${r.id}|${m}${MASK}`)?.text ?? 'not run'))),
+    ]),
+  ];
   const widths = header.map((_, i) => Math.max(...[header, ...rows].map((row) => row[i]!.length)));
   const line = (row: string[]) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   return ['max |Δp| against onnxruntime-node (regression: relative), labels agreeing', line(header), ...rows.map(line)].join('\n');
@@ -215,11 +238,21 @@ describe('the models the CLI makes, in every runtime (Python onnxruntime, onnx.r
       TABULAR.map((t) => runCli(['train', '--data', `${t.name}.csv`, '--label', t.label, ...NET, '--runs-dir', t.name], { cwd: dir })),
     );
     for (const r of trained) expect(r.stderr).toBe('');
-    await addJob('mnist', join(import.meta.dirname, '..', 'models', 'mnist-mlp.onnx'), await mnistRows());
+    reference.set('mnist', await addJob('mnist', join(import.meta.dirname, '..', 'models', 'mnist-mlp.onnx'), await mnistRows()));
+    const exported = await Promise.all(
+      TABULAR.map((t) =>
+        runCli(['export', join(t.name, '1', 'model.onnx'), '--missing', 'mask', '--out', `${t.name}-mask.onnx`], { cwd: dir }),
+      ),
+    );
+    for (const r of exported) expect(r.code, r.stderr).toBe(0);
     for (const t of TABULAR) {
       const path = join(dir, t.name, '1', 'model.onnx');
       const p = JSON.parse(decodeModel(await readFile(path)).metadata.get(META.preprocessing)!) as Preprocessing;
-      await addJob(t.name, path, tabularRows(p));
+      const rows = tabularRows(p);
+      reference.set(t.name, await addJob(t.name, path, rows));
+      // The export is compared with the model it came from, fed NaN: what a user of either expects.
+      maskInNode.set(t.name, await addJob(`${t.name}${MASK}`, join(dir, `${t.name}-mask.onnx`), masked(rows)));
+      reference.set(`${t.name}${MASK}`, reference.get(t.name)!);
     }
     step = await stepInNode(join(dir, 'multiclass', '1', 'training_model.onnx'));
     const jobPath = join(dir, 'job.json');
@@ -237,7 +270,8 @@ describe('the models the CLI makes, in every runtime (Python onnxruntime, onnx.r
     skipIfMissing(ctx, venv);
     skipIfMissing(ctx, system);
     const outcomes = new Map<string, Outcome>();
-    for (const r of RUNTIMES) for (const m of MODELS) outcomes.set(`${r.id}|${m}`, compare(m, answers.get(r.id)?.results[m]));
+    const names = [...MODELS, ...TABULAR.map((t) => `${t.name}${MASK}`)];
+    for (const r of RUNTIMES) for (const m of names) outcomes.set(`${r.id}|${m}`, compare(m, answers.get(r.id)?.results[m]));
     console.log(
       `${table(outcomes)}\nknown runtime bugs:\n${KNOWN_BUGS.map((b) => `  ${b.runtime} on ${b.models.join(', ')}: refuses ${b.refuses}. ${b.reason}`).join('\n')}`,
     );
@@ -249,6 +283,22 @@ describe('the models the CLI makes, in every runtime (Python onnxruntime, onnx.r
         unexpected.push(`${runtime} on ${model}: ${o.text}${bug ? ` (known bug expects: refuses ${bug.refuses})` : ''}`);
     }
     expect(unexpected).toEqual([]);
+  });
+
+  it('the mask exports in onnxruntime-node give the bytes their source models give for NaN cells', (ctx) => {
+    skipIfMissing(ctx, venv);
+    for (const t of TABULAR) {
+      const want = reference.get(t.name)!;
+      const got = maskInNode.get(t.name)!;
+      expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+      for (const [name, a] of Object.entries(want)) {
+        const b = got[name]!;
+        expect(
+          Buffer.from(b.buffer, b.byteOffset, b.byteLength).equals(Buffer.from(a.buffer, a.byteOffset, a.byteLength)),
+          `${t.name} ${name}`,
+        ).toBe(true);
+      }
+    }
   });
 
   it('one Adam step of training_model.onnx in Python onnxruntime equals onnxruntime-node bit for bit', (ctx) => {

@@ -15,8 +15,10 @@ export interface ModelJob {
   readonly path: string;
   readonly rows: number;
   readonly cols: number;
-  /** A file of rows × cols float32 values (missing as NaN). */
+  /** A file of rows × cols float32 values (missing as NaN, or as 0 when `missing` is given). */
   readonly input: string;
+  /** For a model exported with `--missing mask`: a file of rows × cols float32, 1 where a cell is missing, fed as input `missing`. */
+  readonly missing?: string;
   readonly outputs: readonly string[];
 }
 

@@ -2,7 +2,8 @@
 
 Usage: python cross_runtime.py RUNTIME JOB.json
 RUNTIME: onnxruntime | reference | opencv | tract | openvino.
-JOB.json: {"models": [{"name", "path", "rows", "cols", "input" (raw float32 file), "outputs"}],
+JOB.json: {"models": [{"name", "path", "rows", "cols", "input" (raw float32 file), "missing" (optional: the mask
+           input of a model exported with --missing mask, raw float32 file), "outputs"}],
            "step": {"path", "inputs": [{"name", "dtype", "dims", "file"}]}   (onnxruntime only)}
 Prints one JSON object: {"runtime", "version", "results": {name: {"outputs": {...}} or {"error", "log"}},
 "step": {output name: base64 of its bytes}}. One process per runtime runs every model.
@@ -17,38 +18,40 @@ import numpy as np
 
 
 def load_runner(runtime):
-    """(version, run(path, x, outputs) -> {name: ndarray}) for RUNTIME."""
+    """(version, run(path, feeds, outputs) -> {name: ndarray}) for RUNTIME; feeds: {input name: ndarray}, in graph order."""
     if runtime == "onnxruntime":
         import onnxruntime as ort
 
-        def run(path, x, outputs):
+        def run(path, feeds, outputs):
             session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-            return dict(zip(outputs, session.run(outputs, {"input": x})))
+            return dict(zip(outputs, session.run(outputs, feeds)))
 
         return ort.__version__, run
     if runtime == "reference":
         import onnx
         from onnx.reference import ReferenceEvaluator
 
-        def run(path, x, outputs):
-            return dict(zip(outputs, ReferenceEvaluator(path).run(outputs, {"input": x})))
+        def run(path, feeds, outputs):
+            return dict(zip(outputs, ReferenceEvaluator(path).run(outputs, feeds)))
 
         return onnx.__version__, run
     if runtime == "opencv":
         import cv2
 
-        def run(path, x, outputs):
+        def run(path, feeds, outputs):
             net = cv2.dnn.readNetFromONNX(path)
-            net.setInput(x, "input")
+            for name, value in feeds.items():
+                net.setInput(value, name)
             return dict(zip(outputs, net.forward(outputs)))
 
         return cv2.__version__, run
     if runtime == "tract":
         import tract
 
-        def run(path, x, outputs):
-            # tract renames outputs after their nodes; they keep the graph's order (`outputs`).
-            values = tract.onnx().load(path).into_model().into_runnable().run([x])
+        def run(path, feeds, outputs):
+            # tract takes the inputs in the graph's order and renames outputs after their nodes;
+            # they keep the graph's order (`outputs`).
+            values = tract.onnx().load(path).into_model().into_runnable().run(list(feeds.values()))
             return {n: v.to_numpy() for n, v in zip(outputs, values)}
 
         return tract.version(), run
@@ -57,11 +60,11 @@ def load_runner(runtime):
 
         core = ov.Core()
 
-        def run(path, x, outputs):
+        def run(path, feeds, outputs):
             # OpenVINO's CPU plugin computes in bf16 by default where the CPU has it (~1e-3 off
             # here); INFERENCE_PRECISION_HINT f32 is its documented switch to full precision.
             compiled = core.compile_model(path, "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
-            result = compiled({"input": x})
+            result = compiled(feeds)
             return {n: result[compiled.output(n)] for n in outputs}
 
         return ov.__version__, run
@@ -97,11 +100,13 @@ def plain(a):
 def run_models(job, run):
     results = {}
     for m in job["models"]:
-        x = np.fromfile(m["input"], dtype=np.float32).reshape(m["rows"], m["cols"])
+        feeds = {
+            name: np.fromfile(m[name], dtype=np.float32).reshape(m["rows"], m["cols"]) for name in ("input", "missing") if name in m
+        }
         log = CapturedStderr()
         try:
             with log:
-                got = run(m["path"], x, m["outputs"])
+                got = run(m["path"], feeds, m["outputs"])
             results[m["name"]] = {"outputs": {k: plain(v) for k, v in got.items()}}
         except Exception as e:  # the test names the runtime and the op it refused
             results[m["name"]] = {"error": f"{type(e).__name__}: {e}", "log": getattr(log, "text", "")[-4000:]}

@@ -68,7 +68,9 @@ export function buildInferenceModel(spec: MlpSpec, parameters: TensorMap, info: 
   );
   const logits = emitLogits(b, spec, { x, params }, { training: false, weightLayout: 'out_in' });
   const ts = spec.task === 'regression' ? info.targetScaling : undefined;
-  emitPredictions(b, spec, ts ? emitTargetInverse(b, logits, ts) : logits);
+  // The mask form is for runtimes such as OpenCV 4.6, whose Mul does not broadcast the binary logit.
+  const binaryPair = info.missing === 'mask' ? 'gemm' : 'mul';
+  emitPredictions(b, spec, ts ? emitTargetInverse(b, logits, ts) : logits, { binaryPair });
   const meta: Record<string, string> = { [META.kind]: 'inference', [META.spec]: JSON.stringify(spec), [META.weightLayout]: 'out_in' };
   if (info.classNames) meta[META.classNames] = JSON.stringify(info.classNames);
   if (info.training) meta[META.training] = JSON.stringify(info.training);

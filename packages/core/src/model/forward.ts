@@ -56,17 +56,33 @@ export function emitLogits(b: GraphBuilder, spec: MlpSpec, inputs: ForwardInputs
   return h;
 }
 
+/** How emitPredictions spreads a binary model's logit z into [-z, z]. */
+export interface PredictionOptions {
+  /**
+   * 'mul': z × [-1, 1], broadcast. 'gemm': z through a Gemm with weights [[-1], [1]] (transB=1), the
+   * same numbers (one exact product each) for runtimes whose Mul does not broadcast [N, 1] by [2]
+   * (Debian 12's OpenCV 4.6 fails its shape assertion; measured).
+   * @defaultValue 'mul'
+   */
+  readonly binaryPair?: 'mul' | 'gemm';
+}
+
+function binaryPair(b: GraphBuilder, logits: Value, how: 'mul' | 'gemm'): Value {
+  if (how === 'mul') return b.op('Mul', [logits, b.constant([-1, 1], DataType.FLOAT)]);
+  return b.op('Gemm', [logits, b.constant([-1, 1], DataType.FLOAT, [2, 1])], { transB: attr.int(1) });
+}
+
 /**
  * Emits the user-facing outputs from the logits: `probabilities` [N, C] and `label` [N] for
  * classifiers (binary ones give both classes' probabilities), `prediction` [N, k] for regression.
  */
-export function emitPredictions(b: GraphBuilder, spec: MlpSpec, logits: Value): Value[] {
+export function emitPredictions(b: GraphBuilder, spec: MlpSpec, logits: Value, options: PredictionOptions = {}): Value[] {
   // The logits are the prediction; b.output names them through one Identity (there used to be two).
   if (spec.task === 'regression') return [b.output(logits, 'prediction')];
   // For binary, sigmoid([-z, z]) = [1 - p, p]: both classes without a Concat.
   const probabilities =
     spec.task === 'binary'
-      ? b.op('Sigmoid', [b.op('Mul', [logits, b.constant([-1, 1], DataType.FLOAT)])])
+      ? b.op('Sigmoid', [binaryPair(b, logits, options.binaryPair ?? 'mul')])
       : b.op('Softmax', [logits], { axis: attr.int(-1) });
   const label = b.op('ArgMax', [probabilities], { axis: attr.int(1), keepdims: attr.int(0) });
   return [b.output(probabilities, 'probabilities'), b.output(label, 'label')];

@@ -1,5 +1,5 @@
 import { DataError, ModelDecodeError, decodeModel, encodeRecord, type Model as OnnxModel } from '@onnx-mlp/core';
-import type { CardView } from '@onnx-mlp/core/artifacts';
+import { type CardView, MISSING_INPUT_NAME } from '@onnx-mlp/core/artifacts';
 import { argmax } from '@onnx-mlp/core/metrics';
 import type { InferenceSession } from 'onnxruntime-common';
 import { WebModelError } from './errors.js';
@@ -204,8 +204,7 @@ class LoadedModel implements Model {
     const parts: Record<string, ArrayLike<number | bigint>[]> = Object.fromEntries(outputs.map((o) => [o, []]));
     for (let start = 0; start < rows; start += ROWS_PER_RUN) {
       const n = Math.min(ROWS_PER_RUN, rows - start);
-      const tensor = new this.parts.ort.Tensor('float32', features.slice(start * width, (start + n) * width), [n, width]);
-      const out = await this.parts.session.run({ [this.inputName()]: tensor }, outputs);
+      const out = await this.parts.session.run(this.feeds(features.subarray(start * width, (start + n) * width), [n, width]), outputs);
       for (const o of outputs) parts[o]!.push(out[o]!.data as ArrayLike<number | bigint>);
     }
     return this.arrayPrediction(rows, parts);
@@ -230,6 +229,24 @@ class LoadedModel implements Model {
       );
     }
     return input;
+  }
+
+  /** A batch's feeds: `input`, and for a model exported with a mask input, its NaN cells as 0 and `missing` 1 there. */
+  private feeds(batch: Float32Array, dims: number[]): InferenceSession.FeedsType {
+    const { Tensor: T } = this.parts.ort;
+    if (this.parts.meta?.missingForm !== 'mask') return { [this.inputName()]: new T('float32', batch.slice(), dims) };
+    return {
+      input: new T(
+        'float32',
+        batch.map((v) => (Number.isNaN(v) ? 0 : v)),
+        dims,
+      ),
+      [MISSING_INPUT_NAME]: new T(
+        'float32',
+        batch.map((v) => (Number.isNaN(v) ? 1 : 0)),
+        dims,
+      ),
+    };
   }
 
   private inputName(): string {

@@ -9,6 +9,7 @@ import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel } from '@onnx-mlp/core';
+import { exportMissingMask } from '@onnx-mlp/core/artifacts';
 import { loadInferenceModel, runBatch } from '../../cli/src/model/inference-model.js';
 import { loadModel, WebModelError, type OrtModule } from '../src/index.js';
 import { mnistTestSplit } from '../../../tests/helpers/mnist-test-split.js';
@@ -184,6 +185,21 @@ describe('loadModel: predict(records) on a tabular model gives what `onnx-mlp pr
       }
     },
   );
+});
+
+describe('loadModel: an export with a `missing` mask input (onnx-mlp export --missing mask)', () => {
+  it('predicts what its source predicts, records with missing cells included, in both runtimes', async () => {
+    const fixture = await trainTabularModel(syntheticRecords(200, 5), 'multiclass');
+    const exported = encodeModel(await exportMissingMask(decodeModel(fixture.bytes)));
+    const rows = [...syntheticRecords(80, 17), { age: 'NA', income: '', member: 'yes', city: '' }];
+    expect(rows.filter((r) => r.age === 'NA' || r.income === '' || r.city === '').length).toBeGreaterThan(5);
+    for (const [, runtime] of RUNTIMES) {
+      const [source, mask] = await Promise.all([loadModel(fixture.bytes, { runtime }), loadModel(exported, { runtime })]);
+      const [want, got] = await Promise.all([source.predict(rows), mask.predict(rows)]);
+      await Promise.all([source.dispose(), mask.dispose()]);
+      expect(got).toEqual(want);
+    }
+  });
 });
 
 describe('loadModel: bad input rejects with a typed WebModelError', () => {

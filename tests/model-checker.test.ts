@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTrainingArtifacts, decodeModel, encodeModel, mlpSpec, optimizerConfig } from '@onnx-mlp/core';
+import { exportMissingMask } from '@onnx-mlp/core/artifacts';
 import { checkWithOnnx, importOnnx, type OnnxCheck } from './helpers/python-onnx.js';
+import { syntheticRecords, trainTabularModel } from './helpers/tabular-models.js';
 import { MissingTool, requireTool, skipIfMissing } from './helpers/require-tool.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
 const BROKEN = 'broken.eval_model.onnx';
+const MASK_TASKS = ['multiclass', 'binary', 'regression'] as const;
 const CHECKED_IN = fileURLToPath(new URL('../models/mnist-mlp.onnx', import.meta.url));
 
 /** Training graphs from core in a few configurations that emit different ops (dropout, momentum, gelu). */
@@ -57,6 +60,14 @@ describe('ONNX files pass onnx.checker.check_model(full_check=True) (Debian pyth
         files.push(path);
       }
     }
+    // The exports with a `missing` mask input (onnx-mlp export --missing mask) of the three kinds of tabular model.
+    const records = syntheticRecords(120, 3);
+    for (const task of MASK_TASKS) {
+      const exported = await exportMissingMask(decodeModel((await trainTabularModel(records, task)).bytes));
+      const path = join(dir, `${task}.mask_model.onnx`);
+      await writeFile(path, encodeModel(exported));
+      files.push(path);
+    }
     // A negative control: the same eval graph with one op renamed must be rejected, so a pass
     // above means the checker looked at the graph.
     const evalModel = buildTrainingArtifacts(mlpSpec({ inputs: 784, hidden: [8], outputs: 10 }), optimizerConfig('adam')).evalModel;
@@ -87,6 +98,14 @@ describe('ONNX files pass onnx.checker.check_model(full_check=True) (Debian pyth
 
   it.for(CONFIGS.flatMap((c) => [`${c.name}.training_model.onnx`, `${c.name}.training_epoch_model.onnx`, `${c.name}.eval_model.onnx`]))(
     'freshly built %s: valid, IR 8, opset 17, default-domain ops only',
+    (name, ctx) => {
+      skipIfMissing(ctx, onnx);
+      expectStandardOnnx(checks.get(join(dir, name)));
+    },
+  );
+
+  it.for(MASK_TASKS.map((t) => `${t}.mask_model.onnx`))(
+    'the %s export with a mask input: valid, IR 8, opset 17, default-domain ops only',
     (name, ctx) => {
       skipIfMissing(ctx, onnx);
       expectStandardOnnx(checks.get(join(dir, name)));

@@ -45,8 +45,9 @@ export interface ExportedFrom {
 /** The doc strings of the mask form's two inputs, as Netron shows them. */
 export const MASK_INPUT_DOCS = {
   input:
-    'One row per record, one float per raw column (numbers, booleans as 0/1, categories as their vocabulary index, -1 if unseen). ' +
-    'A missing cell holds any finite number (0): its value is ignored where `missing` is 1. No NaN.',
+    'One row per record, one float per raw column of metadata onnx_mlp.preprocessing, encoded as for the trained model ' +
+    '(numbers, booleans as 0/1, categories as their vocabulary index). A missing cell holds any finite number (0): ' +
+    'where `missing` is 1 its value is ignored. No NaN.',
   missing: 'Same shape as `input`: 1 where the cell is missing (the model imputes it as trained), 0 where it holds a value.',
 } as const;
 

@@ -32,7 +32,7 @@ export type {
 } from '../artifacts/model-card.js';
 export { cardMarkdown, cardSummaryLine, splitMetricsMarkdown } from '../artifacts/card-markdown.js';
 export type { CardMarkdownOptions } from '../artifacts/card-markdown.js';
-export { exportMissingMask, ExportError } from '../artifacts/missing-mask-export.js';
+export { exportMissingMask, ExportError } from '../export/missing-mask.js';
 export {
   MISSING_FORMS,
   MISSING_INPUT_NAME,

@@ -1,5 +1,4 @@
 import { META } from '../artifacts/metadata.js';
-import { missingForm } from '../artifacts/missing-input.js';
 import { GraphBuilder } from '../ir/builder.js';
 import { DataType } from '../ir/dtype.js';
 import { DEFAULT_IR_VERSION, type Graph, type Model, type Value, attr } from '../ir/graph.js';
@@ -142,7 +141,8 @@ function emitExplain(b: GraphBuilder, plan: Plan): void {
  * comes from the core's reverse-mode differentiator over a replay of the decoded graph.
  */
 export function buildExplainModel(model: Model, options: ExplainOptions = {}): ExplainModel {
-  if (missingForm(model) === 'mask')
+  // An export with a `missing` mask input (export/missing-mask.ts): its preprocessing reads two inputs.
+  if (model.metadata.has(META.missingInput))
     throw new ExplainError(
       'explain reads a model that takes missing cells as NaN; this one is an export with a second input "missing": explain the model it was exported from',
       { missingForm: 'mask' },

@@ -5,12 +5,12 @@ import { type TensorMap, parameterShapes } from '../model/parameters.js';
 import type { MlpSpec } from '../model/spec.js';
 import { storedDims, transposeMatrix } from '../model/weight-layout.js';
 import type { TargetScaling } from '../preprocess/target-scaling.js';
-import { cardMarkdown } from './card-markdown.js';
-import { buildInferenceModel } from './inference-model.js';
-import { computeDigests, sealModel } from './integrity.js';
-import { META } from './metadata.js';
-import { type ExportedFrom, missingForm } from './missing-input.js';
-import { readCardView, readModelCard, withModelCard } from './model-card.js';
+import { cardMarkdown } from '../artifacts/card-markdown.js';
+import { buildInferenceModel } from '../artifacts/inference-model.js';
+import { computeDigests, sealModel } from '../artifacts/integrity.js';
+import { META } from '../artifacts/metadata.js';
+import { type ExportedFrom, missingForm } from '../artifacts/missing-input.js';
+import { readCardView, readModelCard, withModelCard } from '../artifacts/model-card.js';
 
 /** Why a model cannot be exported in another missing-value form (code EXPORT; `fields.reason` says which). */
 export class ExportError extends OnnxMlpError {

@@ -1,10 +1,19 @@
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkIntegrity, computeDigests, exportMissingMask, ExportError, readExportedFrom } from '@onnx-mlp/core/artifacts';
+import {
+  buildPreprocessModel,
+  checkIntegrity,
+  computeDigests,
+  exportMissingMask,
+  ExportError,
+  readExportedFrom,
+} from '@onnx-mlp/core/artifacts';
 import { decodeModel, encodeModel, encodeRecord, type Model, type Preprocessing, type Task } from '@onnx-mlp/core';
 import { META } from '@onnx-mlp/core/internal';
 import { readInferenceMetadata } from '@onnx-mlp/core/inspect';
 import { parameterShapes } from '@onnx-mlp/core/model';
+import { DataType, GraphBuilder, makeModel } from '@onnx-mlp/core/ir';
+import { type ColumnValues, emitMaskedPreprocess, fitPreprocessing, type PreprocessOptions } from '@onnx-mlp/core/preprocess';
 import { type TabularFixture, type TextRecord, syntheticRecords, trainTabularModel } from './helpers/tabular-models.js';
 
 // The export with a `missing` mask input computes what the model it came from computes, in
@@ -47,6 +56,51 @@ beforeAll(async () => {
     const source = decodeModel(fixture.bytes);
     fixtures.set(task, { fixture, source, exported: await exportMissingMask(source) });
   }
+});
+
+/** The features of `p` from the mask form of the preprocessing alone (emitMaskedPreprocess), as a model. */
+function maskedPreprocessModel(p: Preprocessing): Uint8Array {
+  const b = new GraphBuilder('masked');
+  const shape = ['batch', p.columns.length];
+  const input = b.input('input', DataType.FLOAT, shape);
+  const missing = b.input('missing', DataType.FLOAT, shape);
+  b.output(emitMaskedPreprocess(b, p, { input, missing }), 'features');
+  return encodeModel(makeModel(b.build()));
+}
+
+describe('emitMaskedPreprocess gives the features emitPreprocess gives for NaN, bit for bit', () => {
+  const records = syntheticRecords(150, 21);
+  const num = (s: string) => (s === '' || s === 'NA' ? NaN : Number(s));
+  const CASES: [string, ColumnValues[], PreprocessOptions][] = [
+    [
+      'minmax, median, a "missing" category, a capped vocabulary (<other>)',
+      [
+        { name: 'age', kind: 'numeric', values: records.map((r) => num(r.age!)) },
+        { name: 'city', kind: 'categorical', values: records.map((r) => r.city || null) },
+        { name: 'income', kind: 'numeric', values: records.map((r) => num(r.income!)) },
+      ],
+      { scaling: 'minmax', numericImpute: 'median', categoricalMissing: 'category', maxCategories: 2 },
+    ],
+    ['categorical columns only', [{ name: 'city', kind: 'categorical', values: records.map((r) => r.city || null) }], {}],
+    [
+      'numeric columns only, no scaling',
+      [{ name: 'income', kind: 'numeric', values: records.map((r) => num(r.income!)) }],
+      { scaling: 'none' },
+    ],
+  ];
+
+  it.each(CASES)('%s', async (_, columns, options) => {
+    const p = fitPreprocessing(columns, options);
+    const r = rows(p);
+    const shape = [r.count, p.columns.length];
+    const want = (await run(encodeModel(buildPreprocessModel(p)), { input: r.nan }, shape)).features!.data as Float32Array;
+    const got = (await run(maskedPreprocessModel(p), { input: r.zeroed, missing: r.mask }, shape)).features!.data as Float32Array;
+    expect(r.mask.some((m) => m === 1)).toBe(true);
+    expect(Array.from(got)).toEqual(Array.from(want));
+    // The capped case does feed the "<other>" slot (the third city and the unseen ones are encoded as it).
+    const city = p.columns.find((c) => c.name === 'city');
+    if (city?.kind === 'categorical' && city.otherIndex !== undefined) expect(r.nan.some((v) => v === city.otherIndex)).toBe(true);
+  });
 });
 
 describe('exportMissingMask', () => {

@@ -86,7 +86,7 @@ describe('onnx-mlp export --missing mask', () => {
     await writeFile(path('tampered.onnx'), encodeModel(withWeightByteFlipped(source)));
     expectOneErrorLine(
       await cli(['export', 'tampered.onnx', '--missing', 'mask', '--out', 'x.onnx']),
-      /^onnx-mlp: tampered\.onnx: its weights changed/,
+      /^onnx-mlp: tampered\.onnx: its weights changed since it was sealed \(integrity digest mismatch\); refusing to export it \(onnx-mlp verify tampered\.onnx for details\)$/,
     );
     expect(existsSync(path('x.onnx'))).toBe(false);
   });

@@ -1,10 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import { encodeModel } from '@onnx-mlp/core';
-import { ExportError, exportMissingMask, readExportedFrom, readIntegrity } from '@onnx-mlp/core/artifacts';
+import { ExportError, checkIntegrity, exportMissingMask, readExportedFrom, readIntegrity } from '@onnx-mlp/core/artifacts';
 import { NotInferenceModelError, readInferenceMetadata } from '@onnx-mlp/core/inspect';
 import { cliMessage } from '../core-wording.js';
 import { OptionError, UserError } from '../errors.js';
-import { requireIntact } from '../integrity/require-intact.js';
+import { differsLine } from '../integrity/require-intact.js';
 import { signModel } from '../integrity/signature.js';
 import type { OutputTarget } from '../io/output-target.js';
 import { writeOutput } from '../io/output-write.js';
@@ -32,8 +32,11 @@ export interface MissingExportResult {
 /** The export of the model at `path`, from core, with core's refusals worded as one line naming the file. */
 async function exported(path: string) {
   const { model } = await readModelFile(path, 'export');
-  // The export is sealed anew: a source that fails its own digest must not be laundered into a valid one.
-  await requireIntact(path, model);
+  // The export is sealed anew: a source that fails its own digest must not be laundered into a valid one
+  // (so no --no-verify here, unlike predict).
+  const check = await checkIntegrity(model);
+  if (check.status === 'mismatch')
+    throw new UserError(`${path}: ${differsLine(check.differs)}; refusing to export it (onnx-mlp verify ${path} for details)`);
   try {
     return await exportMissingMask(model);
   } catch (e) {

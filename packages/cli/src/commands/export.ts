@@ -65,7 +65,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
     const signed = signKey === undefined ? 'unsigned' : `signed with ${signKey}`;
     // The line goes where it does not mix with the model: stderr when the model goes to stdout.
     (target.kind === 'stdout' ? process.stderr : process.stdout).write(
-      `wrote ${argv.out}: the ${result.task} model of ${argv.model} with missing cells as input "missing" (1 = missing, 0 = present); ` +
+      `wrote ${target.kind === 'stdout' ? 'to standard output' : argv.out}: the ${result.task} model of ${argv.model} with missing cells as input "missing" (1 = missing, 0 = present); ` +
         `sha256 ${result.digest}, ${signed}\n`,
     );
   },

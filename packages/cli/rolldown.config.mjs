@@ -34,6 +34,11 @@ export default defineConfig({
     cleanDir: true,
     format: 'esm',
     sourcemap: true,
-    chunkFileNames: '[name]-[hash].js',
+    // The vendor groups' names list every command that shares them (vendor~card~evaluate~...): shortened.
+    chunkFileNames: (chunk) => (chunk.name.startsWith('vendor~') ? 'vendor-[hash].js' : '[name]-[hash].js'),
+    // Dependencies in chunks of their own, one per set of commands that use them: main.js is then
+    // our entry alone (tests/helpers/fault-driver.mjs re-evaluates it per case without re-running
+    // yargs' modules), and --help still loads no dependency a command alone needs.
+    codeSplitting: { groups: [{ name: 'vendor', test: /[\\/]node_modules[\\/]/, entriesAware: true }] },
   },
 });

@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadedFiles, newerThanBundle, REPO } from './helpers/cli-bundle.js';
 import { CLI_PATH as BIN, runCli } from './helpers/run-cli.js';
+
+const DIST_MAIN = join(REPO, 'packages/cli/dist/main.js');
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
 // The bin runs the bundle `npm run build` makes (packages/cli/rolldown.config.mjs), and every CLI
@@ -38,4 +41,28 @@ describe('the onnx-mlp bin runs the bundled CLI', () => {
     expect(plain.code).toBe(1);
     expect(plain.stderr).toBe('onnx-mlp: no-such-model.onnx: not a readable ONNX model (no such file)\n');
   }, 60_000);
+});
+
+/** Runs `node ENTRY ...args` in the repository with LANG=`lang`; its exit code and output. */
+function runWithLang(entry: string, args: readonly string[], lang: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, LANG: lang, LC_ALL: '', LC_MESSAGES: '', LANGUAGE: '' };
+    execFile(process.execPath, [entry, ...args], { cwd: REPO, env }, (e, stdout, stderr) =>
+      resolve({ code: e ? ((e.code as number) ?? -1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+// yargs finds its translations from its own file's URL: bundled, it must still find them.
+describe('the bundle prints what dist/main.js prints', () => {
+  for (const lang of ['C', 'de_DE.UTF-8']) {
+    it(`--help, predict --help and a usage error, LANG=${lang}`, async () => {
+      for (const args of [['--help'], ['predict', '--help'], ['predcit']]) {
+        const [bundled, unbundled] = await Promise.all([runWithLang(BIN, args, lang), runWithLang(DIST_MAIN, args, lang)]);
+        expect(bundled).toEqual(unbundled);
+      }
+      const help = await runWithLang(BIN, ['--help'], lang);
+      expect(help.stdout).toContain(lang === 'C' ? '\nCommands:\n' : '\nKommandos:\n');
+    }, 60_000);
+  }
 });

@@ -21,12 +21,35 @@ const tscSourceMaps = {
   },
 };
 
+/**
+ * Gives a dependency that reads `import.meta.url` the URL of its own file, found at run time from
+ * its package (as unbundled), not the chunk's: yargs finds its translations (`yargs/locales/`) from
+ * it, and without this a German locale would get English help. Falls back to the chunk's URL
+ * where the package cannot be found.
+ */
+const originalImportMetaUrl = {
+  name: 'original-import-meta-url',
+  transform: {
+    filter: { id: /[\\/]node_modules[\\/]/, code: 'import.meta.url' },
+    handler(code, id) {
+      const [, pkg, subpath] = /.*[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](.*)$/.exec(id);
+      const url =
+        '(() => { try { return new URL(SUBPATH, __toFileUrl(__requireFrom(import.meta.url).resolve(PACKAGE))).href; } catch { return import.meta.url; } })()'
+          .replace('SUBPATH', JSON.stringify(subpath.replaceAll('\\', '/')))
+          .replace('PACKAGE', JSON.stringify(`${pkg.replaceAll('\\', '/')}/package.json`));
+      // One line ahead of the module's first: its own lines keep their numbers.
+      const header = `import { createRequire as __requireFrom } from 'node:module'; import { pathToFileURL as __toFileUrl } from 'node:url'; const __originalUrl = ${url}; `;
+      return { code: header + code.replaceAll('import.meta.url', '__originalUrl'), map: null };
+    },
+  },
+};
+
 export default defineConfig({
   input: { main: 'packages/cli/dist/main.js' },
   platform: 'node',
   // Native, and shared with the caller's own copy: a second onnxruntime-common breaks `instanceof Tensor`.
   external: [/^onnxruntime-(node|common)(\/|$)/],
-  plugins: [tscSourceMaps],
+  plugins: [tscSourceMaps, originalImportMetaUrl],
   output: {
     // One folder beside dist/, no sub-folders: `../package.json` and `mnist/package.json`, resolved
     // from each chunk's import.meta.url, find the same files as from dist/.

@@ -19,7 +19,7 @@ writeFileSync(file, JSON.stringify({ train: Array.from(train.features), test: Ar
 const cli = execFileSync(
   process.execPath,
   [
-    fileURLToPath(new URL('../packages/cli/dist/main.js', import.meta.url)),
+    fileURLToPath(new URL('../packages/cli/bin/onnx-mlp.js', import.meta.url)),
     'train',
     '--seed',
     String(seed),

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const cli = fileURLToPath(new URL('../packages/cli/dist/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../packages/cli/bin/onnx-mlp.js', import.meta.url));
 const [csv, label, ...extra] = process.argv.slice(2);
 const data = csv ? ['--data', csv, '--label', label, ...extra] : [];
 // One setting for every row, private or not: Adam, a larger batch and rate than the defaults (DP-SGD

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { decodeModel, encodeModel } from '@onnx-mlp/core';
 import { Rng } from '@onnx-mlp/core/model';
 import { mutate, mutateJsonText, mutateOnnx } from './helpers/fuzz-mutations.js';
+import { requireFreshBundle } from './helpers/cli-bundle.js';
 import { runCli } from './helpers/run-cli.js';
 import { syntheticRows, writeCsv } from './helpers/tabular-data.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
@@ -165,6 +166,7 @@ async function specialFileCases(): Promise<Case[]> {
 
 /** Runs `cases` in the driver; its outcomes, and its own exit (a crash ends it early). */
 async function runDriver(cases: readonly Case[]): Promise<{ outcomes: Outcome[]; exit: string; started: string[] }> {
+  requireFreshBundle();
   const plan = join(dir, 'plan.json');
   const results = join(dir, 'results.jsonl');
   await writeFile(plan, JSON.stringify({ cwd: dir, results, timeoutMs: 30_000, cases }));

@@ -1,5 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, commandsFor, requestedCommand } from '../packages/cli/src/commands/command-list.js';
+import { loadedFiles, REPO } from './helpers/cli-bundle.js';
+import { CLI_PATH as BIN } from './helpers/run-cli.js';
 
 describe('commands load on demand (start-up time)', () => {
   it('finds the command word past global options, and nothing for --help or an unknown word', () => {
@@ -28,4 +32,42 @@ describe('commands load on demand (start-up time)', () => {
       expect([loaded.command, loaded.describe]).toEqual([entry.command, entry.describe]);
     }
   });
+});
+
+/** The sources (from its source map) of each bundle file in `files`: what that file holds. */
+async function bundledSources(files: readonly string[]): Promise<string[]> {
+  const sources = await Promise.all(
+    files
+      .filter((f) => f.startsWith('packages/cli/bundle/'))
+      .map(async (f) => {
+        const map = JSON.parse(await readFile(join(REPO, `${f}.map`), 'utf8').catch(() => '{"sources":[]}')) as { sources: string[] };
+        return map.sources.map((s) => relative(REPO, join(REPO, dirname(f), s)));
+      }),
+  );
+  return sources.flat();
+}
+
+// The same, measured on what users run: the bin and the bundle's chunks, from the files Node loaded.
+describe('the bundled CLI loads only what a command needs', () => {
+  it('--help loads a few bundle files: neither core, nor ONNX Runtime, nor any command module', async () => {
+    const { code, files } = await loadedFiles(BIN, ['--help']);
+    expect(code).toBe(0);
+    expect(files.every((f) => f === 'packages/cli/bin/onnx-mlp.js' || f.startsWith('packages/cli/bundle/'))).toBe(true);
+    const sources = await bundledSources(files);
+    expect(sources).toContain('packages/cli/src/main.ts');
+    expect(
+      sources.filter((s) => s.startsWith('packages/core/') || s.includes('/onnxruntime') || s.startsWith('packages/cli/src/commands/')),
+    ).toEqual(['packages/cli/src/commands/command-list.ts']);
+  }, 60_000);
+
+  it('predict loads ONNX Runtime, core and its own command, and no other command', async () => {
+    const { code, files } = await loadedFiles(BIN, ['predict', 'no-such-model.onnx', '--data', 'no-such.csv']);
+    expect(code).toBe(1);
+    expect(files).toContain('node_modules/onnxruntime-node/dist/index.js');
+    const sources = await bundledSources(files);
+    expect(sources).toContain('packages/cli/src/commands/predict.ts');
+    expect(sources.some((s) => s.startsWith('packages/core/src/'))).toBe(true);
+    const otherCommands = Object.keys(COMMANDS).filter((c) => c !== 'predict');
+    expect(sources.filter((s) => otherCommands.some((c) => s === `packages/cli/src/commands/${c}.ts`))).toEqual([]);
+  }, 60_000);
 });

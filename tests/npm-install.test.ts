@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFile, realpath } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 
@@ -53,4 +53,34 @@ it("npm does not run onnxruntime-node's install script (the CUDA download)", asy
   expect(r.code, r.stderr).toBe(0);
   expect(r.stdout).toMatch(/rebuilt dependencies successfully/);
   expect(`${r.stdout}${r.stderr}`).not.toMatch(/postinstall|script\/install/);
+}, 130_000);
+
+/** The files `entry` (relative to packages/cli) imports by relative path, and their source maps, itself included, transitively. */
+async function relativeImportClosure(entry: string): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    if (file.endsWith('.map')) continue;
+    const code = await readFile(join(REPO, 'packages/cli', file), 'utf8');
+    const imports = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["'](\.\.?\/[^"']+)["']/g)].map((m) => m[1]!);
+    const map = /\n\/\/# sourceMappingURL=(\S+)\s*$/.exec(code)?.[1];
+    for (const path of map === undefined ? imports : [...imports, map])
+      pending.push(posix.normalize(posix.join(posix.dirname(file), path)));
+  }
+  return seen;
+}
+
+// The bin runs the bundle: the published package must hold it, every chunk it loads, and their maps.
+it('the CLI package holds the bin, the bundle and every chunk the bundle loads', async () => {
+  const r = await npm('npm', ['pack', '--dry-run', '--json', '--workspace', 'packages/cli']);
+  expect(r.code, r.stderr).toBe(0);
+  const packed = new Set((JSON.parse(r.stdout) as [{ files: { path: string }[] }])[0].files.map((f) => f.path));
+  const needed = [...(await relativeImportClosure('bin/onnx-mlp.js'))];
+  expect(needed).toContain('bundle/main.js');
+  expect(needed).toContain('bundle/main.js.map');
+  expect(needed.length).toBeGreaterThan(10);
+  expect([...needed, 'package.json'].filter((f) => !packed.has(f))).toEqual([]);
 }, 130_000);

@@ -1,5 +1,6 @@
 // Runs many CLI command lines in one Node process, each as a fresh evaluation of the built CLI's
-// entry module (dist/main.js?case=N), so that a fault-injection suite pays Node's and ONNX Runtime's
+// entry module (bundle/main.js?case=N: what the bin runs, imported directly because the bin itself
+// would evaluate it once), so that a fault-injection suite pays Node's and ONNX Runtime's
 // start-up (about 0.6 s) once, not once per case. Usage: node fault-driver.mjs PLAN.json
 // PLAN: { cwd, results, timeoutMs, cases: [{ id, args, scan }] }. For each case it appends to
 // `results` one JSON line: exit code, stderr, stdout byte count, uncaught errors, milliseconds and
@@ -9,7 +10,7 @@ import { openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../packages/cli/bundle/main.js', import.meta.url));
 const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 process.chdir(plan.cwd);
 const results = openSync(plan.results, 'w');

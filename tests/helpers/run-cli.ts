@@ -1,9 +1,9 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { requireFreshBundle } from './cli-bundle.js';
 
-/** The built CLI entry point (`npm test` builds it first; `npx tsc -b packages/cli` by hand). */
-export const CLI_PATH = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
+/** What users run: the `onnx-mlp` bin, which runs the bundle `npm run build` makes (`npm test` builds first). */
+export const CLI_PATH = fileURLToPath(new URL('../../packages/cli/bin/onnx-mlp.js', import.meta.url));
 
 /** What one CLI process did. */
 export interface CliResult {
@@ -12,9 +12,9 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `node packages/cli/dist/main.js ...args` in `cwd` and collects its exit code and output. */
+/** Runs `node packages/cli/bin/onnx-mlp.js ...args` in `cwd` and collects its exit code and output. */
 export function runCli(args: readonly string[], options: { cwd: string; timeoutMs?: number }): Promise<CliResult> {
-  if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: build first (npx tsc -b packages/core packages/cli)`);
+  requireFreshBundle();
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [CLI_PATH, ...args], { cwd: options.cwd, timeout: options.timeoutMs ?? 60_000 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') reject(error);
@@ -29,7 +29,7 @@ export interface CliChild {
   readonly done: Promise<{ code: number | null; stderr: string }>;
 }
 
-/** Starts `node packages/cli/dist/main.js ...args` in `cwd` without waiting: for tests that signal or race it. */
+/** Starts `node packages/cli/bin/onnx-mlp.js ...args` in `cwd` without waiting: for tests that signal or race it. */
 export function startCli(args: readonly string[], options: { cwd: string }): CliChild {
   const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: options.cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

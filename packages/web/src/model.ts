@@ -1,6 +1,5 @@
-import { DataError, ModelDecodeError, decodeModel, encodeRecord, type Model as OnnxModel } from '@onnx-mlp/core';
+import { ModelDecodeError, decodeModel, type Model as OnnxModel } from '@onnx-mlp/core';
 import type { CardView } from '@onnx-mlp/core/artifacts';
-import { argmax } from '@onnx-mlp/core/metrics';
 import type { InferenceSession } from 'onnxruntime-common';
 import { WebModelError } from './errors.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
@@ -8,35 +7,22 @@ import { describeForeignModel, readOnnxMlpMetadata, type ForeignModel, type Onnx
 import { readModelBytes, sourceName, type ModelSource } from './model-source.js';
 import { cardAndVerification, type ModelVerification } from './model-verification.js';
 import { resolveRuntime, type Backend, type OrtModule, type RuntimeOptions } from './runtime.js';
+import {
+  type ArrayPrediction,
+  classLabels,
+  joinFloat,
+  type OutputChunks,
+  type Prediction,
+  toPredictions,
+  valueLabels,
+} from './prediction-output.js';
+import { encodeRecordRows } from './record-rows.js';
 import { type ArrayExplanation, type ExplainOptions, type Explanation, Explainer, recordExplanations } from './model-explain.js';
 
 /** How loadModel picks its runtime (see RuntimeOptions for each default). */
 export type LoadModelOptions = RuntimeOptions;
 
-/** One record's prediction: the class (with every class's probability) or the regression value. */
-export interface Prediction {
-  /** The class name (classifiers) or the predicted value (regression). */
-  label: string | number;
-  /** Classifiers: the probability of every class, by class name. */
-  probabilities?: Record<string, number>;
-  /** Regression: the (first) predicted value. */
-  value?: number;
-  /** Regression with several targets: every predicted value, in label-column order. */
-  values?: number[];
-}
-
-/** The outputs of predictArrays, row-major. */
-export interface ArrayPrediction {
-  rows: number;
-  /** Values per row in `probabilities` or `values`. */
-  outputs: number;
-  /** Classifiers: [rows, outputs] class probabilities. */
-  probabilities?: Float32Array;
-  /** Regression (and models onnx-mlp did not make: their first float output): [rows, outputs]. */
-  values?: Float32Array;
-  /** Per row: the class name, the value (one-output regression), or the argmax index (foreign models with several outputs). */
-  labels: (string | number)[];
-}
+export type { ArrayPrediction, Prediction } from './prediction-output.js';
 
 /** A loaded model, ready to predict. */
 export interface Model {
@@ -143,6 +129,8 @@ class LoadedModel implements Model {
   readonly backend: Backend;
   readonly card: CardView;
   readonly verification: ModelVerification;
+  /** The outputs each run fetches: made once, as they never change. */
+  private readonly outputNames: readonly string[];
 
   constructor(private readonly parts: LoadedParts) {
     const { meta } = parts;
@@ -153,6 +141,8 @@ class LoadedModel implements Model {
     this.backend = parts.backend;
     this.card = parts.card;
     this.verification = parts.verification;
+    if (!meta) this.outputNames = parts.foreign!.outputs;
+    else this.outputNames = meta.task === 'regression' ? ['prediction'] : ['probabilities', 'label'];
   }
 
   async predict(records: readonly Record<string, unknown>[]): Promise<Prediction[]> {
@@ -179,19 +169,7 @@ class LoadedModel implements Model {
         `${this.parts.name} is ${what}: ${method} needs the onnx-mlp preprocessing metadata to encode records; use ${instead}`,
       );
     }
-    const width = p.columns.length;
-    const input = new Float32Array(records.length * width);
-    records.forEach((record, i) =>
-      input.set(
-        encodeOne(
-          p.columns.map((c) => c.name),
-          record,
-          (r) => encodeRecord(p, r, `record ${i + 1}`),
-          i,
-        ),
-        i * width,
-      ),
-    );
+    const input = encodeRecordRows(p, this.inputColumns!, records);
     return { meta, input };
   }
 
@@ -200,15 +178,24 @@ class LoadedModel implements Model {
     if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(width) || features.length !== rows * width) {
       throw new WebModelError('bad-input', `predictArrays: ${features.length} values are not ${rows} rows of ${width} features`);
     }
-    const outputs = this.outputNames();
-    const parts: Record<string, ArrayLike<number | bigint>[]> = Object.fromEntries(outputs.map((o) => [o, []]));
+    const runs: InferenceSession.OnnxValueMapType[] = [];
     for (let start = 0; start < rows; start += ROWS_PER_RUN) {
       const n = Math.min(ROWS_PER_RUN, rows - start);
-      const tensor = new this.parts.ort.Tensor('float32', features.slice(start * width, (start + n) * width), [n, width]);
-      const out = await this.parts.session.run({ [this.inputName()]: tensor }, outputs);
-      for (const o of outputs) parts[o]!.push(out[o]!.data as ArrayLike<number | bigint>);
+      const tensor = new this.parts.ort.Tensor('float32', this.runInput(features, start * width, (start + n) * width), [n, width]);
+      runs.push(await this.parts.session.run({ [this.inputName()]: tensor }, this.outputNames));
     }
-    return this.arrayPrediction(rows, parts);
+    return this.arrayPrediction(rows, (name) => runs.map((out) => out[name]!.data as ArrayLike<number | bigint>));
+  }
+
+  /**
+   * Rows [from, to) of `features` as one run's input: a view, as ORT reads its input during the run
+   * and keeps no reference after it (a copy of 4,096 MNIST rows costs a fifth of their run). ORT-web
+   * in proxy mode transfers each input's whole buffer to its worker, which would detach the caller's
+   * array (and a later chunk's view of it), so there each run gets its own copy.
+   */
+  private runInput(features: Float32Array, from: number, to: number): Float32Array {
+    if (this.backend !== 'native' && this.parts.ort.env.wasm?.proxy === true) return features.slice(from, to);
+    return from === 0 && to === features.length ? features : features.subarray(from, to);
   }
 
   explainArrays(features: Float32Array, rows: number, options: ExplainOptions = {}): Promise<ArrayExplanation> {
@@ -236,75 +223,16 @@ class LoadedModel implements Model {
     return this.parts.meta ? 'input' : this.foreignInput().name;
   }
 
-  private outputNames(): string[] {
-    const meta = this.parts.meta;
-    if (!meta) return [...this.parts.foreign!.outputs];
-    return meta.task === 'regression' ? ['prediction'] : ['probabilities', 'label'];
-  }
-
-  private arrayPrediction(rows: number, parts: Record<string, ArrayLike<number | bigint>[]>): ArrayPrediction {
+  private arrayPrediction(rows: number, chunksOf: (output: string) => OutputChunks): ArrayPrediction {
     const meta = this.parts.meta;
     if (meta && meta.task !== 'regression') {
-      const probabilities = joinFloat(parts.probabilities!);
-      const labels = parts.label!.flatMap((chunk) => Array.from(chunk as BigInt64Array, (l) => meta.classNames[Number(l)] ?? Number(l)));
-      return { rows, outputs: meta.outputWidth, probabilities, labels };
+      const labels = classLabels(chunksOf('label'), meta.classNames);
+      return { rows, outputs: meta.outputWidth, probabilities: joinFloat(chunksOf('probabilities')), labels };
     }
-    const name = meta ? 'prediction' : this.parts.foreign!.outputs.find((o) => parts[o]!.every((c) => c instanceof Float32Array));
+    const name = meta ? 'prediction' : this.outputNames.find((o) => chunksOf(o).every((c) => c instanceof Float32Array));
     if (name === undefined) throw new WebModelError('unsupported-input', `${this.parts.name} has no float32 output to report`);
-    const values = joinFloat(parts[name]!);
+    const values = joinFloat(chunksOf(name));
     const outputs = rows === 0 ? (meta?.outputWidth ?? 0) : values.length / rows;
-    const labels = Array.from({ length: rows }, (_, r) => (outputs === 1 ? values[r]! : argmax(values, r * outputs, outputs)));
-    return { rows, outputs, values, labels };
+    return { rows, outputs, values, labels: valueLabels(values, rows, outputs) };
   }
-}
-
-/** Checks that `record` has every column (naming the missing one) and encodes it, as a typed error. */
-function encodeOne(
-  columns: readonly string[],
-  record: Record<string, unknown>,
-  encode: (r: Record<string, unknown>) => Float32Array,
-  index: number,
-): Float32Array {
-  if (typeof record !== 'object' || record === null) {
-    throw new WebModelError(
-      'bad-input',
-      `record ${index + 1} is ${record === null ? 'null' : typeof record}, not an object keyed by column name`,
-    );
-  }
-  const missing = columns.filter((c) => !(c in record));
-  if (missing.length > 0) {
-    const which = missing.length === 1 ? `column "${missing[0]}"` : `columns ${missing.map((c) => `"${c}"`).join(', ')}`;
-    throw new WebModelError(
-      'missing-column',
-      `record ${index + 1} has no ${which}; the model expects the columns ${columns.map((c) => `"${c}"`).join(', ')}`,
-    );
-  }
-  try {
-    return encode(record);
-  } catch (e) {
-    if (e instanceof DataError) throw new WebModelError('bad-value', e.message, { cause: e });
-    throw e;
-  }
-}
-
-function joinFloat(chunks: readonly ArrayLike<number | bigint>[]): Float32Array {
-  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c as Float32Array, at);
-    at += c.length;
-  }
-  return out;
-}
-
-function toPredictions(out: ArrayPrediction, meta: OnnxMlpMetadata): Prediction[] {
-  const w = out.outputs;
-  return Array.from({ length: out.rows }, (_, r): Prediction => {
-    if (out.probabilities) {
-      const probabilities = Object.fromEntries(meta.classNames.map((c, k) => [c, out.probabilities![r * w + k]!]));
-      return { label: out.labels[r]!, probabilities };
-    }
-    const values = Array.from(out.values!.subarray(r * w, (r + 1) * w));
-    return { label: values[0]!, value: values[0]!, ...(w > 1 ? { values } : {}) };
-  });
 }

@@ -131,6 +131,33 @@ describe('predictArrays and predict: each call’s results are its own', () => {
   });
 });
 
+describe('predict: a refused record, alone or among others, is named as before', () => {
+  it('missing columns win over a bad value in an earlier column; all missing ones are named; a non-object is bad-input', async () => {
+    const fixture = await trainTabularModel(syntheticRecords(100, 5), 'binary');
+    const model = await loadModel(fixture.bytes, { runtime: node });
+    const good = { age: '40', income: '50', member: 'yes', city: 'oslo' };
+    const { income: _, city: __, ...twoMissing } = { ...good, age: 'forty' };
+    const refusal = (records: unknown[]) =>
+      model.predict(records as Record<string, unknown>[]).then(
+        () => null,
+        (e: { code: string; message: string }) => [e.code, e.message],
+      );
+    const missing = [
+      'missing-column',
+      'record 1 has no columns "income", "city"; the model expects the columns "age", "income", "member", "city"',
+    ];
+    expect(await refusal([twoMissing])).toEqual(missing);
+    expect(await refusal([good, twoMissing])).toEqual(['missing-column', missing[1]!.replace('record 1', 'record 2')]);
+    expect(await refusal([{ ...good, member: 'maybe' }])).toEqual([
+      'bad-value',
+      'record 1, column "member": "maybe" is not a boolean (true/false, 1/0, yes/no)',
+    ]);
+    expect(await refusal([good, 7])).toEqual(['bad-input', 'record 2 is number, not an object keyed by column name']);
+    expect(await refusal([null])).toEqual(['bad-input', 'record 1 is null, not an object keyed by column name']);
+    await model.dispose();
+  });
+});
+
 describe('class labels and probabilities', () => {
   it('reads every int64 label as Number() does: small indexes by name, others (2^31, 2^32 + 1, negative) as numbers', () => {
     const names = ['a', 'b', 'c'];

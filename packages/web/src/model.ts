@@ -44,7 +44,11 @@ export interface Model {
   readonly backend: Backend;
   /** Predicts raw records (objects keyed by column; categories as strings, missing values as null or ''). */
   predict(records: readonly Record<string, unknown>[]): Promise<Prediction[]>;
-  /** Runs the model on `rows` rows of its input ([rows, width] row-major floats). */
+  /**
+   * Runs the model on `rows` rows of its input ([rows, width] row-major floats, a view into a larger
+   * array is fine). ONNX Runtime reads the rows in place, 4,096 at a time, as the runs go: leave
+   * `features` unchanged until the promise settles.
+   */
   predictArrays(features: Float32Array, rows: number): Promise<ArrayPrediction>;
   /**
    * Explains `rows` rows of its input ([rows, width] row-major raw values, as predictArrays takes):

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as ortNode from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { loadModel, type OrtModule } from '../src/index.js';
 import { classLabels, toPredictions } from '../src/prediction-output.js';
@@ -102,6 +103,29 @@ describe('predictArrays: the input rows', () => {
     expect(got.probabilities).toEqual(want.probabilities);
     expect(got.labels).toEqual(want.labels);
   });
+});
+
+describe('predictArrays: rows on a SharedArrayBuffer', () => {
+  it.each([
+    ['onnxruntime-node', node],
+    ['onnxruntime-web (WASM)', ortWeb as unknown as OrtModule],
+  ])(
+    '%s predicts them as it predicts the same rows in a plain array (node cannot take a view of one: each run copies)',
+    async (_, runtime) => {
+      const test = await mnistTestSplit(42);
+      const rows = 4500;
+      const plain = new Float32Array(rows * 784);
+      for (let r = 0; r < rows; r++) plain.set(test.features.subarray((r % 2000) * 784, ((r % 2000) + 1) * 784), r * 784);
+      const shared = new Float32Array(new SharedArrayBuffer(plain.byteLength));
+      shared.set(plain);
+      const model = await loadModel(await readFile(MNIST_MODEL), { runtime });
+      const want = await model.predictArrays(plain, rows);
+      const got = await model.predictArrays(shared, rows);
+      await model.dispose();
+      expect(got.probabilities).toEqual(want.probabilities);
+      expect(got.labels).toEqual(want.labels);
+    },
+  );
 });
 
 describe('predictArrays and predict: each call’s results are its own', () => {

@@ -1,7 +1,7 @@
 import { argmax } from '@onnx-mlp/core/metrics';
 import type { OnnxMlpMetadata } from './model-metadata.js';
 
-/** One prediction: the class (with every class's probability) or the regression value. */
+/** One record's prediction: the class (with every class's probability) or the regression value. */
 export interface Prediction {
   /** The class name (classifiers) or the predicted value (regression). */
   label: string | number;

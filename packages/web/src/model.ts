@@ -1,6 +1,5 @@
-import { DataError, ModelDecodeError, decodeModel, encodeRecord, type Model as OnnxModel } from '@onnx-mlp/core';
+import { ModelDecodeError, decodeModel, type Model as OnnxModel } from '@onnx-mlp/core';
 import { type CardView, MISSING_INPUT_NAME } from '@onnx-mlp/core/artifacts';
-import { argmax } from '@onnx-mlp/core/metrics';
 import type { InferenceSession } from 'onnxruntime-common';
 import { WebModelError } from './errors.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
@@ -8,35 +7,22 @@ import { describeForeignModel, readOnnxMlpMetadata, type ForeignModel, type Onnx
 import { readModelBytes, sourceName, type ModelSource } from './model-source.js';
 import { cardAndVerification, type ModelVerification } from './model-verification.js';
 import { resolveRuntime, type Backend, type OrtModule, type RuntimeOptions } from './runtime.js';
+import {
+  type ArrayPrediction,
+  classLabels,
+  joinFloat,
+  type OutputChunks,
+  type Prediction,
+  toPredictions,
+  valueLabels,
+} from './prediction-output.js';
+import { encodeRecordRows } from './record-rows.js';
 import { type ArrayExplanation, type ExplainOptions, type Explanation, Explainer, recordExplanations } from './model-explain.js';
 
 /** How loadModel picks its runtime (see RuntimeOptions for each default). */
 export type LoadModelOptions = RuntimeOptions;
 
-/** One record's prediction: the class (with every class's probability) or the regression value. */
-export interface Prediction {
-  /** The class name (classifiers) or the predicted value (regression). */
-  label: string | number;
-  /** Classifiers: the probability of every class, by class name. */
-  probabilities?: Record<string, number>;
-  /** Regression: the (first) predicted value. */
-  value?: number;
-  /** Regression with several targets: every predicted value, in label-column order. */
-  values?: number[];
-}
-
-/** The outputs of predictArrays, row-major. */
-export interface ArrayPrediction {
-  rows: number;
-  /** Values per row in `probabilities` or `values`. */
-  outputs: number;
-  /** Classifiers: [rows, outputs] class probabilities. */
-  probabilities?: Float32Array;
-  /** Regression (and models onnx-mlp did not make: their first float output): [rows, outputs]. */
-  values?: Float32Array;
-  /** Per row: the class name, the value (one-output regression), or the argmax index (foreign models with several outputs). */
-  labels: (string | number)[];
-}
+export type { ArrayPrediction, Prediction } from './prediction-output.js';
 
 /** A loaded model, ready to predict. */
 export interface Model {
@@ -58,7 +44,11 @@ export interface Model {
   readonly backend: Backend;
   /** Predicts raw records (objects keyed by column; categories as strings, missing values as null or ''). */
   predict(records: readonly Record<string, unknown>[]): Promise<Prediction[]>;
-  /** Runs the model on `rows` rows of its input ([rows, width] row-major floats). */
+  /**
+   * Runs the model on `rows` rows of its input ([rows, width] row-major floats, a view into a larger
+   * array is fine). ONNX Runtime reads the rows in place, 4,096 at a time, as the runs go: leave
+   * `features` unchanged until the promise settles.
+   */
   predictArrays(features: Float32Array, rows: number): Promise<ArrayPrediction>;
   /**
    * Explains `rows` rows of its input ([rows, width] row-major raw values, as predictArrays takes):
@@ -143,6 +133,8 @@ class LoadedModel implements Model {
   readonly backend: Backend;
   readonly card: CardView;
   readonly verification: ModelVerification;
+  /** The outputs each run fetches: made once, as they never change. */
+  private readonly outputNames: readonly string[];
 
   constructor(private readonly parts: LoadedParts) {
     const { meta } = parts;
@@ -153,6 +145,8 @@ class LoadedModel implements Model {
     this.backend = parts.backend;
     this.card = parts.card;
     this.verification = parts.verification;
+    if (!meta) this.outputNames = parts.foreign!.outputs;
+    else this.outputNames = meta.task === 'regression' ? ['prediction'] : ['probabilities', 'label'];
   }
 
   async predict(records: readonly Record<string, unknown>[]): Promise<Prediction[]> {
@@ -179,19 +173,7 @@ class LoadedModel implements Model {
         `${this.parts.name} is ${what}: ${method} needs the onnx-mlp preprocessing metadata to encode records; use ${instead}`,
       );
     }
-    const width = p.columns.length;
-    const input = new Float32Array(records.length * width);
-    records.forEach((record, i) =>
-      input.set(
-        encodeOne(
-          p.columns.map((c) => c.name),
-          record,
-          (r) => encodeRecord(p, r, `record ${i + 1}`),
-          i,
-        ),
-        i * width,
-      ),
-    );
+    const input = encodeRecordRows(p, this.inputColumns!, records);
     return { meta, input };
   }
 
@@ -200,14 +182,26 @@ class LoadedModel implements Model {
     if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(width) || features.length !== rows * width) {
       throw new WebModelError('bad-input', `predictArrays: ${features.length} values are not ${rows} rows of ${width} features`);
     }
-    const outputs = this.outputNames();
-    const parts: Record<string, ArrayLike<number | bigint>[]> = Object.fromEntries(outputs.map((o) => [o, []]));
+    const runs: InferenceSession.OnnxValueMapType[] = [];
     for (let start = 0; start < rows; start += ROWS_PER_RUN) {
       const n = Math.min(ROWS_PER_RUN, rows - start);
-      const out = await this.parts.session.run(this.feeds(features.subarray(start * width, (start + n) * width), [n, width]), outputs);
-      for (const o of outputs) parts[o]!.push(out[o]!.data as ArrayLike<number | bigint>);
+      const batch = this.runInput(features, start * width, (start + n) * width);
+      runs.push(await this.parts.session.run(this.feeds(batch, [n, width]), this.outputNames));
     }
-    return this.arrayPrediction(rows, parts);
+    return this.arrayPrediction(rows, (name) => runs.map((out) => out[name]!.data as ArrayLike<number | bigint>));
+  }
+
+  /**
+   * Rows [from, to) of `features` as one run's input: a view, as ORT reads its input during the run
+   * and keeps no reference after it (copying MNIST rows cost 10–30% of their runs' time). A copy
+   * per run only where a view cannot go: ORT-web in proxy mode transfers each input's whole buffer
+   * to its worker (detaching the caller's array, and a later chunk's view of it), and
+   * onnxruntime-node refuses a view of a SharedArrayBuffer ("Invalid argument").
+   */
+  private runInput(features: Float32Array, from: number, to: number): Float32Array {
+    const native = this.backend === 'native';
+    if (native ? isShared(features.buffer) : this.parts.ort.env.wasm?.proxy === true) return features.slice(from, to);
+    return from === 0 && to === features.length ? features : features.subarray(from, to);
   }
 
   explainArrays(features: Float32Array, rows: number, options: ExplainOptions = {}): Promise<ArrayExplanation> {
@@ -234,7 +228,7 @@ class LoadedModel implements Model {
   /** A batch's feeds: `input`, and for a model exported with a mask input, its NaN cells as 0 and `missing` 1 there. */
   private feeds(batch: Float32Array, dims: number[]): InferenceSession.FeedsType {
     const { Tensor: T } = this.parts.ort;
-    if (this.parts.meta?.missingForm !== 'mask') return { [this.inputName()]: new T('float32', batch.slice(), dims) };
+    if (this.parts.meta?.missingForm !== 'mask') return { [this.inputName()]: new T('float32', batch, dims) };
     return {
       input: new T(
         'float32',
@@ -253,75 +247,21 @@ class LoadedModel implements Model {
     return this.parts.meta ? 'input' : this.foreignInput().name;
   }
 
-  private outputNames(): string[] {
-    const meta = this.parts.meta;
-    if (!meta) return [...this.parts.foreign!.outputs];
-    return meta.task === 'regression' ? ['prediction'] : ['probabilities', 'label'];
-  }
-
-  private arrayPrediction(rows: number, parts: Record<string, ArrayLike<number | bigint>[]>): ArrayPrediction {
+  private arrayPrediction(rows: number, chunksOf: (output: string) => OutputChunks): ArrayPrediction {
     const meta = this.parts.meta;
     if (meta && meta.task !== 'regression') {
-      const probabilities = joinFloat(parts.probabilities!);
-      const labels = parts.label!.flatMap((chunk) => Array.from(chunk as BigInt64Array, (l) => meta.classNames[Number(l)] ?? Number(l)));
-      return { rows, outputs: meta.outputWidth, probabilities, labels };
+      const labels = classLabels(chunksOf('label'), meta.classNames);
+      return { rows, outputs: meta.outputWidth, probabilities: joinFloat(chunksOf('probabilities')), labels };
     }
-    const name = meta ? 'prediction' : this.parts.foreign!.outputs.find((o) => parts[o]!.every((c) => c instanceof Float32Array));
+    const name = meta ? 'prediction' : this.outputNames.find((o) => chunksOf(o).every((c) => c instanceof Float32Array));
     if (name === undefined) throw new WebModelError('unsupported-input', `${this.parts.name} has no float32 output to report`);
-    const values = joinFloat(parts[name]!);
+    const values = joinFloat(chunksOf(name));
     const outputs = rows === 0 ? (meta?.outputWidth ?? 0) : values.length / rows;
-    const labels = Array.from({ length: rows }, (_, r) => (outputs === 1 ? values[r]! : argmax(values, r * outputs, outputs)));
-    return { rows, outputs, values, labels };
+    return { rows, outputs, values, labels: valueLabels(values, rows, outputs) };
   }
 }
 
-/** Checks that `record` has every column (naming the missing one) and encodes it, as a typed error. */
-function encodeOne(
-  columns: readonly string[],
-  record: Record<string, unknown>,
-  encode: (r: Record<string, unknown>) => Float32Array,
-  index: number,
-): Float32Array {
-  if (typeof record !== 'object' || record === null) {
-    throw new WebModelError(
-      'bad-input',
-      `record ${index + 1} is ${record === null ? 'null' : typeof record}, not an object keyed by column name`,
-    );
-  }
-  const missing = columns.filter((c) => !(c in record));
-  if (missing.length > 0) {
-    const which = missing.length === 1 ? `column "${missing[0]}"` : `columns ${missing.map((c) => `"${c}"`).join(', ')}`;
-    throw new WebModelError(
-      'missing-column',
-      `record ${index + 1} has no ${which}; the model expects the columns ${columns.map((c) => `"${c}"`).join(', ')}`,
-    );
-  }
-  try {
-    return encode(record);
-  } catch (e) {
-    if (e instanceof DataError) throw new WebModelError('bad-value', e.message, { cause: e });
-    throw e;
-  }
-}
-
-function joinFloat(chunks: readonly ArrayLike<number | bigint>[]): Float32Array {
-  const out = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c as Float32Array, at);
-    at += c.length;
-  }
-  return out;
-}
-
-function toPredictions(out: ArrayPrediction, meta: OnnxMlpMetadata): Prediction[] {
-  const w = out.outputs;
-  return Array.from({ length: out.rows }, (_, r): Prediction => {
-    if (out.probabilities) {
-      const probabilities = Object.fromEntries(meta.classNames.map((c, k) => [c, out.probabilities![r * w + k]!]));
-      return { label: out.labels[r]!, probabilities };
-    }
-    const values = Array.from(out.values!.subarray(r * w, (r + 1) * w));
-    return { label: values[0]!, value: values[0]!, ...(w > 1 ? { values } : {}) };
-  });
+/** Whether `buffer` is a SharedArrayBuffer (which not every JavaScript environment has). */
+function isShared(buffer: ArrayBufferLike): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
 }

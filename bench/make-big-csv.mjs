@@ -5,20 +5,12 @@
 //   node bench/make-big-csv.mjs /tmp/big.csv 2
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { xorshift32 } from './xorshift.mjs';
 
 const [out = '/tmp/big.csv', gbText = '2', seedText = '1'] = process.argv.slice(2);
 const target = Number(gbText) * 1e9;
 if (!(target > 0)) throw new Error('usage: make-big-csv.mjs OUT.csv GB [SEED]');
-let s = Number(seedText) >>> 0 || 1;
-const rand = () => {
-  // xorshift32: fast and seeded, so the file is the same every time.
-  s ^= s << 13;
-  s >>>= 0;
-  s ^= s >>> 17;
-  s ^= s << 5;
-  s >>>= 0;
-  return s / 4294967296;
-};
+const rand = xorshift32(Number(seedText));
 const cats = ['red', 'green', 'blue', 'cyan', 'magenta', 'yellow', 'black', 'white'];
 const stream = createWriteStream(out);
 const header = 'x1,x2,x3,x4,color,member,label\n';

@@ -5,20 +5,13 @@
 //   node bench/make-high-cardinality-csv.mjs /tmp/hc-50k.csv 2000000 50000
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { xorshift32 } from './xorshift.mjs';
 
 const [out, rowsText = '2000000', distinctText = '50000'] = process.argv.slice(2);
 const rows = Number(rowsText);
 const distinct = Number(distinctText);
 if (!out || !(rows > 0) || !(distinct > 0)) throw new Error('usage: make-high-cardinality-csv.mjs OUT.csv ROWS DISTINCT');
-let s = 12345;
-const rand = () => {
-  s ^= s << 13;
-  s >>>= 0;
-  s ^= s >>> 17;
-  s ^= s << 5;
-  s >>>= 0;
-  return s / 4294967296;
-};
+const rand = xorshift32(12345);
 // Half the rows draw a value uniformly (so every value appears), half from a steep power law.
 const draw = () => (rand() < 0.5 ? Math.floor(rand() * distinct) : Math.floor(distinct ** rand()) - 1);
 const stream = createWriteStream(out);

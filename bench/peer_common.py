@@ -32,6 +32,21 @@ def glorot(setup, seed=0):
     return out
 
 
+def torch_mlp(torch, setup):
+    """The bench MLP as a torch.nn.Sequential with glorot(setup)'s weights (`torch` passed in: each
+    peer imports it only after setting its thread count)."""
+    layers = []
+    for i, (w, b) in enumerate(glorot(setup)):
+        lin = torch.nn.Linear(*w.shape)
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(w.T))
+            lin.bias.copy_(torch.from_numpy(b))
+        layers.append(lin)
+        if i < len(setup["hidden"]):
+            layers.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*layers)
+
+
 def median_after_first(seconds):
     rest = sorted(seconds[1:])
     return rest[len(rest) // 2]

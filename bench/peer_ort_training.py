@@ -5,7 +5,7 @@ trained with its Module/Optimizer API one batch a call. Its training graph uses 
 com.microsoft kernels (SoftmaxCrossEntropyLossInternalGrad, ReluGrad, InPlaceAccumulatorV2, AdamWOptimizer)."""
 import io, logging, os, tempfile, time, warnings
 import numpy as np
-from peer_common import args, glorot, load, report
+from peer_common import args, load, report, torch_mlp
 
 setup, data_dir, threads = args()
 warnings.filterwarnings("ignore")
@@ -19,16 +19,7 @@ ort.set_default_logger_severity(3)
 
 xtr, ytr, xte, yte = load(data_dir)
 out = tempfile.mkdtemp(prefix="ort-training-")
-layers = []
-for i, (w, b) in enumerate(glorot(setup)):
-    lin = torch.nn.Linear(*w.shape)
-    with torch.no_grad():
-        lin.weight.copy_(torch.from_numpy(w.T))
-        lin.bias.copy_(torch.from_numpy(b))
-    layers.append(lin)
-    if i < len(setup["hidden"]):
-        layers.append(torch.nn.ReLU())
-net = torch.nn.Sequential(*layers)
+net = torch_mlp(torch, setup)
 buffer = io.BytesIO()
 torch.onnx.export(net, torch.zeros(setup["batch"], setup["inputs"]), buffer, input_names=["x"], output_names=["logits"],
                   dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}}, do_constant_folding=False, training=torch.onnx.TrainingMode.TRAINING)

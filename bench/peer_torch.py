@@ -5,7 +5,7 @@ GEMMs in the system BLAS, whose threads torch.set_num_threads alone does not bou
 BLAS library is loaded and its float32 GEMM rate at this thread count."""
 import time
 import numpy as np
-from peer_common import args, glorot, load, report
+from peer_common import args, load, report, torch_mlp
 
 setup, data_dir, threads = args()
 import torch
@@ -13,16 +13,7 @@ import torch
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 xtr, ytr, xte, yte = (torch.from_numpy(a) for a in load(data_dir))
-layers = []
-for i, (w, b) in enumerate(glorot(setup)):
-    lin = torch.nn.Linear(*w.shape)
-    with torch.no_grad():
-        lin.weight.copy_(torch.from_numpy(w.T))
-        lin.bias.copy_(torch.from_numpy(b))
-    layers.append(lin)
-    if i < len(setup["hidden"]):
-        layers.append(torch.nn.ReLU())
-model = torch.nn.Sequential(*layers)
+model = torch_mlp(torch, setup)
 opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
 rows, batch = len(xtr), setup["batch"]
 seconds, cpu = [], []

@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadedFiles, newerThanBundle, REPO } from './helpers/cli-bundle.js';
-import { CLI_PATH as BIN, runCli } from './helpers/run-cli.js';
+import { CLI_PATH as BIN, type CliResult, runCli, runNode } from './helpers/run-cli.js';
+import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
 const DIST_MAIN = join(REPO, 'packages/cli/dist/main.js');
-import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
 // The bin runs the bundle `npm run build` makes (packages/cli/rolldown.config.mjs), and every CLI
 // test runs the bin: so the bundle is what the suite tests, and it must be the current code.
@@ -44,13 +43,8 @@ describe('the onnx-mlp bin runs the bundled CLI', () => {
 });
 
 /** Runs `node ENTRY ...args` in the repository with LANG=`lang`; its exit code and output. */
-function runWithLang(entry: string, args: readonly string[], lang: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, LANG: lang, LC_ALL: '', LC_MESSAGES: '', LANGUAGE: '' };
-    execFile(process.execPath, [entry, ...args], { cwd: REPO, env }, (e, stdout, stderr) =>
-      resolve({ code: e ? ((e.code as number) ?? -1) : 0, stdout, stderr }),
-    );
-  });
+function runWithLang(entry: string, args: readonly string[], lang: string): Promise<CliResult> {
+  return runNode(entry, args, { cwd: REPO, env: { ...process.env, LANG: lang, LC_ALL: '', LC_MESSAGES: '', LANGUAGE: '' } });
 }
 
 // yargs finds its translations from its own file's URL: bundled, it must still find them.

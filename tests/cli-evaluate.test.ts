@@ -13,7 +13,8 @@ import {
   type ClassificationReport,
 } from '@onnx-mlp/core';
 import { DataType, GraphBuilder, makeModel } from '@onnx-mlp/core/ir';
-import { runCli, type CliResult } from './helpers/run-cli.js';
+import { runCli } from './helpers/run-cli.js';
+import { expectOneErrorLine } from './helpers/cli-expect.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 import { mnistTestSplit } from './helpers/mnist-test-split.js';
 import {
@@ -38,15 +39,6 @@ async function evaluateJson(args: string[], cwd: string): Promise<Record<string,
   const lines = run.stdout.split('\n').filter((l) => l !== '');
   expect(lines).toHaveLength(1);
   return JSON.parse(lines[0]!);
-}
-
-/** Exit 1, nothing on stdout, exactly one line on stderr matching `pattern`. */
-function expectOneErrorLine(run: CliResult, pattern: RegExp, code = 1): void {
-  expect(run.stdout).toBe('');
-  const lines = run.stderr.split('\n').filter((l) => l !== '');
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(run.code).toBe(code);
 }
 
 /** The report a classifier's own outputs give, computed here from onnxruntime-node's run. */

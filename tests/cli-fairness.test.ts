@@ -7,6 +7,7 @@ import { decodeModel, encodeModel, type Model } from '@onnx-mlp/core';
 import { META } from '@onnx-mlp/core/internal';
 import { mnistTestSplit } from './helpers/mnist-test-split.js';
 import { runCli, type CliResult } from './helpers/run-cli.js';
+import { expectOneErrorLine } from './helpers/cli-expect.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 
 // train/evaluate --sensitive: the per-group figures must be those computed here, by plain counting,
@@ -94,15 +95,6 @@ function expectHandFigures(f: FairnessJson, hand: ReturnType<typeof handFigures>
   // Fairlearn's demographic_parity_difference: max - min selection rate over the groups.
   const rates = [...hand.values()].map((h) => h.selectionRate);
   expect(f.disparities[0]!.demographicParityDifference).toBeCloseTo(Math.max(...rates) - Math.min(...rates), 12);
-}
-
-/** Exit 1, nothing on stdout, exactly one line on stderr matching `pattern`. */
-function expectOneErrorLine(run: CliResult, pattern: RegExp): void {
-  expect(run.stdout).toBe('');
-  const lines = run.stderr.split('\n').filter((l) => l !== '');
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(run.code).toBe(1);
 }
 
 describe('train and evaluate --sensitive', () => {

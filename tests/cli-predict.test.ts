@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeModel } from '@onnx-mlp/core';
 import { DataType, GraphBuilder, makeModel } from '@onnx-mlp/core/ir';
 import { CLI_PATH, runCli, type CliResult } from './helpers/run-cli.js';
+import { expectOneErrorLine } from './helpers/cli-expect.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 import { mnistTestSplit } from './helpers/mnist-test-split.js';
 import {
@@ -66,15 +67,6 @@ function spawnCli(args: readonly string[], options: { cwd: string; input?: strin
       });
     });
   });
-}
-
-/** Exit `code`, nothing on stdout, exactly one line on stderr matching `pattern`. */
-function expectOneErrorLine(run: CliResult, pattern: RegExp, code = 1): void {
-  expect(run.stdout).toBe('');
-  const lines = run.stderr.split('\n').filter((l) => l !== '');
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(run.code).toBe(code);
 }
 
 /** A successful run's stdout as CSV rows (no quoted fields in predict's output here). */

@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint, decodeModel } from '@onnx-mlp/core';
 import { privacySpent } from '@onnx-mlp/core/privacy';
-import { CLI_PATH, runCli, waitFor } from './helpers/run-cli.js';
+import { runCli } from './helpers/run-cli.js';
+import { expectSameParameters, killMidEpoch } from './helpers/kill-mid-run.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 import { withoutRunTimes } from './helpers/model-identity.js';
 
@@ -122,25 +122,13 @@ describe('train --dp', () => {
 
 describe('train --dp: kill -9 in the middle of an epoch, then --resume', () => {
   const ARGS = ['train', '--dp', '--dp-noise', '1', '--epochs', '3', '--hidden', '32', '--dropout', '0.2', '--quiet'];
-  const epochsIn = async (folder: string) => {
-    try {
-      return (JSON.parse(await readFile(join(folder, 'history.json'), 'utf8')) as unknown[]).length;
-    } catch {
-      return 0;
-    }
-  };
 
   it('ends with the same weights, bit for bit, and the same model.onnx as an uninterrupted run', async () => {
     const whole = await runCli([...ARGS, '--runs-dir', join(dir, 'whole')], { cwd: dir, timeoutMs: 120_000 });
     expect(whole.code, whole.stderr).toBe(0);
     const folder = join(dir, 'killed', '1');
-    const child = spawn(process.execPath, [CLI_PATH, ...ARGS, '--runs-dir', join(dir, 'killed')], { cwd: dir, stdio: 'ignore' });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    await waitFor(async () => (await epochsIn(folder)) >= 1, 60_000);
-    await new Promise((r) => setTimeout(r, 100));
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
-    const done = await epochsIn(folder);
+    const { signal, epochs: done } = await killMidEpoch([...ARGS, '--runs-dir', join(dir, 'killed')], { cwd: dir, folder, afterMs: 100 });
+    expect(signal).toBe('SIGKILL');
     expect(done).toBeGreaterThanOrEqual(1);
     expect(done).toBeLessThan(3);
     const resumed = await runCli(['train', '--resume', folder], { cwd: dir, timeoutMs: 120_000 });
@@ -149,12 +137,7 @@ describe('train --dp: kill -9 in the middle of an epoch, then --resume', () => {
     const b = decodeCheckpoint(await readFile(join(folder, 'checkpoint.ckpt')));
     expect(b.epoch).toBe(3);
     expect(b.step).toBe(a.step);
-    for (const [name, t] of a.parameters) {
-      expect(
-        Buffer.from((b.parameters.get(name)!.data as Float32Array).buffer).equals(Buffer.from((t.data as Float32Array).buffer)),
-        name,
-      ).toBe(true);
-    }
+    expectSameParameters(b, a);
     expect(await withoutRunTimes(await readFile(join(folder, 'model.onnx')))).toEqual(
       await withoutRunTimes(await readFile(join(dir, 'whole', '1', 'model.onnx'))),
     );

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '@onnx-mlp/core';
-import { CLI_PATH, runCli, waitFor } from './helpers/run-cli.js';
+import { runCli } from './helpers/run-cli.js';
+import { expectSameParameters, killMidEpoch } from './helpers/kill-mid-run.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 import { withoutRunTimes } from './helpers/model-identity.js';
 
@@ -19,28 +19,15 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-const epochsIn = async (folder: string) => {
-  try {
-    return (JSON.parse(await readFile(join(folder, 'history.json'), 'utf8')) as unknown[]).length;
-  } catch {
-    return 0;
-  }
-};
-
 describe('kill -9 in the middle of an epoch, then --resume', () => {
   it('ends with the same weights, bit for bit, as an uninterrupted run', async () => {
     const whole = await runCli([...ARGS, '--runs-dir', join(dir, 'whole')], { cwd: dir, timeoutMs: 120_000 });
     expect(whole.code, whole.stderr).toBe(0);
 
     const folder = join(dir, 'killed', '1');
-    const child = spawn(process.execPath, [CLI_PATH, ...ARGS, '--runs-dir', join(dir, 'killed')], { cwd: dir, stdio: 'ignore' });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    await waitFor(async () => (await epochsIn(folder)) >= 1, 60_000);
     // Into the next epoch, well before its end (an epoch takes several hundred milliseconds).
-    await new Promise((r) => setTimeout(r, 60));
-    child.kill('SIGKILL');
-    expect(await exited).toBe('SIGKILL');
-    const done = await epochsIn(folder);
+    const { signal, epochs: done } = await killMidEpoch([...ARGS, '--runs-dir', join(dir, 'killed')], { cwd: dir, folder, afterMs: 60 });
+    expect(signal).toBe('SIGKILL');
     expect(done).toBeGreaterThanOrEqual(1);
     expect(done).toBeLessThan(4);
     const killedAt = decodeCheckpoint(await readFile(join(folder, 'checkpoint.ckpt')));
@@ -54,12 +41,7 @@ describe('kill -9 in the middle of an epoch, then --resume', () => {
     const b = decodeCheckpoint(await readFile(join(folder, 'checkpoint.ckpt')));
     expect(b.epoch).toBe(4);
     expect(b.step).toBe(a.step);
-    for (const [name, t] of a.parameters) {
-      expect(
-        Buffer.from((b.parameters.get(name)!.data as Float32Array).buffer).equals(Buffer.from((t.data as Float32Array).buffer)),
-        name,
-      ).toBe(true);
-    }
+    expectSameParameters(b, a);
     expect(b.history.map((h) => h.loss)).toEqual(a.history.map((h) => h.loss));
     // The same model file, but for the model card's clock facts (creation time, training time).
     expect(await withoutRunTimes(await readFile(join(folder, 'model.onnx')))).toEqual(

@@ -7,7 +7,9 @@ import { decodeModel, encodeModel, type Model } from '@onnx-mlp/core';
 import { computeDigests, readIntegrity } from '@onnx-mlp/core/artifacts';
 import type { Attribute, Node } from '@onnx-mlp/core/ir';
 import { META } from '@onnx-mlp/core/internal';
-import { runCli, type CliResult } from './helpers/run-cli.js';
+import { runCli } from './helpers/run-cli.js';
+import { expectOneErrorLine } from './helpers/cli-expect.js';
+import { withWeightByteFlipped } from './helpers/tampered-model.js';
 import { syntheticRecords, toCsv } from './helpers/tabular-models.js';
 import { makeTempDir, removeDir } from './helpers/temp-dir.js';
 import { withoutRunTimes } from './helpers/model-identity.js';
@@ -15,25 +17,6 @@ import { withoutRunTimes } from './helpers/model-identity.js';
 const MNIST_MODEL = fileURLToPath(new URL('../models/mnist-mlp.onnx', import.meta.url));
 const TRAIN = ['train', '--data', 'data.csv', '--label', 'species', '--exclude', 'id,note,approved,price'];
 const SMALL = ['--epochs', '2', '--hidden', '8', '--seed', '5', '--quiet'];
-
-/** Exit 1, nothing on stdout, exactly one line on stderr matching `pattern`. */
-function expectOneErrorLine(run: CliResult, pattern: RegExp): void {
-  expect(run.stdout).toBe('');
-  const lines = run.stderr.split('\n').filter((l) => l !== '');
-  expect(lines, run.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(run.code).toBe(1);
-}
-
-/** `model` with one initializer byte flipped (the first byte of dense1.weight's data). */
-function withWeightByteFlipped(model: Model): Model {
-  const initializers = new Map(model.graph.initializers);
-  const weight = initializers.get('dense1.weight')!;
-  const data = new Float32Array(weight.data as Float32Array);
-  new Uint8Array(data.buffer)[0]! ^= 0x01;
-  initializers.set('dense1.weight', { ...weight, data });
-  return { ...model, graph: { ...model.graph, initializers } };
-}
 
 /** `model` with the first ArgMax's `axis` attribute changed (1 -> -1: the same axis, another graph). */
 function withAttributeChanged(model: Model): Model {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel, encodeRecord, type Preprocessing } from '@onnx-mlp/core';
+import { maskMissingCells } from '@onnx-mlp/core/artifacts';
 import { META } from '@onnx-mlp/core/internal';
 import { Rng } from '@onnx-mlp/core/model';
 import {
@@ -119,7 +120,8 @@ async function mnistRows(): Promise<{ rows: number; raw: Float32Array }> {
 
 /** The rows as the mask export takes them: missing cells 0 in `input` and 1 in `missing`. */
 function masked(rows: { rows: number; raw: Float32Array }): { rows: number; raw: Float32Array; missing: Float32Array } {
-  return { rows: rows.rows, raw: rows.raw.map((v) => (Number.isNaN(v) ? 0 : v)), missing: rows.raw.map((v) => (Number.isNaN(v) ? 1 : 0)) };
+  const { input, missing } = maskMissingCells(rows.raw);
+  return { rows: rows.rows, raw: input, missing };
 }
 
 /** Adds a model to the job and returns its outputs in onnxruntime-node. */

@@ -6,6 +6,7 @@ import {
   computeDigests,
   exportMissingMask,
   ExportError,
+  maskMissingCells,
   readExportedFrom,
 } from '@onnx-mlp/core/artifacts';
 import { decodeModel, encodeModel, encodeRecord, type Model, type Preprocessing, type Task } from '@onnx-mlp/core';
@@ -123,6 +124,13 @@ describe('exportMissingMask', () => {
       expect(Buffer.from(b.buffer, b.byteOffset, b.byteLength).equals(Buffer.from(a.buffer, a.byteOffset, a.byteLength)), name).toBe(true);
     }
     if (task === 'regression') expect(Array.from(got.prediction!.data as Float32Array).every(Number.isFinite)).toBe(true);
+  });
+
+  it('maskMissingCells (what predict feeds an export) gives 0 in `input` and 1 in `missing` for each NaN cell, the rest as they are', () => {
+    const r = rows(fixtures.get('multiclass')!.fixture.preprocessing);
+    const { input, missing } = maskMissingCells(r.nan);
+    expect(missing).toEqual(r.mask);
+    expect(Buffer.from(input.buffer).equals(Buffer.from(r.zeroed.buffer))).toBe(true);
   });
 
   it('writes no NaN test and no Where, and keeps the weights, outputs and metadata of its source', async () => {

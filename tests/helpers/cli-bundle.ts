@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runNode } from './run-cli.js';
 
 /** The repository root. */
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -44,13 +44,7 @@ export function requireFreshBundle(): void {
 export async function loadedFiles(entry: string, args: readonly string[]): Promise<{ code: number; files: string[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'onnx-mlp-coverage-'));
   try {
-    const code = await new Promise<number>((resolve, reject) => {
-      const env = { ...process.env, NODE_V8_COVERAGE: dir };
-      execFile(process.execPath, [entry, ...args], { cwd: REPO, env, timeout: 60_000 }, (error) => {
-        if (error && typeof error.code !== 'number') reject(error);
-        else resolve(error ? (error.code as number) : 0);
-      });
-    });
+    const { code } = await runNode(entry, args, { cwd: REPO, env: { ...process.env, NODE_V8_COVERAGE: dir } });
     const urls = new Set<string>();
     for (const name of await readdir(dir)) {
       const report = JSON.parse(await readFile(join(dir, name), 'utf8')) as { result: { url: string }[] };

@@ -12,15 +12,25 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `node packages/cli/bin/onnx-mlp.js ...args` in `cwd` and collects its exit code and output. */
-export function runCli(args: readonly string[], options: { cwd: string; timeoutMs?: number }): Promise<CliResult> {
-  requireFreshBundle();
+/** Runs `node SCRIPT ...args` in `cwd` (with `env` if given) and collects its exit code and output. */
+export function runNode(
+  script: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI_PATH, ...args], { cwd: options.cwd, timeout: options.timeoutMs ?? 60_000 }, (error, stdout, stderr) => {
+    const { cwd, env, timeoutMs = 60_000 } = options;
+    execFile(process.execPath, [script, ...args], { cwd, timeout: timeoutMs, ...(env ? { env } : {}) }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') reject(error);
       else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
     });
   });
+}
+
+/** Runs `node packages/cli/bin/onnx-mlp.js ...args` in `cwd` and collects its exit code and output. */
+export function runCli(args: readonly string[], options: { cwd: string; timeoutMs?: number }): Promise<CliResult> {
+  requireFreshBundle();
+  return runNode(CLI_PATH, args, options);
 }
 
 /** A CLI process started in the background, and what it did once it exits. */

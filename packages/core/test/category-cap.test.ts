@@ -9,26 +9,8 @@ import {
   fitPreprocessing,
   type CategoricalColumn,
 } from '@onnx-mlp/core/preprocess';
-import { prepareTables, type TabularHints, type TabularSettings } from '@onnx-mlp/core/tabular';
-
-const HINTS: TabularHints = {
-  exclude: (c) => `<exclude ${c}>`,
-  categorical: (c) => `<categorical ${c}>`,
-  regressionTask: '',
-  task: (t) => `<task ${t}>`,
-  maxCategories: '<max categories>',
-};
-const SETTINGS: TabularSettings = {
-  label: 'y',
-  task: 'auto',
-  features: null,
-  exclude: [],
-  categorical: [],
-  scaling: 'standard',
-  impute: 'mean',
-  missingCategory: false,
-  testSplit: 0.2,
-};
+import { prepareTables } from '@onnx-mlp/core/tabular';
+import { HINTS, SETTINGS } from './helpers/tabular-settings.js';
 
 /** 3,000 rows: city c{i % 1500} (1,500 distinct: not an identifier, too many to keep), a number, a label. */
 async function cities(city: (i: number) => string = (i) => `c${i % 1500}`): Promise<Table> {

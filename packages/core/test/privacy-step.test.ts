@@ -64,6 +64,11 @@ async function step(spec: MlpSpec, model: Uint8Array, p: Problem, rows: readonly
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Array.from(v.data as Float32Array)]));
 }
 
+/** How far one step of `model` on `rows` moved the parameters (before − after), per parameter. */
+async function stepDelta(spec: MlpSpec, model: Uint8Array, p: Problem, rows: readonly number[], extra: Record<string, ort.Tensor> = {}) {
+  return delta(p.params, (await step(spec, model, p, rows, extra))[IO.updated(IO.parameters)]!);
+}
+
 function privateModel(spec: MlpSpec, clipNorm: number, optimizer: OptimizerConfig = SGD1): Uint8Array {
   return encodeModel(buildTrainStep(spec, optimizer, { privacy: { clipNorm } }));
 }
@@ -86,9 +91,7 @@ describe.each(Object.keys(SPECS))('differentially private train step (%s)', (tas
 
   it('computes in the graph the norm of each row’s gradient, as one-row batches of the plain step give it', async () => {
     const plain = encodeModel(buildTrainStep(spec, SGD1));
-    const oneByOne = await Promise.all(
-      ALL.map(async (r) => norm(delta(p.params, (await step(spec, plain, p, [r]))[IO.updated(IO.parameters)]!))),
-    );
+    const oneByOne = await Promise.all(ALL.map(async (r) => norm(await stepDelta(spec, plain, p, [r]))));
     const out = await step(
       spec,
       privateModel(spec, 1e6),
@@ -130,21 +133,16 @@ describe.each(Object.keys(SPECS))('differentially private train step (%s)', (tas
     const plain = encodeModel(buildTrainStep(spec, SGD1));
     const model = privateModel(spec, 0.01);
     const contributions = await Promise.all(
-      ALL.map(async (r) =>
-        delta(
-          p.params,
-          (
-            await step(
-              spec,
-              model,
-              p,
-              ALL,
-              privateFeeds(
-                ALL.map((k) => (k === r ? 1 : 0)),
-                zeros,
-              ),
-            )
-          )[IO.updated(IO.parameters)]!,
+      ALL.map((r) =>
+        stepDelta(
+          spec,
+          model,
+          p,
+          ALL,
+          privateFeeds(
+            ALL.map((k) => (k === r ? 1 : 0)),
+            zeros,
+          ),
         ),
       ),
     );
@@ -152,25 +150,20 @@ describe.each(Object.keys(SPECS))('differentially private train step (%s)', (tas
       expect(norm(c)).toBeLessThanOrEqual(0.01 * (1 + 1e-5));
       expect(norm(c)).toBeGreaterThan(0.01 * (1 - 1e-4)); // every raw norm exceeds 0.01: all are clipped
       // Clipping keeps the direction of the row's own gradient.
-      const own = delta(p.params, (await step(spec, plain, p, [r]))[IO.updated(IO.parameters)]!);
+      const own = await stepDelta(spec, plain, p, [r]);
       const scale = norm(own) / norm(c);
       // float32: c is a difference of parameters ~100 times its size, so compare to the vector's norm.
       c.forEach((v, i) => expect(Math.abs(v * scale - own[i]!)).toBeLessThan(1e-4 * norm(own)));
     }
-    const all = delta(
-      p.params,
-      (
-        await step(
-          spec,
-          model,
-          p,
-          ALL,
-          privateFeeds(
-            ALL.map(() => 1),
-            zeros,
-          ),
-        )
-      )[IO.updated(IO.parameters)]!,
+    const all = await stepDelta(
+      spec,
+      model,
+      p,
+      ALL,
+      privateFeeds(
+        ALL.map(() => 1),
+        zeros,
+      ),
     );
     all.forEach((v, i) =>
       expect(v).toBeCloseTo(
@@ -184,11 +177,8 @@ describe.each(Object.keys(SPECS))('differentially private train step (%s)', (tas
     const model = privateModel(spec, 0.01);
     const rng = new Rng(11);
     const noise = Float32Array.from(zeros, () => 0.1 * rng.normal());
-    const clean = delta(p.params, (await step(spec, model, p, [0, 1], privateFeeds([1, 1], zeros)))[IO.updated(IO.parameters)]!);
-    const padded = delta(
-      p.params,
-      (await step(spec, model, p, [0, 1, 4, 5], privateFeeds([1, 1, 0, 0], noise)))[IO.updated(IO.parameters)]!,
-    );
+    const clean = await stepDelta(spec, model, p, [0, 1], privateFeeds([1, 1], zeros));
+    const padded = await stepDelta(spec, model, p, [0, 1, 4, 5], privateFeeds([1, 1, 0, 0], noise));
     padded.forEach((v, i) => expect(v).toBeCloseTo(clean[i]! + noise[i]!, 6));
   });
 });

@@ -14,13 +14,8 @@ import {
 import type { TensorMap } from '@onnx-mlp/core/model';
 import { Rng } from '@onnx-mlp/core/model';
 import { gaussianNoise, poissonBatches } from '@onnx-mlp/core/privacy';
-import { blobs } from './helpers/datasets.js';
+import { THREE_BLOBS, blobs } from './helpers/datasets.js';
 
-const THREE_BLOBS: ReadonlyArray<[number, number]> = [
-  [0, 3],
-  [-2.6, -1.5],
-  [2.6, -1.5],
-];
 const train3 = blobs(THREE_BLOBS, 100, 0.8, 1);
 const test3 = blobs(THREE_BLOBS, 100, 0.8, 2);
 const spec = mlpSpec({ inputs: 2, hidden: [16], outputs: 3, dropout: 0.1 });

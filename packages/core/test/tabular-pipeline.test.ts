@@ -5,33 +5,8 @@ import { NotInferenceModelError, readInferenceMetadata } from '@onnx-mlp/core/in
 import { META } from '@onnx-mlp/core/internal';
 import { Rng, initParameters } from '@onnx-mlp/core/model';
 import type { NumericColumn } from '@onnx-mlp/core/preprocess';
-import {
-  TabularOptionError,
-  prepareTables,
-  resolveClassWeights,
-  splitRows,
-  type TabularHints,
-  type TabularSettings,
-} from '@onnx-mlp/core/tabular';
-
-const HINTS: TabularHints = {
-  exclude: (c) => `<exclude ${c}>`,
-  categorical: (c) => `<categorical ${c}>`,
-  regressionTask: ' <task>',
-  task: (t) => `<task ${t}>`,
-  maxCategories: '<max categories>',
-};
-const SETTINGS: TabularSettings = {
-  label: 'y',
-  task: 'auto',
-  features: null,
-  exclude: [],
-  categorical: [],
-  scaling: 'standard',
-  impute: 'mean',
-  missingCategory: false,
-  testSplit: 0.2,
-};
+import { TabularOptionError, type TabularSettings, prepareTables, resolveClassWeights, splitRows } from '@onnx-mlp/core/tabular';
+import { HINTS, SETTINGS } from './helpers/tabular-settings.js';
 
 /** 40 rows: x = 0..39 (x = 7 missing), g a category, y "a" for even rows and "b" for odd ones. */
 async function table(extra: (i: number) => string = () => ''): Promise<Table> {

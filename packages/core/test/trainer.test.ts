@@ -20,13 +20,8 @@ import {
   optimizerConfig,
 } from '@onnx-mlp/core';
 import type { TensorMap } from '@onnx-mlp/core/model';
-import { blobs, linearRegression, scaled } from './helpers/datasets.js';
+import { THREE_BLOBS, blobs, linearRegression, scaled } from './helpers/datasets.js';
 
-const THREE_BLOBS: ReadonlyArray<[number, number]> = [
-  [0, 3],
-  [-2.6, -1.5],
-  [2.6, -1.5],
-];
 const train3 = blobs(THREE_BLOBS, 100, 0.8, 1); // 300 rows, 2 features
 const test3 = blobs(THREE_BLOBS, 100, 0.8, 2); // fresh draws from the same blobs
 const multiclass = mlpSpec({ inputs: 2, hidden: [16], outputs: 3 });

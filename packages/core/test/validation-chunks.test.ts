@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { type Dataset, Trainer, buildTrainingArtifacts, initialState, mlpSpec, optimizerConfig } from '@onnx-mlp/core';
-import { blobs } from './helpers/datasets.js';
+import { THREE_BLOBS, blobs } from './helpers/datasets.js';
 
 /** `d`'s rows [start, start + n). */
 function rowsOf(d: Dataset, start: number, n: number): Dataset {
@@ -17,26 +17,8 @@ function rowsOf(d: Dataset, start: number, n: number): Dataset {
 describe('fitChunks: validation rows given in chunks', () => {
   it('score as the same rows given whole (row-weighted mean loss and accuracy)', async () => {
     const spec = mlpSpec({ inputs: 2, hidden: [8], outputs: 3 });
-    const train = blobs(
-      [
-        [0, 3],
-        [-2.6, -1.5],
-        [2.6, -1.5],
-      ],
-      60,
-      0.8,
-      1,
-    );
-    const validation = blobs(
-      [
-        [0, 3],
-        [-2.6, -1.5],
-        [2.6, -1.5],
-      ],
-      35,
-      0.8,
-      2,
-    );
+    const train = blobs(THREE_BLOBS, 60, 0.8, 1);
+    const validation = blobs(THREE_BLOBS, 35, 0.8, 2);
     const run = async (validationData: () => Dataset | AsyncIterable<Dataset>) => {
       const artifacts = buildTrainingArtifacts(spec, optimizerConfig('adam'));
       const t = await Trainer.create(ort, artifacts, initialState(artifacts, 4));

@@ -1,5 +1,5 @@
 import { ModelDecodeError, decodeModel, type Model as OnnxModel } from '@onnx-mlp/core';
-import { type CardView, MISSING_INPUT_NAME } from '@onnx-mlp/core/artifacts';
+import { type CardView, MISSING_INPUT_NAME, maskMissingCells } from '@onnx-mlp/core/artifacts';
 import type { InferenceSession } from 'onnxruntime-common';
 import { WebModelError } from './errors.js';
 import { modelInfo, type ModelInfo } from './model-info.js';
@@ -229,18 +229,8 @@ class LoadedModel implements Model {
   private feeds(batch: Float32Array, dims: number[]): InferenceSession.FeedsType {
     const { Tensor: T } = this.parts.ort;
     if (this.parts.meta?.missingForm !== 'mask') return { [this.inputName()]: new T('float32', batch, dims) };
-    return {
-      input: new T(
-        'float32',
-        batch.map((v) => (Number.isNaN(v) ? 0 : v)),
-        dims,
-      ),
-      [MISSING_INPUT_NAME]: new T(
-        'float32',
-        batch.map((v) => (Number.isNaN(v) ? 1 : 0)),
-        dims,
-      ),
-    };
+    const { input, missing } = maskMissingCells(batch);
+    return { input: new T('float32', input, dims), [MISSING_INPUT_NAME]: new T('float32', missing, dims) };
   }
 
   private inputName(): string {

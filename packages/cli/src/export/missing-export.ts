@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { encodeModel } from '@onnx-mlp/core';
-import { ExportError, checkIntegrity, exportMissingMask, readExportedFrom, readIntegrity } from '@onnx-mlp/core/artifacts';
+import { ExportError, checkIntegrity, exportMissingMask, readIntegrity } from '@onnx-mlp/core/artifacts';
 import { NotInferenceModelError, readInferenceMetadata } from '@onnx-mlp/core/inspect';
 import { cliMessage } from '../core-wording.js';
 import { OptionError, UserError } from '../errors.js';
@@ -22,10 +22,9 @@ export interface MissingExportRequest {
   readonly signer?: KeyObject;
 }
 
-/** What was written: the export's digest and the source's. */
+/** What was written: the export's digest and its task. */
 export interface MissingExportResult {
   readonly digest: string;
-  readonly sourceDigest: string;
   readonly task: string;
 }
 
@@ -59,5 +58,5 @@ export async function writeMissingExport(request: MissingExportRequest): Promise
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     throw new OptionError('out', request.out, 'a file appeared there meanwhile; add --force to replace it');
   }
-  return { digest: readIntegrity(model)!.digest, sourceDigest: readExportedFrom(model)!.digest, task: readInferenceMetadata(model).task };
+  return { digest: readIntegrity(model)!.digest, task: readInferenceMetadata(model).task };
 }

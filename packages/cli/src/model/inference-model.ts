@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { MlpSpec, Model, Preprocessing, Task } from '@onnx-mlp/core';
 import { NotInferenceModelError, readInferenceMetadata, type InferenceMetadata } from '@onnx-mlp/core/inspect';
-import { MISSING_INPUT_NAME, type MissingForm } from '@onnx-mlp/core/artifacts';
+import { MISSING_INPUT_NAME, type MissingForm, maskMissingCells } from '@onnx-mlp/core/artifacts';
 import { UserError } from '../errors.js';
 import { requireIntact } from '../integrity/require-intact.js';
 import { readModelFile } from './read-model.js';
@@ -126,9 +126,8 @@ function feedsOf(m: InferenceModel, input: Float32Array, rows: number): Record<s
   const dims = [rows, m.inputWidth];
   const raw = input.subarray(0, rows * m.inputWidth);
   if (m.missingForm === 'nan') return { input: new ort.Tensor('float32', raw, dims) };
-  const mask = raw.map((v) => (Number.isNaN(v) ? 1 : 0));
-  const filled = raw.map((v) => (Number.isNaN(v) ? 0 : v));
-  return { input: new ort.Tensor('float32', filled, dims), [MISSING_INPUT_NAME]: new ort.Tensor('float32', mask, dims) };
+  const { input: filled, missing } = maskMissingCells(raw);
+  return { input: new ort.Tensor('float32', filled, dims), [MISSING_INPUT_NAME]: new ort.Tensor('float32', missing, dims) };
 }
 
 async function runModel(m: InferenceModel, input: Float32Array, rows: number): Promise<BatchOutput> {

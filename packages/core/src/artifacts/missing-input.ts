@@ -51,6 +51,21 @@ export const MASK_INPUT_DOCS = {
   missing: 'Same shape as `input`: 1 where the cell is missing (the model imputes it as trained), 0 where it holds a value.',
 } as const;
 
+/**
+ * The mask form's two feeds from raw rows that mark a missing cell with NaN (as `input` takes it in
+ * the NaN form): `input` with 0 in those cells and `missing` with 1 there, in one pass.
+ */
+export function maskMissingCells(raw: Float32Array): { input: Float32Array; missing: Float32Array } {
+  const input = new Float32Array(raw.length);
+  const missing = new Float32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i]!;
+    if (Number.isNaN(v)) missing[i] = 1;
+    else input[i] = v;
+  }
+  return { input, missing };
+}
+
 function parsed(model: Model, key: string): unknown {
   try {
     return JSON.parse(model.metadata.get(key) ?? 'null') as unknown;

@@ -37,6 +37,7 @@ export {
   MISSING_FORMS,
   MISSING_INPUT_NAME,
   MASK_MISSING_INPUT,
+  maskMissingCells,
   missingForm,
   missingInputLine,
   readExportedFrom,

@@ -4,7 +4,6 @@ import { readInferenceMetadata } from '../inspect/inference-metadata.js';
 import { type TensorMap, parameterShapes } from '../model/parameters.js';
 import type { MlpSpec } from '../model/spec.js';
 import { storedDims, transposeMatrix } from '../model/weight-layout.js';
-import type { TargetScaling } from '../preprocess/target-scaling.js';
 import { cardMarkdown } from '../artifacts/card-markdown.js';
 import { buildInferenceModel } from '../artifacts/inference-model.js';
 import { computeDigests, sealModel } from '../artifacts/integrity.js';
@@ -37,12 +36,6 @@ function trainedParameters(model: Model, spec: MlpSpec): TensorMap {
   return params;
 }
 
-/** Metadata `key` as JSON, when present. */
-function stored<T>(model: Model, key: string): T | undefined {
-  const text = model.metadata.get(key);
-  return text === undefined ? undefined : (JSON.parse(text) as T);
-}
-
 /**
  * The same trained model with missing cells passed as a mask: a second input `missing` (1 =
  * missing, 0 = present) instead of NaN in `input`, and a preprocessing without NaN tests or Where
@@ -53,7 +46,7 @@ function stored<T>(model: Model, key: string): T | undefined {
  * Check the source's own digest first: this one vouches for whatever it was given.
  */
 export async function exportMissingMask(source: Model): Promise<Model> {
-  const { spec, preprocessing } = readInferenceMetadata(source);
+  const { spec, preprocessing, targetScaling } = readInferenceMetadata(source);
   if (missingForm(source) === 'mask')
     throw new ExportError(`already takes missing cells as a mask (metadata ${META.missingInput}): use it as it is`, 'already-mask');
   if (!preprocessing)
@@ -61,7 +54,6 @@ export async function exportMissingMask(source: Model): Promise<Model> {
       'has no preprocessing (its input is the feature vector itself, with no missing cells to mark): it already loads in OpenCV 4.6 as it is',
       'no-preprocessing',
     );
-  const targetScaling = stored<TargetScaling>(source, META.targetScaling);
   const built = buildInferenceModel(spec, trainedParameters(source, spec), {
     preprocessing,
     ...(targetScaling ? { targetScaling } : {}),

@@ -5,6 +5,7 @@ import type { Model, Value } from '../ir/graph.js';
 import { OnnxMlpError } from '../errors.js';
 import { validateSpec, type MlpSpec, type Task } from '../model/spec.js';
 import { validatePreprocessing, type Preprocessing } from '../preprocess/schema.js';
+import type { TargetScaling } from '../preprocess/target-scaling.js';
 import { ONNX_MLP_KINDS } from './onnx-mlp-facts.js';
 import { dtypeName } from './report.js';
 
@@ -24,6 +25,8 @@ export interface InferenceMetadata {
   readonly inputWidth: number;
   /** How missing cells are passed: NaN in `input`, or (an export) a second input `missing` of the same shape, 1 = missing. */
   readonly missingForm: MissingForm;
+  /** Regression: metadata onnx_mlp.target_scaling, the standardisation the graph's end undoes; else null. */
+  readonly targetScaling: TargetScaling | null;
 }
 
 /**
@@ -153,6 +156,7 @@ export function readInferenceMetadata(model: Model): InferenceMetadata {
     outputWidth,
     preprocessing,
     inputWidth,
+    targetScaling: (parseJson(model, META.targetScaling) as TargetScaling | undefined) ?? null,
     training: typeof training === 'object' && training !== null && !Array.isArray(training) ? (training as Record<string, unknown>) : {},
   };
 }

@@ -1,6 +1,13 @@
 import type { Dataset } from '@onnx-mlp/core';
 import { Rng } from '@onnx-mlp/core/model';
 
+/** Three well-separated 2-D class centres: what the classifier tests train on. */
+export const THREE_BLOBS: ReadonlyArray<readonly [number, number]> = [
+  [0, 3],
+  [-2.6, -1.5],
+  [2.6, -1.5],
+];
+
 /**
  * `perClass` points around each of `centers` (2-D Gaussian blobs, standard deviation `spread`),
  * rows interleaved by class, label = the center's index. Seeded.

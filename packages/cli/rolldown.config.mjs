@@ -45,7 +45,8 @@ const originalImportMetaUrl = {
 };
 
 export default defineConfig({
-  input: { main: 'packages/cli/dist/main.js' },
+  // help-pages.js: the bin's fast path for --help, loaded without main.js (src/help-pages.ts).
+  input: { main: 'packages/cli/dist/main.js', 'help-pages': 'packages/cli/dist/help-pages.js' },
   platform: 'node',
   // Native, and shared with the caller's own copy: a second onnxruntime-common breaks `instanceof Tensor`.
   external: [/^onnxruntime-(node|common)(\/|$)/],

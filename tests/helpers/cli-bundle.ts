@@ -40,11 +40,16 @@ export function requireFreshBundle(): void {
 /**
  * The files (relative to the repository) whose code Node loaded while running `node ENTRY ...args`,
  * from V8's coverage report (NODE_V8_COVERAGE lists every script a process compiled), and its exit code.
+ * `env` is the process's environment (default: this one's).
  */
-export async function loadedFiles(entry: string, args: readonly string[]): Promise<{ code: number; files: string[] }> {
+export async function loadedFiles(
+  entry: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; files: string[] }> {
   const dir = await mkdtemp(join(tmpdir(), 'onnx-mlp-coverage-'));
   try {
-    const { code } = await runNode(entry, args, { cwd: REPO, env: { ...process.env, NODE_V8_COVERAGE: dir } });
+    const { code } = await runNode(entry, args, { cwd: REPO, env: { ...env, NODE_V8_COVERAGE: dir } });
     const urls = new Set<string>();
     for (const name of await readdir(dir)) {
       const report = JSON.parse(await readFile(join(dir, name), 'utf8')) as { result: { url: string }[] };
@@ -54,4 +59,9 @@ export async function loadedFiles(entry: string, args: readonly string[]): Promi
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** This environment with yargs' locale variables set to `LANG=lang` alone (the others empty, i.e. unset for yargs). */
+export function withLang(lang: string): NodeJS.ProcessEnv {
+  return { ...process.env, LANG: lang, LC_ALL: '', LC_MESSAGES: '', LANGUAGE: '' };
 }

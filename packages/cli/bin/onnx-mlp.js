@@ -6,4 +6,6 @@
 // Source maps cost start-up time (Node parses them as it loads each file): only --verbose, the one
 // option that prints stack traces, turns them on, so that those name src/*.ts lines.
 if (process.argv.includes('--verbose')) process.setSourceMapsEnabled(true);
-await import('../bundle/main.js');
+// `--help`, `<command> --help` and `--version` print the page the build stored (src/help-pages.ts).
+const { printStoredHelpPage } = await import('../bundle/help-pages.js');
+if (!printStoredHelpPage()) await import('../bundle/main.js');

@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commandsFor, requestedCommand } from './commands/command-list.js';
 import { UsageError, UserError } from './errors.js';
+import { helpWidth } from './help-pages.js';
 import { oneLineMessage } from './io/echo.js';
 import { exitCleanlyOnSignals } from './io/exit-cleanup.js';
 import { describeSystemError, isUnwordedSystemError } from './io/fs-error.js';
@@ -87,7 +88,7 @@ async function main(args: string[]): Promise<number> {
       .help()
       .alias('h', 'help')
       .version(CLI_VERSION)
-      .wrap(Math.min(110, process.stdout.columns || 110))
+      .wrap(helpWidth(process.stdout.columns))
       .parseAsync();
     return 0;
   } catch (error) {

@@ -55,7 +55,7 @@ const cases: Record<string, Case> = {
     build: (b, x) => b.op('Pow', [x.a, b.constant(3, DataType.DOUBLE)]),
   },
   Relu: {
-    ops: ['Relu', 'Greater', 'Where'],
+    ops: ['Relu', 'Greater', 'Cast'],
     inputs: { a: { dims: [3, 4], data: awayFromZero(12) } },
     build: (b, x) => b.op('Relu', [x.a]),
   },
@@ -70,6 +70,16 @@ const cases: Record<string, Case> = {
   'Softmax axis 0': { ops: ['Softmax'], inputs: { a: { dims: [3, 5] } }, build: (b, x) => b.op('Softmax', [x.a], { axis: attr.int(0) }) },
   LogSoftmax: { ops: ['LogSoftmax'], inputs: { a: { dims: [3, 5] } }, build: (b, x) => b.op('LogSoftmax', [x.a], { axis: attr.int(1) }) },
   MatMul: { ops: ['MatMul'], inputs: { a: { dims: [3, 4] }, w: { dims: [4, 2] } }, build: (b, x) => b.op('MatMul', [x.a, x.w]) },
+  'MatMul vector x matrix': {
+    ops: ['MatMul', 'Unsqueeze'],
+    inputs: { a: { dims: [3] }, w: { dims: [3, 2] } },
+    build: (b, x) => b.op('MatMul', [x.a, x.w]),
+  },
+  'MatMul matrix x vector': {
+    ops: ['MatMul'],
+    inputs: { a: { dims: [2, 3] }, w: { dims: [3] } },
+    build: (b, x) => b.op('MatMul', [x.a, x.w]),
+  },
   ...Object.fromEntries(
     [0, 1].flatMap((ta) =>
       [0, 1].map((tb) => [

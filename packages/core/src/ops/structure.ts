@@ -8,7 +8,26 @@ import { ShapeError, broadcastShapes, intAttr, intsAttr, normAxis, numbersOf } f
 
 defineOp({
   opType: 'Shape',
-  infer: ([x]) => [{ dtype: DataType.INT64, shape: [x!.shape.length] }],
+  // Opset 15's start and end select a range of the dimensions, as a Python slice does.
+  infer: ([x], attrs) => {
+    const rank = x!.shape.length;
+    const at = (i: number) => Math.min(rank, Math.max(0, i < 0 ? i + rank : i));
+    return [{ dtype: DataType.INT64, shape: [Math.max(0, at(intAttr(attrs, 'end', rank)) - at(intAttr(attrs, 'start', 0)))] }];
+  },
+  gradient: null,
+});
+
+defineOp({
+  opType: 'ConstantOfShape',
+  // The output's rank is the shape input's length; its dimensions are known only at run time
+  // (callers that know them pass OpOptions.shape).
+  infer: ([shape], attrs) => {
+    const value = attrs.value;
+    const dtype = value?.kind === 'tensor' ? value.value.dtype : DataType.FLOAT;
+    const rank = shape!.shape[0];
+    if (typeof rank !== 'number') throw new ShapeError('ConstantOfShape: the shape input needs a static length');
+    return [{ dtype, shape: Array.from({ length: rank }, (_, i) => `d${i}`) }];
+  },
   gradient: null,
 });
 

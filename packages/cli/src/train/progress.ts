@@ -79,7 +79,7 @@ export function stoppingLine(s: StoppingOutcome, epochs: number): string {
 }
 
 /**
- * The line that reports the test split: `test accuracy: 94.35% (2000 digits)`, or for regression
+ * The line that reports the test split: `test accuracy: 94.30% (2000 digits)`, or for regression
  * `test mse: 0.2029  mae: 0.2648  r2: 0.9580 (120 rows)` (MSE and MAE to 4 significant digits).
  */
 export function testLine(test: TestScore, rowsWord = 'digits'): string {

@@ -23,6 +23,13 @@ const cases: Record<string, Case> = {
     inputs: { a: { dims: [3, 4] }, b: { dims: [4] } },
     build: (b, x) => b.op('Add', [x.a, x.b]),
   },
+  // Below opset 15 (no Shape start/end) a bias-like gradient is summed with ReduceSum, not MatMul.
+  'Add broadcasting [3,4] + [4] at opset 13': {
+    ops: ['Add', 'ReduceSum'],
+    opset: 13,
+    inputs: { a: { dims: [3, 4] }, b: { dims: [4] } },
+    build: (b, x) => b.op('Add', [x.a, x.b]),
+  },
   'Add broadcasting [3,1] + [3,4]': {
     ops: ['Add'],
     inputs: { a: { dims: [3, 1] }, b: { dims: [3, 4] } },

@@ -45,13 +45,14 @@ export function opTypeTimes(events: readonly TraceEvent[]): OpTypeTime[] {
 /**
  * Kernel time per part of the step: the node's scope, its name's first segment inside the epoch
  * Loop's `step/` (dense1, loss, loss_grad, grad, update, unflatten ...); 'other' for unscoped nodes.
+ * A node ORT fused (Gemm and Relu: `fused step/dense1/...`) counts in its first node's scope.
  * Tells the optimizer's element-wise update from the matrix products of the forward and backward passes.
  */
 export function scopeTimes(events: readonly TraceEvent[]): OpTypeTime[] {
   const byScope = new Map<string, { count: number; micros: number }>();
   for (const e of events) {
     if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || !e.args?.op_name || CONTAINER_OPS.has(e.args.op_name)) continue;
-    const parts = e.name.replace(/^step\//, '').split('/');
+    const parts = e.name.replace(/^fused /, '').replace(/^step\//, '').split('/');
     const scope = parts.length > 1 ? parts[0]! : 'other';
     const entry = byScope.get(scope) ?? { count: 0, micros: 0 };
     entry.count += 1;

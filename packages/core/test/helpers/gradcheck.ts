@@ -25,6 +25,8 @@ export interface CheckOptions {
   /** Finite-difference step. @defaultValue 1e-6 (float64), 1e-2 (float32) */
   readonly step?: number;
   readonly seed?: number;
+  /** The graph's opset (rules may emit another form below a version). @defaultValue DEFAULT_OPSET */
+  readonly opset?: number;
 }
 
 function lcg(seed: number): () => number {
@@ -44,7 +46,7 @@ function lcg(seed: number): () => number {
 export async function checkGradients(options: CheckOptions): Promise<number> {
   const floatType = options.dtype ?? DataType.DOUBLE;
   const random = lcg(options.seed ?? 7);
-  const b = new GraphBuilder('gradcheck');
+  const b = new GraphBuilder('gradcheck', options.opset ? { opset: options.opset } : {});
   const values: Record<string, Value> = {};
   const feeds: Record<string, TensorData> = {};
   const diff: string[] = [];

@@ -10,7 +10,7 @@ export async function runGraph(b: GraphBuilder, feeds: Record<string, TensorData
 
 /** Creates an onnxruntime-node CPU session for the graph recorded in `b`. */
 export async function sessionOf(b: GraphBuilder): Promise<ort.InferenceSession> {
-  const bytes = encodeModel(makeModel(b.build()));
+  const bytes = encodeModel(makeModel(b.build(), { opset: b.opset }));
   return ort.InferenceSession.create(bytes, { executionProviders: ['cpu'], intraOpNumThreads: 1 });
 }
 

@@ -52,7 +52,10 @@ export function scopeTimes(events: readonly TraceEvent[]): OpTypeTime[] {
   const byScope = new Map<string, { count: number; micros: number }>();
   for (const e of events) {
     if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || !e.args?.op_name || CONTAINER_OPS.has(e.args.op_name)) continue;
-    const parts = e.name.replace(/^fused /, '').replace(/^step\//, '').split('/');
+    const parts = e.name
+      .replace(/^fused /, '')
+      .replace(/^step\//, '')
+      .split('/');
     const scope = parts.length > 1 ? parts[0]! : 'other';
     const entry = byScope.get(scope) ?? { count: 0, micros: 0 };
     entry.count += 1;

@@ -77,10 +77,14 @@ describe('onnx-mlp export --missing mask', () => {
   it('--sign-key signs the export: verify --pubkey passes', async () => {
     const signed = await cli(['export', 'model.onnx', '--missing', 'mask', '--out', 'signed.onnx', '--sign-key', 'alice.pem']);
     expect(signed.code, signed.stderr).toBe(0);
-    expect(signed.stdout).toMatch(/, signed with alice\.pem\n$/);
+    const digest = /; sha256 ([0-9a-f]{64}), signed with alice\.pem\n$/.exec(signed.stdout)?.[1];
+    expect(digest, signed.stdout).toBeDefined();
     const verified = await cli(['verify', 'signed.onnx', '--pubkey', 'alice.pub']);
     expect(verified.code, verified.stderr).toBe(0);
-    expect(verified.stdout).toMatch(/^signed\.onnx: verified \(sha256 [0-9a-f]{64}\); signed by sha256:/);
+    // The digest export printed is the one verify checks, and the signer is alice's key.
+    expect(verified.stdout).toMatch(
+      new RegExp(`^signed\\.onnx: verified \\(sha256 ${digest}\\); signed by sha256:[0-9a-f]{64} \\(alice\\.pub\\)`),
+    );
   });
 
   it('refuses a model without preprocessing in one line, writing nothing', async () => {
@@ -110,13 +114,18 @@ describe('onnx-mlp export --missing mask', () => {
       await cli(['export', 'mask.onnx', '--missing', 'mask', '--out', 'twice.onnx']),
       /^onnx-mlp: mask\.onnx already takes missing cells as a mask/,
     );
+    const source = await readFile(path('model.onnx'));
     expectOneErrorLine(
       await cli(['export', 'model.onnx', '--missing', 'mask', '--out', 'model.onnx', '--force']),
       /^onnx-mlp: --out model\.onnx: is the same file as the input model\.onnx/,
     );
-    for (const name of ['n.onnx', 'twice.onnx']) expect(existsSync(path(name))).toBe(false);
-    const usage = await cli(['export', 'model.onnx', '--missing', 'zero', '--out', 'z.onnx']);
-    expect(usage.code).toBe(2);
+    expect((await readFile(path('model.onnx'))).equals(source)).toBe(true);
+    expectOneErrorLine(
+      await cli(['export', 'model.onnx', '--missing', 'zero', '--out', 'z.onnx']),
+      /^onnx-mlp: --missing must be one of nan, mask \(see onnx-mlp --help\)$/,
+      2,
+    );
+    for (const name of ['n.onnx', 'twice.onnx', 'z.onnx']) expect(existsSync(path(name))).toBe(false);
   });
 
   it('inspect and card state the missing-input form in one line; predict and evaluate give what the source gives', async () => {
@@ -125,7 +134,10 @@ describe('onnx-mlp export --missing mask', () => {
     expect(inspect.stdout).toContain(
       `  missing cells  a second input "missing", 1 where a cell is missing (its value in "input" ignored, finite), 0 where present; no NaN; exported from the model with sha256 ${digest}\n`,
     );
-    expect((await cli(['inspect', 'model.onnx'])).stdout).not.toContain('missing cells');
+    const plain = await cli(['inspect', 'model.onnx']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toContain('  verify ');
+    expect(plain.stdout).not.toContain('missing cells');
     const card = await cli(['card', 'mask.onnx']);
     expect(card.stdout.split('\n').filter((l) => l.startsWith('Missing cells are passed as a second input "missing"'))).toHaveLength(1);
     // The data has missing ages, incomes and cities: predict builds the mask from the NaN cells.

@@ -52,11 +52,26 @@ describe('which command lines the stored help pages answer (the bin fast path)',
   });
 
   it('returns the page for its key, and nothing for a command without a page', () => {
-    expect(storedHelpPage(PAGES, ['-h'], C, undefined)).toBe('top\n');
-    expect(storedHelpPage(PAGES, ['train', '--help'], C, undefined)).toBe('train\n');
-    expect(storedHelpPage(PAGES, ['predict', '--help'], C, undefined)).toBeUndefined();
-    expect(storedHelpPage(PAGES, ['constructor', '--help'], C, undefined)).toBeUndefined();
-    expect(storedHelpPage(PAGES, ['--help'], { LANG: 'de_DE' }, undefined)).toBeUndefined();
-    expect(storedHelpPage(PAGES, ['--help'], C, 80)).toBeUndefined();
+    expect(storedHelpPage(() => PAGES, ['-h'], C, undefined)).toBe('top\n');
+    expect(storedHelpPage(() => PAGES, ['train', '--help'], C, undefined)).toBe('train\n');
+    expect(storedHelpPage(() => PAGES, ['predict', '--help'], C, undefined)).toBeUndefined();
+    expect(storedHelpPage(() => PAGES, ['constructor', '--help'], C, undefined)).toBeUndefined();
+    expect(storedHelpPage(() => PAGES, ['--help'], { LANG: 'de_DE' }, undefined)).toBeUndefined();
+    expect(storedHelpPage(() => PAGES, ['--help'], C, 80)).toBeUndefined();
+    expect(storedHelpPage(() => undefined, ['--help'], C, undefined)).toBeUndefined();
+  });
+
+  it('reads the pages file only where a stored page can apply', () => {
+    let reads = 0;
+    const counted = () => {
+      reads += 1;
+      return PAGES;
+    };
+    storedHelpPage(counted, ['train', 'data.csv'], C, undefined);
+    storedHelpPage(counted, ['--help'], { LANG: 'de_DE' }, undefined);
+    storedHelpPage(counted, ['--help'], C, 80);
+    expect(reads).toBe(0);
+    expect(storedHelpPage(counted, ['--help'], C, undefined)).toBe('top\n');
+    expect(reads).toBe(1);
   });
 });

@@ -5,6 +5,7 @@
 // prints a stored page without loading yargs. Every other command line, locale or width goes to
 // yargs as before, and tests hold each stored page to yargs' live output byte for byte.
 import { readFileSync } from 'node:fs';
+import { exitQuietlyOnClosedPipe } from './io/closed-pipe.js';
 
 /** The widest the help is wrapped to; narrower terminals wrap at their own width. */
 export const HELP_WIDTH = 110;
@@ -40,15 +41,29 @@ export function storedPagesApply(env: NodeJS.ProcessEnv, columns: number | undef
   return /^(en([_-].*)?|C|POSIX)$/.test(locale) && helpWidth(columns) === HELP_WIDTH;
 }
 
-/** The stored output for `args` in this environment, or undefined where yargs must run. */
+/**
+ * The stored output for `args` in this environment, or undefined where yargs must run. `readPages`
+ * is called only when a stored page can apply, so every other command line reads no file.
+ */
 export function storedHelpPage(
-  pages: HelpPages,
+  readPages: () => HelpPages | undefined,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
   columns: number | undefined,
 ): string | undefined {
   const key = helpPageKey(args);
-  return key !== undefined && Object.hasOwn(pages, key) && storedPagesApply(env, columns) ? pages[key] : undefined;
+  if (key === undefined || !storedPagesApply(env, columns)) return undefined;
+  const pages = readPages();
+  return pages && Object.hasOwn(pages, key) ? pages[key] : undefined;
+}
+
+/** The pages the build stored beside this module, or undefined without them (a build without the bundle step). */
+function readStoredPages(): HelpPages | undefined {
+  try {
+    return JSON.parse(readFileSync(new URL(HELP_PAGES_FILE, import.meta.url), 'utf8')) as HelpPages;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The file the build writes beside the bundle's entry. */
@@ -59,22 +74,9 @@ export const HELP_PAGES_FILE = 'help-pages.json';
  * No pages file (a build without the bundle step) means no fast path, not an error.
  */
 export function printStoredHelpPage(): boolean {
-  const args = process.argv.slice(2);
-  // Read the file only for a help or version request: every other command starts as before.
-  if (helpPageKey(args) === undefined) return false;
-  let pages: HelpPages;
-  try {
-    pages = JSON.parse(readFileSync(new URL(HELP_PAGES_FILE, import.meta.url), 'utf8')) as HelpPages;
-  } catch {
-    return false;
-  }
-  const page = storedHelpPage(pages, args, process.env, process.stdout.columns);
+  const page = storedHelpPage(readStoredPages, process.argv.slice(2), process.env, process.stdout.columns);
   if (page === undefined) return false;
-  // `onnx-mlp --help | head -1` closes the pipe early: stop quietly, as main.ts does.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
+  exitQuietlyOnClosedPipe();
   process.stdout.write(page);
   return true;
 }

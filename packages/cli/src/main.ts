@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { commandsFor, requestedCommand } from './commands/command-list.js';
 import { UsageError, UserError } from './errors.js';
 import { helpWidth } from './help-pages.js';
+import { exitQuietlyOnClosedPipe } from './io/closed-pipe.js';
 import { oneLineMessage } from './io/echo.js';
 import { exitCleanlyOnSignals } from './io/exit-cleanup.js';
 import { describeSystemError, isUnwordedSystemError } from './io/fs-error.js';
@@ -37,17 +38,6 @@ async function report(error: unknown, verbose: boolean): Promise<void> {
         : ' (rerun with --verbose for the stack trace)';
   process.stderr.write(`onnx-mlp: ${message}${hint}\n`);
   if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-}
-
-/**
- * A reader that closes early (`onnx-mlp train | head -1`) is not an error: stop quietly, as Unix
- * tools do, rather than crash on EPIPE with a stack trace.
- */
-function exitQuietlyOnClosedPipe(): void {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
 }
 
 /** Runs the command line `args` and returns the process exit status. */

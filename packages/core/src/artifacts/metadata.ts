@@ -1,3 +1,5 @@
+import type { Model } from '../ir/graph.js';
+
 /** Keys of the metadata_props onnx-mlp writes, so readers and writers agree on one spelling. */
 export const META = {
   kind: 'onnx_mlp.kind',
@@ -35,3 +37,17 @@ export const META = {
 
 /** The role of an onnx-mlp file, stored under META.kind. */
 export type ArtifactKind = 'inference' | 'training' | 'training_epoch' | 'eval' | 'checkpoint' | 'preprocess' | 'explain';
+
+/**
+ * Metadata entry `key` JSON-decoded, or undefined when it is absent or not JSON: for readers that
+ * show what a file says (card, inspect) and must not fail on a malformed entry.
+ */
+export function metadataJson(model: Model, key: string): unknown {
+  const text = model.metadata.get(key);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,5 +1,5 @@
 import type { Model } from '../ir/graph.js';
-import { META } from './metadata.js';
+import { META, metadataJson } from './metadata.js';
 
 /**
  * How a model takes missing cells. `nan`: as NaN in `input` (what training writes). `mask`: a second
@@ -66,24 +66,16 @@ export function maskMissingCells(raw: Float32Array): { input: Float32Array; miss
   return { input, missing };
 }
 
-function parsed(model: Model, key: string): unknown {
-  try {
-    return JSON.parse(model.metadata.get(key) ?? 'null') as unknown;
-  } catch {
-    return null;
-  }
-}
-
 /** The model's missing-value form: `mask` when its metadata says so and the graph has the `missing` input, else `nan`. */
 export function missingForm(model: Model): MissingForm {
-  const entry = parsed(model, META.missingInput) as Partial<MissingInput> | null;
+  const entry = metadataJson(model, META.missingInput) as Partial<MissingInput> | undefined;
   const hasInput = model.graph.inputs.some((v) => v.name === MISSING_INPUT_NAME);
   return entry?.form === 'mask' && hasInput ? 'mask' : 'nan';
 }
 
 /** Metadata `onnx_mlp.exported_from` when it is well formed, else null. */
 export function readExportedFrom(model: Model): ExportedFrom | null {
-  const value = parsed(model, META.exportedFrom) as Partial<ExportedFrom> | null;
+  const value = metadataJson(model, META.exportedFrom) as Partial<ExportedFrom> | null | undefined;
   return value && typeof value.digest === 'string' ? (value as ExportedFrom) : null;
 }
 

@@ -2,7 +2,7 @@ import type { Model } from '../ir/graph.js';
 import type { MlpSpec } from '../model/spec.js';
 import { type Preprocessing, validatePreprocessing } from '../preprocess/schema.js';
 import { readIntegrity, type ModelDigests } from './integrity.js';
-import { META } from './metadata.js';
+import { META, metadataJson as parsed } from './metadata.js';
 import { missingInputLine } from './missing-input.js';
 
 /** The format tag of metadata `onnx_mlp.card`; a reader refuses other versions rather than guess. */
@@ -153,16 +153,6 @@ export interface CardView {
   readonly missingInput: string | null;
   /** Other `onnx_mlp.*` entries, JSON-decoded when they parse (keys without the prefix). */
   readonly extras: readonly { readonly key: string; readonly value: unknown }[];
-}
-
-function parsed(model: Model, key: string): unknown {
-  const text = model.metadata.get(key);
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -96,6 +96,7 @@ export function describeModel(model: Model, file: { path: string; bytes: number 
   }
   const warnings: string[] = [];
   const facts = describeOnnxMlp(model, warnings);
+  const missingInput = missingInputLine(model);
   return {
     file: file.path,
     bytes: file.bytes,
@@ -115,7 +116,7 @@ export function describeModel(model: Model, file: { path: string; bytes: number 
     ...(facts ? withoutKind(facts) : {}),
     ...preprocessingFacts(model),
     ...(facts?.kind === 'inference' ? { card: cardSummaryLine(readCardView(model)) } : {}),
-    ...(missingInputLine(model) ? { missingInput: missingInputLine(model)! } : {}),
+    ...(missingInput ? { missingInput } : {}),
     warnings,
   };
 }

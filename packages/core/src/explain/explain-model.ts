@@ -1,5 +1,4 @@
 import { META } from '../artifacts/metadata.js';
-import { missingForm } from '../artifacts/missing-input.js';
 import { GraphBuilder } from '../ir/builder.js';
 import { DataType } from '../ir/dtype.js';
 import { DEFAULT_IR_VERSION, type Graph, type Model, type Value, attr } from '../ir/graph.js';
@@ -143,7 +142,8 @@ function emitExplain(b: GraphBuilder, plan: Plan): void {
  */
 export function buildExplainModel(model: Model, options: ExplainOptions = {}): ExplainModel {
   // An export with a `missing` mask input (export/missing-mask.ts): its preprocessing reads two inputs.
-  if (missingForm(model) === 'mask')
+  // (The metadata key itself: explain/ imports artifacts/metadata only, see layers.test.ts.)
+  if (model.metadata.has(META.missingInput))
     throw new ExplainError(
       'explain reads a model that takes missing cells as NaN; this one is an export with a second input "missing": explain the model it was exported from',
       { missingForm: 'mask' },
